@@ -1,0 +1,204 @@
+"""The ``bulletins`` command: a thin layer over the library.
+
+Each command's docstring is its help text. A problem a person can fix (a bad
+configuration value, a bad roster row) prints one clear message and exits with
+status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from bot.logs import configure_logging
+from bulletins.config import Settings, load_settings
+from bulletins.errors import BulletinsError
+
+STARTER_CONFIG = Path(__file__).resolve().parent.parent / "bulletins" / "config.example.toml"
+
+
+class Context:
+    """Settings and services, built only when a command needs them."""
+
+    def __init__(self, config_path: str | None):
+        self.config_path = config_path
+        self._settings: Settings | None = None
+        self._services = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+    def services(self, upgrade_sqlite: bool = False):
+        from bot.bootstrap import bootstrap
+        from bulletins.db import upgrade
+
+        if self._services is None:
+            self._services = bootstrap(self.settings)
+            if upgrade_sqlite and self._services.engine.dialect.name == "sqlite":
+                upgrade(self._services.engine)
+        return self._services
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    help="Configuration file (default: $BULLETINS_CONFIG, else ./bulletins.toml).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging details.")
+@click.version_option(package_name="bulletins")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """Bulletins: weekly team bulletins, pulse surveys and evaluation for a fellowship
+    programme, in Slack."""
+    configure_logging(logging.DEBUG if verbose else logging.INFO)
+    ctx.obj = Context(config_path)
+
+
+@cli.command()
+@click.argument("path", default="bulletins.toml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: str, force: bool) -> None:
+    """Write a commented starter configuration file (default: ./bulletins.toml)."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise BulletinsError(f"{target} already exists; use --force to overwrite it")
+    target.write_text(STARTER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    click.echo(f"Wrote {target}. Edit it, then run: bulletins db upgrade")
+
+
+@cli.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(obj: Context) -> None:
+    """Create or migrate the database to the latest schema."""
+    from bulletins.db import upgrade
+
+    services = obj.services()
+    upgrade(services.engine)
+    click.echo(f"Database is up to date ({services.engine.url.render_as_string()}).")
+
+
+@cli.group()
+def roster() -> None:
+    """Manage cohorts, teams and people."""
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="Cohort start date, YYYY-MM-DD.")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Cohort end date, YYYY-MM-DD.")
+@pass_context
+def roster_import(obj: Context, file: Path, start: datetime | None, end: datetime | None) -> None:
+    """Import a roster CSV (cohort,team,role,name,slack_user_id,email): all rows or none."""
+    from bulletins.roster import import_roster, read_roster_file
+
+    rows = read_roster_file(file)
+    services = obj.services(upgrade_sqlite=True)
+    today = services.calendar.local(services.clock()).date()
+    with services.sessions.begin() as session:
+        report = import_roster(
+            session,
+            rows,
+            today=today,
+            cohort_start=start.date() if start else None,
+            cohort_end=end.date() if end else None,
+        )
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, help="Port (default: $PORT, else 3000).")
+@click.option("--socket", "socket_mode", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN).")
+@pass_context
+def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
+    """Serve the Slack app over HTTP (POST /slack/events, GET /healthz) or Socket Mode."""
+    from bot.app import create_app
+    from bot.server import HttpServer, serve_socket_mode
+
+    services = obj.services(upgrade_sqlite=True)
+    app = create_app(services)
+    if socket_mode:
+        if not services.settings.slack.app_token:
+            raise BulletinsError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token)")
+        serve_socket_mode(app, services.settings.slack.app_token)
+        return
+    port = port if port is not None else _port_from_env()
+    HttpServer(app, services.engine, host=host, port=port).serve_forever()
+
+
+def _port_from_env() -> int:
+    raw = os.environ.get("PORT", "3000")
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise BulletinsError(f"PORT: expected a port number from 1 to 65535, got {raw!r}")
+    return int(raw)
+
+
+@cli.command()
+@click.option("--now", "now_text", metavar="ISO-8601", help="The moment to act as (default: now).")
+@pass_context
+def tick(obj: Context, now_text: str | None) -> None:
+    """Run once, idempotently, every scheduled job due at NOW."""
+    from bot.scheduler import tick as run_tick
+
+    services = obj.services(upgrade_sqlite=True)
+    now = parse_now(now_text, services.settings) if now_text else services.clock()
+    for run in run_tick(services, now):
+        click.echo(f"{run.name}: {run.done}")
+
+
+def parse_now(text: str, settings: Settings) -> datetime:
+    """An ISO-8601 moment; without an offset it is read in the programme's timezone."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
+        except ValueError:
+            raise BulletinsError(
+                f"--now: expected an ISO-8601 moment such as 2026-03-06T14:00, got {text!r}"
+            ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=settings.timezone)
+
+
+@cli.command()
+@pass_context
+def scheduler(obj: Context) -> None:
+    """Run the clock process: every minute, the jobs that are due."""
+    from bot.scheduler import run_scheduler
+
+    run_scheduler(obj.services(upgrade_sqlite=True))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script."""
+    try:
+        cli.main(args=argv, prog_name="bulletins", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except BulletinsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

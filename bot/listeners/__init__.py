@@ -1,0 +1,14 @@
+"""Bolt listeners, one module per kind, each with a ``register(app, services)``."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.bootstrap import Services
+
+
+def register(app: App, services: Services) -> None:
+    """Attach every listener kind to ``app``."""
+    from bot.listeners import errors
+
+    errors.register(app, services)

@@ -1,0 +1,67 @@
+"""Scheduled work: ``tick(now)`` runs every job due at ``now``; the clock process calls it.
+
+Jobs are idempotent functions of ``now`` and the database, so ``bulletins tick --now``
+and the ``scheduler`` process run the very same code, and a second tick for the same
+moment does nothing more.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.bootstrap import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A named job; ``run`` returns how many things it did (0 when nothing was due)."""
+
+    name: str
+    run: Callable[[Services, datetime], int]
+
+
+@dataclass(frozen=True)
+class JobRun:
+    name: str
+    done: int
+
+
+def default_jobs() -> list[Job]:
+    """The jobs of the product, in the order a tick runs them."""
+    return []
+
+
+def tick(services: Services, now: datetime, jobs: Sequence[Job] | None = None) -> list[JobRun]:
+    """Run, once, every job due at ``now``."""
+    if now.tzinfo is None:
+        raise ValueError("tick needs an aware datetime")
+    runs = []
+    for job in default_jobs() if jobs is None else jobs:
+        done = job.run(services, now)
+        if done:
+            log.info("%s: %d done at %s", job.name, done, now.isoformat())
+        runs.append(JobRun(job.name, done))
+    return runs
+
+
+def run_scheduler(services: Services) -> None:
+    """The clock process: a tick at the top of every minute, in the programme's timezone."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    scheduler = BlockingScheduler(timezone=services.settings.timezone)
+    scheduler.add_job(
+        lambda: tick(services, services.clock()),
+        CronTrigger(second=0, timezone=services.settings.timezone),
+        id="tick",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    log.info("scheduler started (%s)", services.settings.timezone)
+    scheduler.start()

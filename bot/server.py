@@ -1,0 +1,83 @@
+"""The HTTP server: Slack's requests on ``POST /slack/events``, ``GET /healthz`` for probes.
+
+Served by waitress, a production WSGI server, in HTTP mode; or Socket Mode when asked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+
+import waitress
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import Engine
+
+from bulletins.db import ping
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def make_wsgi_app(app: App, engine: Engine) -> Callable:
+    """A WSGI application routing Slack's requests to Bolt and answering health checks."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
+            healthy = ping(engine)
+            body = json.dumps({"database": "ok" if healthy else "unreachable"}).encode()
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "application/json")])
+            return [body]
+        return slack(environ, start_response)
+
+    return application
+
+
+class HttpServer:
+    """waitress serving the app on ``host:port``; port 0 picks a free one (tests, demo)."""
+
+    def __init__(self, app: App, engine: Engine, host: str = "0.0.0.0", port: int = 3000):
+        self._server = waitress.create_server(
+            make_wsgi_app(app, engine), host=host, port=port, threads=8, ident="bulletins"
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._server.effective_port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{EVENTS_PATH}"
+
+    def serve_forever(self) -> None:
+        log.info("listening on %s:%s", self._server.effective_host, self.port)
+        self._server.run()
+
+    def start_in_background(self) -> HttpServer:
+        self._thread = threading.Thread(target=self._server.run, name="http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> HttpServer:
+        return self.start_in_background()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def serve_socket_mode(app: App, app_token: str) -> None:
+    """Socket Mode: Slack pushes requests over a websocket; no public URL needed."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    SocketModeHandler(app, app_token).start()

@@ -1,0 +1,275 @@
+"""Configuration: a TOML file for the programme, environment variables for secrets.
+
+The file is found by ``--config PATH``, else ``$BULLETINS_CONFIG``, else
+``./bulletins.toml`` when present, else the built-in defaults apply. Every bad
+key or value raises :class:`ConfigError` naming the file, the key and what is
+expected, so the CLI can print one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from bulletins.errors import ConfigError
+
+LOCALES = ("fr", "en")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DEFAULT_FILE = "bulletins.toml"
+DEFAULT_DATABASE_URL = "sqlite:///bulletins.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """A moment of the week: ISO weekday (1 = Monday) and a wall-clock time."""
+
+    weekday: int
+    at: time
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS[self.weekday - 1]} {self.at:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The weekly rhythm, in the programme's timezone."""
+
+    form_opens: WeeklyTime = WeeklyTime(1, time(9, 0))
+    deadline: WeeklyTime = WeeklyTime(5, time(15, 5))
+    call_to_action: time = time(10, 0)
+    reminders: tuple[time, ...] = (time(14, 0), time(14, 45))
+    reminder_grace: timedelta = timedelta(minutes=30)
+    digest_grace: timedelta = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Channels:
+    """Where the bot posts. Slack channel ids (``C0123…``) are the safest values."""
+
+    digest: str = "bulletins"
+    announce: str = "bulletins"
+    staff: str = "equipe-programme"
+
+
+@dataclass(frozen=True)
+class SlackSecrets:
+    """Secrets and endpoints, from the environment only; never printed."""
+
+    bot_token: str | None = field(default=None, repr=False)
+    signing_secret: str | None = field(default=None, repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    api_url: str = DEFAULT_SLACK_API_URL
+
+
+@dataclass(frozen=True)
+class Settings:
+    programme_name: str = "Entrepreneurs d'intérêt général"
+    timezone: ZoneInfo = ZoneInfo("Europe/Paris")
+    locale: str = "fr"
+    holiday_country: str = "FR"
+    schedule: Schedule = Schedule()
+    channels: Channels = Channels()
+    anonymity_k: int = 5
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
+    slack: SlackSecrets = SlackSecrets()
+    source: Path | None = None
+
+
+# Each known key maps to a parser taking (raw value, where) and returning the parsed value.
+def _str(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: expected a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _timezone(value: Any, where: str) -> ZoneInfo:
+    name = _str(value, where)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{where}: expected an IANA timezone such as 'Europe/Paris', got {value!r}"
+        ) from None
+
+
+def _locale(value: Any, where: str) -> str:
+    if value not in LOCALES:
+        raise ConfigError(f"{where}: expected one of {', '.join(LOCALES)}, got {value!r}")
+    return value
+
+
+def _country(value: Any, where: str) -> str:
+    code = _str(value, where).upper()
+    if code not in holidays.list_supported_countries():
+        raise ConfigError(
+            f"{where}: expected an ISO 3166 country code with known public holidays "
+            f"such as 'FR', got {value!r}"
+        )
+    return code
+
+
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _time(value: Any, where: str) -> time:
+    match = _TIME.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ConfigError(f"{where}: expected a time 'HH:MM' such as '14:00', got {value!r}")
+    return time(int(match[1]), int(match[2]))
+
+
+def _weekly(value: Any, where: str) -> WeeklyTime:
+    parts = value.split() if isinstance(value, str) else []
+    if len(parts) != 2 or parts[0].lower() not in WEEKDAYS:
+        raise ConfigError(
+            f"{where}: expected 'DAY HH:MM' with an English weekday, such as 'friday 15:05', "
+            f"got {value!r}"
+        )
+    return WeeklyTime(WEEKDAYS.index(parts[0].lower()) + 1, _time(parts[1], where))
+
+
+def _times(value: Any, where: str) -> tuple[time, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: expected a list of times such as ['14:00', '14:45']")
+    return tuple(sorted(_time(item, where) for item in value))
+
+
+def _positive_int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{where}: expected a whole number of at least 1, got {value!r}")
+    return value
+
+
+def _minutes(value: Any, where: str) -> timedelta:
+    return timedelta(minutes=_positive_int(value, where))
+
+
+def _hours(value: Any, where: str) -> timedelta:
+    return timedelta(hours=_positive_int(value, where))
+
+
+_SCHEMA: dict[str, dict[str, Any]] = {
+    "programme": {
+        "name": _str,
+        "timezone": _timezone,
+        "locale": _locale,
+        "holiday_country": _country,
+    },
+    "schedule": {
+        "form_opens": _weekly,
+        "deadline": _weekly,
+        "call_to_action": _time,
+        "reminders": _times,
+        "reminder_grace_minutes": _minutes,
+        "digest_grace_hours": _hours,
+    },
+    "channels": {"digest": _str, "announce": _str, "staff": _str},
+    "surveys": {"anonymity_k": _positive_int},
+    "database": {"url": _str},
+}
+
+
+def _unknown(key: str, known: list[str], where: str, kind: str = "key") -> ConfigError:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known {kind}s: {', '.join(known)}"
+    return ConfigError(f"{where}: unknown {kind} {key!r}{hint}")
+
+
+def _parse_tables(data: Mapping[str, Any], origin: str) -> dict[str, dict[str, Any]]:
+    parsed: dict[str, dict[str, Any]] = {}
+    for table, values in data.items():
+        if table not in _SCHEMA:
+            raise _unknown(table, list(_SCHEMA), origin, kind="table")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{origin}: [{table}] must be a table of keys")
+        parsed[table] = {}
+        for key, raw in values.items():
+            where = f"{origin}: [{table}] {key}"
+            parser = _SCHEMA[table].get(key)
+            if parser is None:
+                raise _unknown(key, list(_SCHEMA[table]), f"{origin}: [{table}]")
+            parsed[table][key] = parser(raw, where)
+    return parsed
+
+
+def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Path | None):
+    programme = parsed.get("programme", {})
+    sched = parsed.get("schedule", {})
+    schedule_kwargs = {k: v for k, v in sched.items() if k in Schedule.__dataclass_fields__}
+    if "reminder_grace_minutes" in sched:
+        schedule_kwargs["reminder_grace"] = sched["reminder_grace_minutes"]
+    if "digest_grace_hours" in sched:
+        schedule_kwargs["digest_grace"] = sched["digest_grace_hours"]
+    schedule = Schedule(**schedule_kwargs)
+    origin = str(source) if source else "configuration"
+    if schedule.form_opens.weekday >= schedule.deadline.weekday:
+        raise ConfigError(
+            f"{origin}: [schedule] form_opens: the form must open on a day before the deadline "
+            f"({schedule.form_opens} is not before {schedule.deadline})"
+        )
+    slack = SlackSecrets(
+        bot_token=env.get("SLACK_BOT_TOKEN") or None,
+        signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+        app_token=env.get("SLACK_APP_TOKEN") or None,
+        api_url=env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL,
+    )
+    database_url = (
+        env.get("DATABASE_URL") or parsed.get("database", {}).get("url") or DEFAULT_DATABASE_URL
+    )
+    # Heroku-style hosts still hand out postgres:// URLs, which SQLAlchemy 2 refuses.
+    database_url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", database_url)
+    return Settings(
+        programme_name=programme.get("name", Settings.programme_name),
+        timezone=programme.get("timezone", Settings.timezone),
+        locale=programme.get("locale", Settings.locale),
+        holiday_country=programme.get("holiday_country", Settings.holiday_country),
+        schedule=schedule,
+        channels=Channels(**parsed.get("channels", {})),
+        anonymity_k=parsed.get("surveys", {}).get("anonymity_k", Settings.anonymity_k),
+        database_url=database_url,
+        slack=slack,
+        source=source,
+    )
+
+
+def find_config_file(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:
+    """The file to read, by the documented order of precedence, or None for defaults."""
+    if explicit:
+        return Path(explicit)
+    if env.get("BULLETINS_CONFIG"):
+        return Path(env["BULLETINS_CONFIG"])
+    default = Path(DEFAULT_FILE)
+    return default if default.is_file() else None
+
+
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read the configuration file (if any) and the environment into :class:`Settings`."""
+    env = os.environ if env is None else env
+    source = find_config_file(path, env)
+    data: dict[str, Any] = {}
+    if source is not None:
+        try:
+            data = tomllib.loads(source.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{source}: no such configuration file") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{source}: cannot be read: {exc}") from None
+    return _build(_parse_tables(data, str(source or "configuration")), env, source)
+
+
+def settings_from_dict(data: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from an already-parsed mapping (tests and the demo use this)."""
+    return _build(_parse_tables(data, "configuration"), env or {}, None)

@@ -1,0 +1,154 @@
+"""The domain's tables, as SQLAlchemy 2 typed models.
+
+Later features add their own tables through new Alembic revisions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bulletins.db.types import UtcDateTime
+
+# Explicit constraint names keep migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Role(StrEnum):
+    FELLOW = "fellow"
+    MENTOR = "mentor"
+
+
+class Cohort(Base):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    teams: Mapped[list[Team]] = relationship(back_populates="cohort", order_by="Team.name")
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("cohort_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200))
+    administration: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    slack_channel: Mapped[str | None] = mapped_column(String(40))
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="teams")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="team")
+
+    def is_active(self, day: date) -> bool:
+        ends = self.ends_on or self.cohort.ends_on
+        return self.cohort.starts_on <= day and (ends is None or day <= ends)
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="person")
+
+
+class Membership(Base):
+    """A person's place in a team, as a fellow or a mentor, for a span of dates."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("person_id", "team_id", "role"),
+        CheckConstraint("role IN ('fellow', 'mentor')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(10))
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship(back_populates="memberships")
+    team: Mapped[Team] = relationship(back_populates="memberships")
+
+    def is_current(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
+class StaffMember(Base):
+    """A member of the programme team for a cohort: reads everything, runs the programme."""
+
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("person_id", "cohort_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship()
+    cohort: Mapped[Cohort] = relationship()
+
+
+class Bulletin(Base):
+    """One team's bulletin for one ISO week (``week`` is a key such as ``2026-W05``)."""
+
+    __tablename__ = "bulletins"
+    __table_args__ = (
+        UniqueConstraint("team_id", "week"),
+        CheckConstraint("mood BETWEEN 1 AND 4", name="mood"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    week: Mapped[str] = mapped_column(String(8), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    mood: Mapped[int] = mapped_column(Integer)
+    priority: Mapped[str] = mapped_column(Text)
+    ups_and_downs: Mapped[str] = mapped_column(Text)
+    help_request: Mapped[str | None] = mapped_column(Text)
+    key_date: Mapped[date | None] = mapped_column(Date)
+    key_date_label: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+
+    team: Mapped[Team] = relationship()
+    author: Mapped[Person] = relationship(foreign_keys=[author_id])
+    updated_by: Mapped[Person] = relationship(foreign_keys=[updated_by_id])

@@ -1,0 +1,1 @@
+"""Evaluation of the programme: surveys, team facts, indicators and snapshots."""

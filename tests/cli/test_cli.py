@@ -1,0 +1,93 @@
+"""The command line, as a person at a terminal uses it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from sqlalchemy import inspect
+
+from bot.cli import cli
+from bulletins.db import make_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+BULLETINS = str(Path(sys.executable).with_name("bulletins"))
+
+
+def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
+    environment.pop("BULLETINS_CONFIG", None)
+    environment.update(env or {})
+    return subprocess.run(
+        [BULLETINS, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        path = f"{prefix}{name}"
+        if isinstance(command, click.Group):
+            found += all_commands(command, path + " ")
+        else:
+            found.append((path, command))
+    return found
+
+
+def test_every_command_has_help_and_appears_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing_help = [path for path, command in all_commands(cli) if not command.help]
+    missing_doc = [path for path, _ in all_commands(cli) if f"bulletins {path}" not in readme]
+    assert missing_help == []
+    assert missing_doc == []
+
+
+def test_help_lists_every_command_with_a_description(tmp_path):
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for name in ("init", "db", "roster", "serve", "tick", "scheduler"):
+        line = next(line for line in result.stdout.splitlines() if line.strip().startswith(name))
+        assert len(line.split()) > 1, f"{name} has no description in --help"
+
+
+def test_init_writes_the_commented_starter_and_refuses_to_overwrite(tmp_path):
+    assert run("init", cwd=tmp_path).returncode == 0
+    written = (tmp_path / "bulletins.toml").read_text(encoding="utf-8")
+    assert written == (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    again = run("init", cwd=tmp_path)
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+
+
+def test_a_bad_configuration_value_gives_one_message_and_status_2(tmp_path):
+    (tmp_path / "bulletins.toml").write_text('[schedule]\ndeadline = "vendredi 15:05"\n')
+    result = run("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "bulletins.toml" in result.stderr
+    assert "[schedule] deadline" in result.stderr
+    assert "friday 15:05" in result.stderr
+
+
+def test_db_upgrade_creates_the_schema_named_by_database_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    result = run("db", "upgrade", cwd=tmp_path, env={"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert "bulletins" in inspect(make_engine(url)).get_table_names()
+
+
+@pytest.mark.parametrize("bad", ["next friday", "2026-13-01T10:00"])
+def test_tick_refuses_a_moment_it_cannot_read(tmp_path, bad):
+    result = run("tick", "--now", bad, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--now" in result.stderr and "ISO-8601" in result.stderr
+
+
+def test_serve_refuses_to_start_without_a_signing_secret(tmp_path):
+    result = run("serve", "--port", "0", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-1"})
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET" in result.stderr

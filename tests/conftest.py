@@ -1,0 +1,74 @@
+"""Shared fixtures: a migrated database on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+
+Each PostgreSQL test gets a schema of its own, dropped afterwards, so tests never see
+each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from bulletins.db import make_engine, make_session_factory, upgrade
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set"),
+    ),
+]
+
+
+def shared_file(name: str) -> Path:
+    path = SHARED_DATA / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not there (the shared data sits beside the repository)")
+    return path
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def bare_engine(request, tmp_path) -> Iterator[Engine]:
+    """An engine on an empty database of each backend, not yet migrated."""
+    if request.param == "postgresql":
+        yield from _postgres_engine()
+    else:
+        engine = make_engine(f"sqlite:///{tmp_path / 'bulletins.db'}")
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def engine(bare_engine: Engine) -> Engine:
+    upgrade(bare_engine)
+    return bare_engine
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with make_session_factory(engine)() as session:
+        yield session

@@ -1,0 +1,88 @@
+"""The schema on both databases: migrations, constraints, timestamps."""
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from bulletins.db.migrate import downgrade, upgrade
+from bulletins.db.models import Base, Bulletin, Cohort, Person, Team
+
+EXPECTED_TABLES = {"cohorts", "teams", "people", "memberships", "staff", "bulletins"}
+
+
+def test_upgrade_creates_every_table_and_downgrade_removes_them(bare_engine):
+    upgrade(bare_engine)
+    tables = set(inspect(bare_engine).get_table_names())
+    assert tables >= EXPECTED_TABLES
+    assert set(Base.metadata.tables) <= tables
+    downgrade(bare_engine, "base")
+    assert not EXPECTED_TABLES & set(inspect(bare_engine).get_table_names())
+
+
+def test_upgrade_twice_is_harmless(bare_engine):
+    upgrade(bare_engine)
+    upgrade(bare_engine)
+    assert set(inspect(bare_engine).get_table_names()) >= EXPECTED_TABLES
+
+
+def _team_and_person(session):
+    cohort = Cohort(name="EIG 3", starts_on=date(2019, 1, 14), ends_on=date(2019, 11, 30))
+    team = Team(cohort=cohort, name="LexImpact", slug="leximpact")
+    person = Person(slack_user_id="UGCA7CM0PH4", name="Manon Moreau")
+    session.add_all([cohort, team, person])
+    session.flush()
+    return team, person
+
+
+def _bulletin(team, person, week="2019-W10", **changes):
+    now = datetime(2019, 3, 8, 13, 0, tzinfo=UTC)
+    fields = dict(
+        team=team,
+        week=week,
+        author=person,
+        updated_by=person,
+        mood=3,
+        priority="Ouvrir le simulateur",
+        ups_and_downs="Démo réussie",
+        created_at=now,
+        updated_at=now,
+    )
+    return Bulletin(**(fields | changes))
+
+
+def test_one_bulletin_per_team_and_week(session):
+    team, person = _team_and_person(session)
+    session.add(_bulletin(team, person))
+    session.flush()
+    session.add(_bulletin(team, person))
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+def test_mood_outside_the_four_faces_is_refused(session):
+    team, person = _team_and_person(session)
+    session.add(_bulletin(team, person, mood=5))
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+def test_timestamps_come_back_aware_and_equal_on_both_databases(session):
+    team, person = _team_and_person(session)
+    paris_summer = timezone(timedelta(hours=2))
+    filed = datetime(2019, 7, 12, 15, 4, 59, tzinfo=paris_summer)
+    session.add(_bulletin(team, person, created_at=filed, updated_at=filed))
+    session.commit()
+    session.expire_all()
+    stored = session.scalars(select(Bulletin)).one()
+    assert stored.created_at == filed
+    assert stored.created_at.utcoffset() == timedelta(0)
+
+
+def test_naive_datetimes_are_refused(session):
+    team, person = _team_and_person(session)
+    naive = datetime(2019, 3, 8, 13, 0)
+    session.add(_bulletin(team, person, created_at=naive))
+    with pytest.raises(Exception, match="naive"):
+        session.flush()
