@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.bootstrap import Services
+from bot.delivery import deliver_due
+from bulletins.jobs import CoreJob, JobContext, cycle_jobs
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +33,22 @@ class JobRun:
     done: int
 
 
+def _core(job: CoreJob) -> Callable[[Services, datetime], int]:
+    def run(services: Services, now: datetime) -> int:
+        with services.sessions.begin() as session:
+            return job(JobContext(session, services.calendar, services.settings, now))
+
+    return run
+
+
+def _deliver(services: Services, now: datetime) -> int:
+    return deliver_due(services, now).sent
+
+
 def default_jobs() -> list[Job]:
-    """The jobs of the product, in the order a tick runs them."""
-    return []
+    """The jobs of the product, in the order a tick runs them: compose, then deliver."""
+    jobs = [Job(name, _core(job)) for name, job in cycle_jobs()]
+    return [*jobs, Job("deliver", _deliver)]
 
 
 def tick(services: Services, now: datetime, jobs: Sequence[Job] | None = None) -> list[JobRun]:

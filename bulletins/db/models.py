@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -152,3 +153,74 @@ class Bulletin(Base):
     team: Mapped[Team] = relationship()
     author: Mapped[Person] = relationship(foreign_keys=[author_id])
     updated_by: Mapped[Person] = relationship(foreign_keys=[updated_by_id])
+
+
+class BulletinRevision(Base):
+    """Who changed a bulletin, and when, and what it said before."""
+
+    __tablename__ = "bulletin_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id", ondelete="CASCADE"))
+    edited_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    edited_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    previous: Mapped[dict] = mapped_column(JSON)
+
+
+class WeekExcuse(Base):
+    """A team's "no bulletin this week" (holiday, event), with its reason: excused, not silent."""
+
+    __tablename__ = "week_excuses"
+    __table_args__ = (UniqueConstraint("team_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    week: Mapped[str] = mapped_column(String(8), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    team: Mapped[Team] = relationship()
+    by: Mapped[Person] = relationship()
+
+
+class Absence(Base):
+    """A person away until a date: no reminders for them until then."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    until: Mapped[date] = mapped_column(Date)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(Base):
+    """A message to send, written before it is sent, keyed by what it is.
+
+    The key (e.g. ``reminder:2026-W05:14:00:team-12:person-40``) is unique: a job that runs
+    twice for the same moment finds its message already there and adds nothing.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict] = mapped_column(JSON)
+    thread_of: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    slack_ts: Mapped[str | None] = mapped_column(String(40))
+    slack_channel: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)
+    permanent: Mapped[bool] = mapped_column(default=False)

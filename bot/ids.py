@@ -1,0 +1,30 @@
+"""Every action, block and callback id of the app, in one place.
+
+Core messages name their buttons' actions with these same strings (see
+``bulletins.messages.Button``), so a button composed by a job reaches the right listener.
+"""
+
+# Buttons
+OPEN_FORM = "open_form"  # value: team id, or "" to pick a team
+PICK_TEAM = "pick_team"
+EXCUSE_WEEK = "excuse_week"  # value: team id
+OPEN_HOME_TEAM = "open_home_team"
+
+# Modals (callback ids)
+BULLETIN_VIEW = "bulletin_form"
+TEAM_PICKER_VIEW = "team_picker"
+EXCUSE_VIEW = "excuse_form"
+
+# Blocks and inputs of the bulletin form: block id = field name, action id = "<field>_input"
+MOOD = "mood"
+PRIORITY = "priority"
+UPS_AND_DOWNS = "ups_and_downs"
+HELP_REQUEST = "help_request"
+KEY_DATE = "key_date"
+KEY_DATE_LABEL = "key_date_label"
+REASON = "reason"
+TEAM = "team"
+
+
+def input_id(block_id: str) -> str:
+    return f"{block_id}_input"

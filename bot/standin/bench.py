@@ -1,0 +1,99 @@
+"""A whole Slack bench in one object: the Web API stand-in, the app served over real HTTP
+on an ephemeral port, a signed-request driver, and a clock the caller moves.
+
+The end-to-end tests and ``bulletins demo`` both run on it: no Slack account, no network.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+
+from bot.app import create_app
+from bot.bootstrap import Services, bootstrap
+from bot.scheduler import JobRun, tick
+from bot.server import HttpServer
+from bot.standin.driver import SlackDriver
+from bot.standin.web_api import SlackStandIn
+from bulletins.config import Settings, SlackSecrets
+from bulletins.db.models import Person
+
+TOKEN = "xoxb-bench-token"
+SIGNING_SECRET = "bench-signing-secret"
+
+
+class MovableClock:
+    """The app's clock, set by the caller: ``clock.now = datetime(...)``."""
+
+    def __init__(self, now: datetime):
+        if now.tzinfo is None:
+            raise ValueError("the clock needs an aware datetime")
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class SlackBench:
+    """Start with ``with SlackBench(settings, engine, now) as bench:``."""
+
+    def __init__(self, settings: Settings, engine: Engine, now: datetime):
+        self.standin = SlackStandIn(token=TOKEN)
+        self.clock = MovableClock(now)
+        self._base_settings = settings
+        self._engine = engine
+        self.services: Services
+        self.server: HttpServer
+        self.driver: SlackDriver
+
+    def start(self) -> SlackBench:
+        self.standin.start()
+        settings = dataclasses.replace(
+            self._base_settings,
+            slack=SlackSecrets(
+                bot_token=TOKEN, signing_secret=SIGNING_SECRET, api_url=self.standin.base_url
+            ),
+        )
+        for channel in dataclasses.astuple(settings.channels):
+            self.standin.add_channel(channel)
+        self.services = bootstrap(settings, engine=self._engine, clock=self.clock)
+        self.server = HttpServer(
+            create_app(self.services), self._engine, host="127.0.0.1", port=0
+        ).start_in_background()
+        self.driver = SlackDriver(self.server.url, SIGNING_SECRET, self.standin)
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.standin.stop()
+
+    def __enter__(self) -> SlackBench:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def register_people(self) -> None:
+        """Make every person of the roster known to the stand-in's users.info."""
+        with self.services.sessions() as session:
+            for person in session.scalars(select(Person)):
+                locale = {"en": "en-US"}.get(person.locale or "", "fr-FR")
+                self.standin.add_user(person.slack_user_id, person.name, locale=locale)
+
+    def tick(self, at: datetime) -> list[JobRun]:
+        """Move the clock to ``at`` and run the scheduled jobs, as the clock process would."""
+        self.clock.now = at
+        return tick(self.services, at)
+
+    def wait_for(self, condition, timeout: float = 5.0, interval: float = 0.02):
+        """Wait until ``condition()`` is truthy (listeners finish after acknowledging)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = condition()
+            if result:
+                return result
+            time.sleep(interval)
+        raise AssertionError(f"condition not met within {timeout} s")

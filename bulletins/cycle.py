@@ -1,0 +1,268 @@
+"""The weekly bulletin: which week a form is for, what a valid bulletin is, filing and excusing.
+
+A team files one bulletin per ISO week. The form for week W opens on W's opening moment;
+it can be edited until W's deadline; past it, and until W+1 opens, a bulletin for W is still
+taken and marked late.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bulletins.calendar import IsoWeek, ProgrammeCalendar
+from bulletins.db.models import Bulletin, BulletinRevision, Person, Team, WeekExcuse
+from bulletins.errors import BulletinsError
+from bulletins.people import require_member
+
+MOODS = {1: "☹️", 2: "😐", 3: "🙂", 4: "😀"}
+MAX_CHARS = {"priority": 300, "ups_and_downs": 300, "help_request": 300, "key_date_label": 200}
+MAX_REASON = 200
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What a person typed in the form, before validation."""
+
+    mood: int | None
+    priority: str
+    ups_and_downs: str
+    help_request: str | None = None
+    key_date: date | None = None
+    key_date_label: str | None = None
+
+    def cleaned(self) -> Answers:
+        def clean(text: str | None) -> str | None:
+            text = (text or "").strip()
+            return text or None
+
+        return Answers(
+            mood=self.mood,
+            priority=clean(self.priority) or "",
+            ups_and_downs=clean(self.ups_and_downs) or "",
+            help_request=clean(self.help_request),
+            key_date=self.key_date,
+            key_date_label=clean(self.key_date_label),
+        )
+
+    @classmethod
+    def of(cls, bulletin: Bulletin) -> Answers:
+        return cls(
+            mood=bulletin.mood,
+            priority=bulletin.priority,
+            ups_and_downs=bulletin.ups_and_downs,
+            help_request=bulletin.help_request,
+            key_date=bulletin.key_date,
+            key_date_label=bulletin.key_date_label,
+        )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A field's problem, as an English message id with parameters (translated on display)."""
+
+    message: str
+    params: tuple[tuple[str, object], ...] = ()
+
+
+class InvalidBulletin(BulletinsError):
+    """The answers do not make a valid bulletin; ``problems`` maps each field to its problem."""
+
+    def __init__(self, problems: dict[str, Problem]):
+        self.problems = problems
+        super().__init__(", ".join(f"{field}: {p.message}" for field, p in problems.items()))
+
+
+class FormClosed(BulletinsError):
+    """The week the person tried to file for is no longer open."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The week a form is for at some moment, and whether filing now is late."""
+
+    week: IsoWeek
+    opens: datetime
+    deadline: datetime
+    closes: datetime
+    late: bool
+
+
+def filing_window(calendar: ProgrammeCalendar, now: datetime) -> Window:
+    """The week whose bulletin is being written at ``now``.
+
+    Before this week's form opens (Monday early morning), it is still last week, late.
+    """
+    week = calendar.week_of(now)
+    if now < calendar.opens(week):
+        week = week.previous()
+    return window_of(calendar, week, now)
+
+
+def window_of(calendar: ProgrammeCalendar, week: IsoWeek, now: datetime) -> Window:
+    deadline = calendar.deadline(week)
+    return Window(
+        week=week,
+        opens=calendar.opens(week),
+        deadline=deadline,
+        closes=calendar.late_until(week),
+        late=now > deadline,
+    )
+
+
+def validate(answers: Answers, today: date) -> dict[str, Problem]:
+    """Every problem of the answers, by field; empty when the bulletin is valid."""
+    problems: dict[str, Problem] = {}
+    if answers.mood not in MOODS:
+        problems["mood"] = Problem("Choose the team's mood.")
+    for field in ("priority", "ups_and_downs"):
+        if not getattr(answers, field):
+            problems[field] = Problem("This answer is required.")
+    for field, limit in MAX_CHARS.items():
+        value = getattr(answers, field) or ""
+        if len(value) > limit:
+            problems[field] = Problem(
+                "At most %(limit)s characters, please (now %(length)s).",
+                (("limit", limit), ("length", len(value))),
+            )
+    if answers.key_date is not None:
+        if answers.key_date < today:
+            problems["key_date"] = Problem("The key date cannot be in the past.")
+        if not answers.key_date_label and "key_date_label" not in problems:
+            problems["key_date_label"] = Problem("Say what happens on that date.")
+    elif answers.key_date_label and "key_date_label" not in problems:
+        problems["key_date"] = Problem("Give the date of this event.")
+    return problems
+
+
+@dataclass(frozen=True)
+class Filed:
+    bulletin: Bulletin
+    created: bool
+    window: Window
+
+
+def bulletin_for(session: Session, team: Team, week: IsoWeek) -> Bulletin | None:
+    return session.scalar(
+        select(Bulletin).where(Bulletin.team_id == team.id, Bulletin.week == str(week))
+    )
+
+
+def excuse_for(session: Session, team: Team, week: IsoWeek) -> WeekExcuse | None:
+    return session.scalar(
+        select(WeekExcuse).where(WeekExcuse.team_id == team.id, WeekExcuse.week == str(week))
+    )
+
+
+def _check_open(window: Window, now: datetime) -> None:
+    if now >= window.closes or now < window.opens:
+        raise FormClosed(f"the form for {window.week} is closed")
+
+
+def file_bulletin(
+    session: Session,
+    calendar: ProgrammeCalendar,
+    *,
+    person: Person,
+    team: Team,
+    answers: Answers,
+    now: datetime,
+    week: IsoWeek | None = None,
+) -> Filed:
+    """File or edit ``team``'s bulletin for ``week`` (default: the week being written).
+
+    A second filing the same week edits the bulletin and keeps a revision saying who
+    changed it, when, and what it said before. Filing lifts a "no bulletin" excuse.
+    """
+    window = window_of(calendar, week, now) if week else filing_window(calendar, now)
+    _check_open(window, now)
+    require_member(session, person, team, calendar.local(now).date())
+    answers = answers.cleaned()
+    problems = validate(answers, calendar.local(now).date())
+    if problems:
+        raise InvalidBulletin(problems)
+    bulletin = bulletin_for(session, team, window.week)
+    created = bulletin is None
+    if bulletin is None:
+        bulletin = Bulletin(
+            team=team, week=str(window.week), author=person, created_at=now, late=window.late
+        )
+        session.add(bulletin)
+    else:
+        session.add(
+            BulletinRevision(
+                bulletin_id=bulletin.id,
+                edited_by_id=person.id,
+                edited_at=now,
+                previous=_answers_json(Answers.of(bulletin)),
+            )
+        )
+    for field, value in vars(answers).items():
+        setattr(bulletin, field, value)
+    bulletin.updated_at, bulletin.updated_by = now, person
+    excuse = excuse_for(session, team, window.week)
+    if excuse is not None:
+        session.delete(excuse)
+    session.flush()
+    return Filed(bulletin, created, window)
+
+
+def _answers_json(answers: Answers) -> dict:
+    data = vars(answers).copy()
+    data["key_date"] = answers.key_date.isoformat() if answers.key_date else None
+    return data
+
+
+def excuse_week(
+    session: Session,
+    calendar: ProgrammeCalendar,
+    *,
+    person: Person,
+    team: Team,
+    reason: str,
+    now: datetime,
+) -> WeekExcuse:
+    """Mark the week being written as "no bulletin" for ``team``, with a reason."""
+    window = filing_window(calendar, now)
+    _check_open(window, now)
+    require_member(session, person, team, calendar.local(now).date())
+    reason = reason.strip()
+    if not reason:
+        raise InvalidBulletin({"reason": Problem("Say why there is no bulletin this week.")})
+    if len(reason) > MAX_REASON:
+        raise InvalidBulletin(
+            {
+                "reason": Problem(
+                    "At most %(limit)s characters, please (now %(length)s).",
+                    (("limit", MAX_REASON), ("length", len(reason))),
+                )
+            }
+        )
+    if bulletin_for(session, team, window.week) is not None:
+        raise InvalidBulletin(
+            {"reason": Problem("This week's bulletin is already filed; edit it instead.")}
+        )
+    excuse = excuse_for(session, team, window.week)
+    if excuse is None:
+        excuse = WeekExcuse(team=team, week=str(window.week), reason=reason, by=person, at=now)
+        session.add(excuse)
+    else:
+        excuse.reason, excuse.by, excuse.at = reason, person, now
+    session.flush()
+    return excuse
+
+
+def recent_bulletins(session: Session, teams: list[Team], limit: int = 5) -> list[Bulletin]:
+    """The latest bulletins of ``teams``, newest week first."""
+    if not teams:
+        return []
+    query = (
+        select(Bulletin)
+        .where(Bulletin.team_id.in_([team.id for team in teams]))
+        .order_by(Bulletin.week.desc(), Bulletin.team_id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

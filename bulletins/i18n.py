@@ -1,0 +1,52 @@
+"""Translations: message ids are English, catalogs (``locale/*/LC_MESSAGES/messages.po``) give
+the other languages. French is the programme's default.
+
+The ``.po`` files are read directly with Babel, so no compiled catalog is kept in the
+repository.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALES = ("fr", "en")
+CATALOGS = Path(__file__).with_name("locale")
+
+
+def normalize_locale(value: str | None, default: str) -> str:
+    """``fr-FR`` or ``fr_CA`` → ``fr``; anything unknown → ``default``."""
+    if value:
+        language = value.replace("_", "-").split("-")[0].lower()
+        if language in LOCALES:
+            return language
+    return default
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    path = CATALOGS / locale / "LC_MESSAGES" / "messages.po"
+    if not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=locale)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def gettext(locale: str, message: str, **params: object) -> str:
+    """``message`` translated into ``locale``, with ``%(name)s`` parameters filled in."""
+    text = translations(locale).gettext(message)
+    return text % params if params else text
+
+
+def ngettext(locale: str, singular: str, plural: str, n: int, **params: object) -> str:
+    text = translations(locale).ngettext(singular, plural, n)
+    return text % ({"num": n} | params)

@@ -1,0 +1,120 @@
+"""Who someone is in the programme: their teams, their role, whether they are away."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from bulletins.db.models import Absence, Cohort, Membership, Person, Role, StaffMember, Team
+from bulletins.errors import BulletinsError
+
+
+class UnknownPerson(BulletinsError):
+    """The Slack user is not in the roster."""
+
+
+class NotAllowed(BulletinsError):
+    """The person may not do this (not a member of the team, not staff)."""
+
+
+def person_by_slack_id(session: Session, slack_user_id: str) -> Person:
+    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+    if person is None:
+        raise UnknownPerson(slack_user_id)
+    return person
+
+
+def _current(column_since, column_until, day: date):
+    return (column_since <= day) & or_(column_until.is_(None), column_until >= day)
+
+
+def active_teams(session: Session, day: date, cohort: Cohort | None = None) -> list[Team]:
+    """Teams whose cohort has started and that have not ended on ``day``, by name."""
+    query = (
+        select(Team)
+        .join(Team.cohort)
+        .options(joinedload(Team.cohort))
+        .where(Cohort.starts_on <= day)
+        .order_by(Team.name)
+    )
+    if cohort is not None:
+        query = query.where(Team.cohort_id == cohort.id)
+    return [team for team in session.scalars(query) if team.is_active(day)]
+
+
+def teams_of(
+    session: Session, person: Person, day: date, roles: Iterable[Role] = (Role.FELLOW, Role.MENTOR)
+) -> list[Team]:
+    """The active teams ``person`` belongs to on ``day`` in one of ``roles``."""
+    query = (
+        select(Team)
+        .join(Membership, Membership.team_id == Team.id)
+        .options(joinedload(Team.cohort))
+        .where(
+            Membership.person_id == person.id,
+            Membership.role.in_([str(role) for role in roles]),
+            _current(Membership.since, Membership.until, day),
+        )
+        .order_by(Team.name)
+    )
+    return [team for team in session.scalars(query).unique() if team.is_active(day)]
+
+
+def is_staff(session: Session, person: Person, day: date) -> bool:
+    query = select(StaffMember.id).where(
+        StaffMember.person_id == person.id, _current(StaffMember.since, StaffMember.until, day)
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def readable_teams(session: Session, person: Person, day: date) -> list[Team]:
+    """Fellows and mentors read their own teams' bulletins; staff read every active team's."""
+    if is_staff(session, person, day):
+        return active_teams(session, day)
+    return teams_of(session, person, day)
+
+
+def require_member(session: Session, person: Person, team: Team, day: date) -> None:
+    if team.id not in {t.id for t in teams_of(session, person, day)}:
+        raise NotAllowed(f"{person.slack_user_id} is not a member of team {team.slug}")
+
+
+def require_staff(session: Session, person: Person, day: date) -> None:
+    if not is_staff(session, person, day):
+        raise NotAllowed(f"{person.slack_user_id} is not in the programme team")
+
+
+def fellows_of(session: Session, team: Team, day: date) -> list[Person]:
+    query = (
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Membership.team_id == team.id,
+            Membership.role == Role.FELLOW.value,
+            _current(Membership.since, Membership.until, day),
+        )
+        .order_by(Person.name)
+    )
+    return list(session.scalars(query))
+
+
+def set_away(session: Session, person: Person, until: date, today: date) -> Absence:
+    """Mark ``person`` away until ``until`` (inclusive): no reminders reach them meanwhile."""
+    if until < today:
+        raise BulletinsError("the date is in the past")
+    absence = session.scalar(select(Absence).where(Absence.person_id == person.id))
+    if absence is None:
+        absence = Absence(person_id=person.id, until=until)
+        session.add(absence)
+    else:
+        absence.until = until
+    session.flush()
+    return absence
+
+
+def away_ids(session: Session, day: date) -> set[int]:
+    """Ids of the people away on ``day``."""
+    return set(session.scalars(select(Absence.person_id).where(Absence.until >= day)))

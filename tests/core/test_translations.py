@@ -1,0 +1,42 @@
+"""Every message the product shows has its French translation."""
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "Problem": (1,)}
+METHODS = [("**/templates/**.j2", "jinja2"), ("**.py", "python")]
+
+
+def extracted_messages() -> dict[str, str]:
+    found = {}
+    for package in ("bulletins", "evaluation", "bot"):
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            ROOT / package,
+            method_map=METHODS,
+            keywords=KEYWORDS,
+            options_map={"**/templates/**.j2": {"extensions": "jinja2.ext.i18n"}},
+        ):
+            msgid = message[0] if isinstance(message, tuple) else message
+            if msgid:
+                found[msgid] = f"{package}/{filename}:{lineno}"
+    return found
+
+
+def test_every_message_has_a_french_translation():
+    with (ROOT / "bulletins/locale/fr/LC_MESSAGES/messages.po").open("rb") as source:
+        catalog = read_po(source, locale="fr")
+    missing = [
+        f"{where}: {msgid!r}"
+        for msgid, where in extracted_messages().items()
+        if not (catalog.get(msgid) and catalog.get(msgid).string)
+    ]
+    assert missing == [], "\n".join(missing)
+
+
+def test_the_extraction_sees_templates_and_code():
+    where = set(extracted_messages().values())
+    assert any("templates" in w for w in where)
+    assert any(w.endswith(".py", 0, w.rindex(":")) for w in where)

@@ -1,0 +1,47 @@
+"""The served app: health checks, and Slack's signature checked on every request."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+
+def get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_healthz_answers_200_when_the_database_answers(bench):
+    status, body = get(bench.server.url.replace("/slack/events", "/healthz"))
+    assert (status, body) == (200, {"database": "ok"})
+
+
+def test_healthz_answers_503_when_the_database_does_not_answer(bench, tmp_path):
+    from bot.app import create_app
+    from bot.server import HttpServer
+    from bulletins.db import make_engine
+
+    dead = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'gone.db'}")
+    app = create_app(bench.services, verify_token=False)
+    with HttpServer(app, dead, host="127.0.0.1", port=0) as server:
+        status, body = get(server.url.replace("/slack/events", "/healthz"))
+    assert (status, body) == (503, {"database": "unreachable"})
+
+
+def test_unsigned_or_stale_requests_are_refused(bench):
+    body = b"command=%2Fbulletin&user_id=U1&text=help"
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert bench.driver.raw(body, headers, sign=False).status == 401
+    stale = int(time.time()) - 10 * 60
+    assert bench.driver.raw(body, headers, sign=True, timestamp=stale).status == 401
+    assert bench.standin.calls_to("chat.postEphemeral") == []
+
+
+def test_slack_url_verification_is_answered(bench):
+    response = bench.driver.url_verification("challenge-42")
+    assert response.status == 200
+    assert "challenge-42" in response.text
