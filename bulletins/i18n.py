@@ -1,5 +1,5 @@
-"""Translations: message ids are English, catalogs (``locale/*/LC_MESSAGES/messages.po``) give
-the other languages. French is the programme's default.
+"""Translations: message ids are English, catalogs (``locale/<lang>/LC_MESSAGES/*.po``, one
+file per part of the product, merged) give the other languages. French is the default.
 
 The ``.po`` files are read directly with Babel, so no compiled catalog is kept in the
 repository.
@@ -11,6 +11,7 @@ import io
 from functools import cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -30,11 +31,15 @@ def normalize_locale(value: str | None, default: str) -> str:
 
 @cache
 def translations(locale: str) -> NullTranslations:
-    path = CATALOGS / locale / "LC_MESSAGES" / "messages.po"
-    if not path.is_file():
+    paths = sorted((CATALOGS / locale / "LC_MESSAGES").glob("*.po"))
+    if not paths:
         return NullTranslations()
-    with path.open("rb") as source:
-        catalog = read_po(source, locale=locale)
+    catalog = Catalog(locale=locale)
+    for path in paths:
+        with path.open("rb") as source:
+            for message in read_po(source, locale=locale):
+                if message.id:
+                    catalog[message.id] = message
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
+
+from bulletins.i18n import translations
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "Problem": (1,)}
@@ -26,12 +27,11 @@ def extracted_messages() -> dict[str, str]:
 
 
 def test_every_message_has_a_french_translation():
-    with (ROOT / "bulletins/locale/fr/LC_MESSAGES/messages.po").open("rb") as source:
-        catalog = read_po(source, locale="fr")
+    french = translations("fr")
     missing = [
         f"{where}: {msgid!r}"
         for msgid, where in extracted_messages().items()
-        if not (catalog.get(msgid) and catalog.get(msgid).string)
+        if french.gettext(msgid) == msgid
     ]
     assert missing == [], "\n".join(missing)
 
