@@ -91,3 +91,37 @@ def test_serve_refuses_to_start_without_a_signing_secret(tmp_path):
     result = run("serve", "--port", "0", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-1"})
     assert result.returncode == 2
     assert "SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_roster_import_of_the_real_cohort_then_again_changes_nothing(tmp_path):
+    from tests.conftest import shared_file
+
+    roster = shared_file("eig3-roster.csv")
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}"}
+    first = run("roster", "import", str(roster), cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "15 created" in first.stdout
+    second = run("roster", "import", str(roster), cwd=tmp_path, env=env)
+    assert second.returncode == 0
+    assert "up to date" in second.stdout
+
+
+def test_roster_import_with_bad_rows_imports_nothing_and_names_each_line(tmp_path):
+    bad = tmp_path / "roster.csv"
+    bad.write_text(
+        "cohort,team,role,name,slack_user_id,email\n"
+        "EIG 9,Plume,fellow,Léa François,UF98B0D4QEB,lea@example.org\n"
+        "EIG 9,Plume,coach,Arthur Bonnet,UJDTSMFTK0B,\n"
+        "EIG 9,Plume,mentor,Noé Dupont,not-an-id,\n",
+        encoding="utf-8",
+    )
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    result = run("roster", "import", str(bad), cwd=tmp_path, env={"DATABASE_URL": url})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "line 3" in result.stderr and "coach" in result.stderr
+    assert "line 4" in result.stderr and "not-an-id" in result.stderr
+    assert "line 2" not in result.stderr
+    assert not (tmp_path / "b.db").exists() or "people" not in inspect(
+        make_engine(url)
+    ).get_table_names()
