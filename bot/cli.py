@@ -187,6 +187,60 @@ def scheduler(obj: Context) -> None:
     run_scheduler(obj.services(upgrade_sqlite=True))
 
 
+@cli.group()
+def export() -> None:
+    """Export data for spreadsheets and open data."""
+
+
+@export.command("bulletins")
+@click.option("--cohort", metavar="NAME", help="Only this cohort (default: every cohort).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The CSV file to write.",
+)
+@click.option("--comma", is_flag=True, help="Separate values with ',' instead of ';'.")
+@pass_context
+def export_bulletins(obj: Context, cohort: str | None, out: Path, comma: bool) -> None:
+    """Write every bulletin and excused week as CSV (UTF-8 with BOM, ';'), by week then team."""
+    from bulletins.export import export_rows, find_cohort, write_csv
+
+    services = obj.services(upgrade_sqlite=True)
+    with services.sessions() as session:
+        chosen = find_cohort(session, cohort) if cohort else None
+        rows = export_rows(session, services.calendar, chosen, services.settings.locale)
+    count = write_csv(rows, out, delimiter="," if comma else ";")
+    click.echo(f"Wrote {count} rows to {out}.")
+
+
+@cli.command()
+@click.option("--weeks", default=3, show_default=True, help="How many weeks to play (1 to 12).")
+@click.option(
+    "--out",
+    default="demo-out",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the database and the pages.",
+)
+@pass_context
+def demo(obj: Context, weeks: int, out: Path) -> None:
+    """Play weeks of a sample cohort through the app and a local Slack stand-in; write
+    what Slack would have shown as HTML and Markdown pages, with the CSV export."""
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        for name in ("alembic", "bot.scheduler"):  # the demo prints its own summary
+            logging.getLogger(name).setLevel(logging.WARNING)
+    from bot.demo import run_demo
+
+    result = run_demo(obj.settings, weeks, out)
+    for record in result.weeks:
+        click.echo(f"{record.summary()}; {len(record.pages)} pages in {out / str(record.week)}")
+    click.echo(f"CSV export: {result.csv}")
+    click.echo(f"Database:   {result.database}")
+    click.echo(f"Open {result.index} to see everything.")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     try:

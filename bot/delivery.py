@@ -12,7 +12,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.blocks.messages import message_kwargs
 from bot.bootstrap import Services
@@ -56,9 +58,34 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2**attempts, 3600))
 
 
-def _send(services: Services, row: OutboxMessage, thread_ts: str | None) -> tuple[str, str]:
+def delivery_client(slack: WebClient) -> WebClient:
+    """``slack`` without its rate-limit retry handler: the outbox waits for Retry-After
+    itself (the row's ``not_before``) instead of sleeping inside a tick."""
+    handlers = getattr(slack, "retry_handlers", None)
+    if handlers is None or not any(isinstance(h, RateLimitErrorRetryHandler) for h in handlers):
+        return slack
+    return WebClient(
+        token=slack.token,
+        base_url=slack.base_url,
+        timeout=slack.timeout,
+        ssl=slack.ssl,
+        proxy=slack.proxy,
+        retry_handlers=[h for h in handlers if not isinstance(h, RateLimitErrorRetryHandler)],
+    )
+
+
+def _retry_after(headers: dict) -> int:
+    """Retry-After in seconds (header names vary in case), at least 1 so nothing spins."""
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 30
+
+
+def _send(slack: WebClient, row: OutboxMessage, thread_ts: str | None) -> tuple[str, str]:
     message = Message.from_json(row.payload)
-    response = services.slack.chat_postMessage(
+    response = slack.chat_postMessage(
         channel=row.channel, thread_ts=thread_ts, **message_kwargs(message)
     )
     return response["channel"], response["ts"]
@@ -70,8 +97,7 @@ def _classify(error: SlackApiError, attempts: int) -> tuple[str, bool, timedelta
     code = error.response.get("error") if isinstance(error.response.data, dict) else None
     reason = code or f"http_{status}"
     if status == 429:
-        wait = int(error.response.headers.get("Retry-After", "30") or 30)
-        return reason, False, timedelta(seconds=wait)
+        return reason, False, timedelta(seconds=_retry_after(error.response.headers or {}))
     if code in PERMANENT_ERRORS:
         return reason, True, timedelta(0)
     return reason, attempts + 1 >= MAX_ATTEMPTS, _backoff(attempts)
@@ -89,8 +115,9 @@ def _thread_parent(session, row: OutboxMessage) -> tuple[str | None, str | None]
     return parent.slack_ts, None
 
 
-def deliver_one(services: Services, now: datetime) -> str | None:
+def deliver_one(services: Services, now: datetime, slack: WebClient | None = None) -> str | None:
     """Send the oldest due message; returns "sent", "failed", "retry" or None when idle."""
+    slack = slack or services.slack
     with services.sessions.begin() as session:
         rows = outbox.due(session, now, limit=1)
         if not rows:
@@ -104,21 +131,31 @@ def deliver_one(services: Services, now: datetime) -> str | None:
             outbox.mark_failed(row, error=problem, permanent=True, retry_at=now)
             return "failed"
         try:
-            channel, ts = _send(services, row, thread_ts)
-        except SlackApiError as error:
-            reason, permanent, wait = _classify(error, row.attempts)
-            outbox.mark_failed(row, error=reason, permanent=permanent, retry_at=now + wait)
-            log.warning("outbox %s: %s (permanent=%s)", row.key, reason, permanent)
-            return "failed" if permanent else "retry"
+            channel, ts = _send(slack, row, thread_ts)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            return _record_failure(row, error, now)
         outbox.mark_sent(row, now=now, channel=channel, ts=ts)
         return "sent"
+
+
+def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> str:
+    """Mark a failed attempt; a network error is retried like a server error."""
+    if isinstance(error, SlackApiError):
+        reason, permanent, wait = _classify(error, row.attempts)
+    else:
+        reason = type(error).__name__
+        permanent, wait = row.attempts + 1 >= MAX_ATTEMPTS, _backoff(row.attempts)
+    outbox.mark_failed(row, error=reason, permanent=permanent, retry_at=now + wait)
+    log.warning("outbox %s: %s (permanent=%s)", row.key, reason, permanent)
+    return "failed" if permanent else "retry"
 
 
 def deliver_due(services: Services, now: datetime, limit: int = 10_000) -> Outcome:
     """Send every due message, one per step, until none is due at ``now``."""
     counts = {"sent": 0, "failed": 0, "retry": 0}
+    slack = delivery_client(services.slack)
     for _ in range(limit):
-        result = deliver_one(services, now)
+        result = deliver_one(services, now, slack)
         if result is None:
             break
         counts[result] += 1

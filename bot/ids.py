@@ -28,3 +28,15 @@ TEAM = "team"
 
 def input_id(block_id: str) -> str:
     return f"{block_id}_input"
+
+
+# The slash command and what its modals are opened for (carried in the picker's metadata)
+COMMAND = "/bulletin"
+FOR_FORM = "form"
+FOR_EXCUSE = "excuse"
+NOTICE_VIEW = "notice"
+
+
+def team_block(team_id: int) -> str:
+    """The block id of a team's line in the picker or the Home tab."""
+    return f"{TEAM}_{team_id}"

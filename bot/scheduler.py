@@ -31,6 +31,7 @@ class Job:
 class JobRun:
     name: str
     done: int
+    error: str | None = None
 
 
 def _core(job: CoreJob) -> Callable[[Services, datetime], int]:
@@ -55,13 +56,20 @@ def tick(services: Services, now: datetime, jobs: Sequence[Job] | None = None) -
     """Run, once, every job due at ``now``."""
     if now.tzinfo is None:
         raise ValueError("tick needs an aware datetime")
-    runs = []
-    for job in default_jobs() if jobs is None else jobs:
+    return [_run(job, services, now) for job in (default_jobs() if jobs is None else jobs)]
+
+
+def _run(job: Job, services: Services, now: datetime) -> JobRun:
+    """Run one job; a job that fails is logged and rolled back, and the tick goes on, so
+    one broken job never stops the others nor the delivery of what is already queued."""
+    try:
         done = job.run(services, now)
-        if done:
-            log.info("%s: %d done at %s", job.name, done, now.isoformat())
-        runs.append(JobRun(job.name, done))
-    return runs
+    except Exception as error:
+        log.exception("%s failed at %s", job.name, now.isoformat())
+        return JobRun(job.name, 0, f"{type(error).__name__}: {error}")
+    if done:
+        log.info("%s: %d done at %s", job.name, done, now.isoformat())
+    return JobRun(job.name, done)
 
 
 def run_scheduler(services: Services) -> None:

@@ -65,9 +65,14 @@ class HttpServer:
         return self
 
     def stop(self) -> None:
-        self._server.close()
-        if self._thread:
-            self._thread.join(timeout=5)
+        if self._thread is None:
+            self._server.close()
+            return
+        # Closing from the loop's own thread wakes its select() at once instead of after
+        # its one-second timeout.
+        self._server.trigger.pull_trigger(self._server.close)
+        self._thread.join(timeout=5)
+        self._server.task_dispatcher.shutdown(timeout=5)
 
     def __enter__(self) -> HttpServer:
         return self.start_in_background()

@@ -50,13 +50,25 @@ def exists(session: Session, key: str) -> bool:
     return session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None
 
 
+def existing(session: Session, keys: list[str]) -> set[str]:
+    """Which of ``keys`` are already in the outbox."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))))
+
+
 def due(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage]:
-    """Pending messages whose time has come, oldest first."""
+    """Pending messages whose time has come, oldest first.
+
+    On PostgreSQL the rows are locked, and rows another process holds are skipped, so two
+    ticks running at once never send the same message twice (SQLite ignores this).
+    """
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
     return list(session.scalars(query))
 

@@ -27,7 +27,8 @@ def person_by_slack_id(session: Session, slack_user_id: str) -> Person:
     return person
 
 
-def _current(column_since, column_until, day: date):
+def current(column_since, column_until, day: date):
+    """SQL condition: a span from ``since`` to ``until`` (open-ended when null) covers ``day``."""
     return (column_since <= day) & or_(column_until.is_(None), column_until >= day)
 
 
@@ -56,7 +57,7 @@ def teams_of(
         .where(
             Membership.person_id == person.id,
             Membership.role.in_([str(role) for role in roles]),
-            _current(Membership.since, Membership.until, day),
+            current(Membership.since, Membership.until, day),
         )
         .order_by(Team.name)
     )
@@ -65,7 +66,7 @@ def teams_of(
 
 def is_staff(session: Session, person: Person, day: date) -> bool:
     query = select(StaffMember.id).where(
-        StaffMember.person_id == person.id, _current(StaffMember.since, StaffMember.until, day)
+        StaffMember.person_id == person.id, current(StaffMember.since, StaffMember.until, day)
     )
     return session.scalar(query.limit(1)) is not None
 
@@ -94,7 +95,7 @@ def fellows_of(session: Session, team: Team, day: date) -> list[Person]:
         .where(
             Membership.team_id == team.id,
             Membership.role == Role.FELLOW.value,
-            _current(Membership.since, Membership.until, day),
+            current(Membership.since, Membership.until, day),
         )
         .order_by(Person.name)
     )

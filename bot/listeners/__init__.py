@@ -9,6 +9,7 @@ from bot.bootstrap import Services
 
 def register(app: App, services: Services) -> None:
     """Attach every listener kind to ``app``."""
-    from bot.listeners import errors
+    from bot.listeners import actions, commands, errors, events, views
 
-    errors.register(app, services)
+    for module in (errors, commands, actions, views, events):
+        module.register(app, services)

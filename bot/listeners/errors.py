@@ -1,17 +1,140 @@
-"""One error handler: a domain error becomes a message the person sees, never a silence."""
+"""One error handler: a domain error becomes a message the person sees, never a silence.
+
+Domain errors (``BulletinsError``) are explained in the person's language, ephemeral where
+they acted or in a direct message. Anything else is logged with a short reference that the
+person is given, so the programme team can find it in the logs.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from slack_bolt import App
 
+from bot.blocks.form_values import translate
 from bot.bootstrap import Services
+from bot.command_text import UsageError
+from bot.locales import locale_for_user
+from bot.replies import reply_to, text_message
+from bulletins.cycle import FormClosed, InvalidBulletin
+from bulletins.errors import BulletinsError
+from bulletins.history import NoSuchTeam, TeamNotReadable
+from bulletins.i18n import gettext
+from bulletins.mrkdwn import escape
+from bulletins.people import NotAllowed, UnknownPerson
 
 log = logging.getLogger(__name__)
 
 
+def explain(error: BaseException, locale: str) -> str | None:
+    """What to tell the person about a domain error; None when the error is unexpected."""
+    if isinstance(error, InvalidBulletin):
+        return "\n".join(translate(problem, locale) for problem in error.problems.values())
+    if isinstance(error, UsageError):
+        return translate(error.problem, locale)
+    if isinstance(error, FormClosed):
+        return gettext(
+            locale,
+            "This form is for a week that is now closed. Type `/bulletin` again to write "
+            "this week's bulletin.",
+        )
+    if isinstance(error, TeamNotReadable):
+        return gettext(
+            locale,
+            "You can read the bulletins of your own teams only, and *%(team)s* is not one of "
+            "them. The programme team reads every team's.",
+            team=escape(error.team_name),
+        )
+    if isinstance(error, NotAllowed):
+        return gettext(locale, "Only the fellows and mentors of a team can do this for it.")
+    if isinstance(error, UnknownPerson):
+        return gettext(
+            locale,
+            "Bulletins does not know you yet: you are not in the programme's roster. "
+            "Ask the programme team to add you.",
+        )
+    if isinstance(error, NoSuchTeam):
+        return gettext(
+            locale,
+            "No team is called “%(query)s”. Type `/bulletin history` to see the teams you "
+            "can read.",
+            query=escape(error.query),
+        )
+    if isinstance(error, BulletinsError):
+        return gettext(locale, "That could not be done: %(reason)s", reason=escape(str(error)))
+    return None
+
+
+def user_of(body: dict) -> str | None:
+    """The Slack user who acted, in a command, an interaction or an event."""
+    user = body.get("user")
+    return (
+        body.get("user_id")
+        or (user.get("id") if isinstance(user, dict) else user)
+        or (body.get("event") or {}).get("user")
+    )
+
+
+def safe_locale(services: Services, user_id: str | None) -> str:
+    """The person's language, or the programme's when even that cannot be found out."""
+    try:
+        return locale_for_user(services, user_id) if user_id else services.settings.locale
+    except Exception:
+        log.warning("could not find a person's language", exc_info=True)
+        return services.settings.locale
+
+
+def explanation(services: Services, error: Exception, body: dict, user_id: str | None) -> str:
+    """The text for the person, logging the error as it deserves."""
+    locale = safe_locale(services, user_id)
+    text = explain(error, locale)
+    if text is not None:
+        log.info("explained a %s to a person (type=%s)", type(error).__name__, body.get("type"))
+        return text
+    reference = uuid.uuid4().hex[:8]
+    log.error(
+        "unexpected error in a Slack listener (type=%s, reference=%s)",
+        body.get("type"),
+        reference,
+        exc_info=error,
+    )
+    return gettext(
+        locale,
+        "Something went wrong on our side (reference %(reference)s). Please try again; if it "
+        "keeps happening, give this reference to the programme team.",
+        reference=reference,
+    )
+
+
+def report_error(services: Services, error: Exception, body: dict, respond) -> None:
+    """Tell the person what went wrong; if even that fails, the log says so."""
+    user_id = user_of(body)
+    try:
+        text = explanation(services, error, body, user_id)
+        if user_id:
+            reply_to(services, user_id, respond)(text_message(text))
+    except Exception:
+        log.exception("could not tell a person about an error (first error: %r)", error)
+
+
+@contextmanager
+def reported(services: Services, body: dict, respond=None) -> Iterator[None]:
+    """Report errors raised after ``ack()`` to the person.
+
+    They must not reach Bolt: when a listener raises after acknowledging, Bolt resets the
+    acknowledgement and Slack gets a 404 after 3 seconds instead of the 200 already given.
+    """
+    try:
+        yield
+    except Exception as error:
+        report_error(services, error, body, respond)
+
+
 def register(app: App, services: Services) -> None:
+    # Errors raised before acknowledging (or in events, acknowledged by Bolt) end up here.
     @app.error
-    def report_error(error: Exception, body: dict, logger: logging.Logger) -> None:
-        log.exception("unhandled error in a Slack listener (type=%s)", body.get("type"))
+    def on_error(error: Exception, body: dict, respond=None) -> None:
+        report_error(services, error, body, respond)

@@ -122,6 +122,7 @@ def test_roster_import_with_bad_rows_imports_nothing_and_names_each_line(tmp_pat
     assert "line 3" in result.stderr and "coach" in result.stderr
     assert "line 4" in result.stderr and "not-an-id" in result.stderr
     assert "line 2" not in result.stderr
-    assert not (tmp_path / "b.db").exists() or "people" not in inspect(
-        make_engine(url)
-    ).get_table_names()
+    assert (
+        not (tmp_path / "b.db").exists()
+        or "people" not in inspect(make_engine(url)).get_table_names()
+    )

@@ -1,0 +1,65 @@
+"""Reading what Slack sends back from the modals: their metadata and their inputs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot import ids
+from bulletins.calendar import IsoWeek
+from bulletins.cycle import Answers, InvalidBulletin, Problem
+from bulletins.i18n import gettext
+
+StateValues = dict[str, dict[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class FormMeta:
+    """The team and week a form was opened for."""
+
+    team_id: int
+    week: IsoWeek
+
+    @classmethod
+    def read(cls, private_metadata: str) -> FormMeta:
+        data = json.loads(private_metadata)
+        return cls(int(data["team"]), IsoWeek.parse(data["week"]))
+
+
+def purpose_of(private_metadata: str) -> str:
+    """What the team picker was opened for: the form or the excuse."""
+    purpose = json.loads(private_metadata or "{}").get("purpose")
+    return purpose if purpose in (ids.FOR_FORM, ids.FOR_EXCUSE) else ids.FOR_FORM
+
+
+def _entry(values: StateValues, block_id: str) -> dict[str, Any]:
+    return values.get(block_id, {}).get(ids.input_id(block_id)) or {}
+
+
+def text_value(values: StateValues, block_id: str) -> str | None:
+    return _entry(values, block_id).get("value")
+
+
+def answers_from_state(values: StateValues) -> Answers:
+    """The bulletin form's inputs as the core's answers (not yet validated)."""
+    option = _entry(values, ids.MOOD).get("selected_option") or {}
+    picked = _entry(values, ids.KEY_DATE).get("selected_date")
+    return Answers(
+        mood=int(option["value"]) if option.get("value", "").isdigit() else None,
+        priority=text_value(values, ids.PRIORITY) or "",
+        ups_and_downs=text_value(values, ids.UPS_AND_DOWNS) or "",
+        help_request=text_value(values, ids.HELP_REQUEST),
+        key_date=date.fromisoformat(picked) if picked else None,
+        key_date_label=text_value(values, ids.KEY_DATE_LABEL),
+    )
+
+
+def translate(problem: Problem, locale: str) -> str:
+    return gettext(locale, problem.message, **dict(problem.params))
+
+
+def field_errors(error: InvalidBulletin, locale: str) -> dict[str, str]:
+    """``response_action: errors`` content: each field's problem, in the person's language."""
+    return {field: translate(problem, locale) for field, problem in error.problems.items()}

@@ -1,0 +1,125 @@
+"""The Home tab, built from the core's :class:`~bulletins.home.HomePage`: the person's teams
+this week with a button to write, their latest bulletins, and for the programme team every
+team's week and the last digest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import SimpleNamespace
+
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot import ids
+from bulletins.cycle import MOODS
+from bulletins.home import CohortWeek, HomePage
+from bulletins.i18n import gettext
+from bulletins.messages import Message
+from bulletins.mrkdwn import split_text
+from bulletins.rendering import format_moment, render, render_sections
+from bulletins.status import Status, TeamWeek
+
+SECTION_CHARS = 3000
+DIGEST_SECTIONS = 5
+Local = Callable[[datetime], datetime]
+
+
+def sections(texts: list[str]) -> list[Block]:
+    """Mrkdwn sections, each cut to Slack's 3,000 characters."""
+    return [
+        SectionBlock(text=MarkdownTextObject(text=piece))
+        for text in texts
+        for piece in split_text(text, SECTION_CHARS)
+    ]
+
+
+def header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=text[:150], emoji=True))
+
+
+def home_view(blocks: list[Block]) -> dict:
+    return View(type="home", blocks=blocks[:100]).to_dict()
+
+
+def team_block(tw: TeamWeek, page: HomePage, locale: str, local: Local) -> SectionBlock:
+    """One of the person's teams this week, with a button to write or edit."""
+    text = render("home_team", locale, tw=tw, window=page.window, local=local)
+    label = gettext(locale, "Edit") if tw.bulletin else gettext(locale, "Write")
+    return SectionBlock(
+        block_id=ids.team_block(tw.team.id),
+        text=MarkdownTextObject(text=text[:SECTION_CHARS]),
+        accessory=ButtonElement(
+            text=PlainTextObject(text=label),
+            action_id=ids.OPEN_FORM,
+            value=str(tw.team.id),
+            style=None if tw.bulletin else "primary",
+        ),
+    )
+
+
+def cohort_blocks(week: CohortWeek, page: HomePage, locale: str) -> list[Block]:
+    """For the programme team: every team of a cohort this week, and the counts."""
+    counts = SimpleNamespace(
+        filed=week.count(Status.FILED),
+        late=week.count(Status.LATE),
+        excused=week.count(Status.EXCUSED),
+        missing=week.count(Status.SILENT, Status.WAITING),
+    )
+    texts = render_sections(
+        "home_staff", locale, cohort_week=week, window=page.window, counts=counts
+    )
+    return [DividerBlock(), *sections(texts)]
+
+
+def digest_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
+    """For the programme team: when and where the last digest went, and its first sections."""
+    if page.digest is None:
+        return []
+    digest = Message.from_json(page.digest.payload)
+    intro = render("home_digest", locale, digest=page.digest, local=local)
+    # The digest's sections were composed (and people's text escaped) by the product.
+    shown = [s.text for s in digest.sections[:DIGEST_SECTIONS]]
+    return [DividerBlock(), *sections([intro, *shown])]
+
+
+def page_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
+    """Every block of a known person's Home tab."""
+    deadline = format_moment(page.window.deadline, locale)
+    blocks: list[Block] = [
+        header(gettext(locale, "Bulletins · week %(week)s", week=str(page.window.week))),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(text=gettext(locale, "Due %(deadline)s.", deadline=deadline))
+            ]
+        ),
+    ]
+    blocks += [team_block(tw, page, locale, local) for tw in page.own]
+    if page.recent:
+        texts = [render("bulletin_entry", locale, bulletin=b, moods=MOODS) for b in page.recent]
+        blocks += [DividerBlock(), header(gettext(locale, "Latest bulletins")), *sections(texts)]
+    for week in page.cohorts:
+        blocks += cohort_blocks(week, page, locale)
+    return blocks + digest_blocks(page, locale, local)
+
+
+def person_home(page: HomePage, locale: str, local: Local, no_team: str | None) -> dict:
+    """The Home tab of someone in the roster; ``no_team`` explains why nothing is shown."""
+    blocks = page_blocks(page, locale, local)
+    if no_team:
+        blocks += sections([no_team])
+    return home_view(blocks)
+
+
+def stranger_home(locale: str) -> dict:
+    """The Home tab of someone not in the roster."""
+    return home_view(sections([render("home_stranger", locale)]))

@@ -1,0 +1,19 @@
+"""Events: the Home tab, published each time a person opens it."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.bootstrap import Services
+from bot.home import publish_home
+
+
+def home_opened(services: Services, event: dict) -> None:
+    if event.get("tab", "home") == "home":
+        publish_home(services, event["user"])
+
+
+def register(app: App, services: Services) -> None:
+    @app.event("app_home_opened")
+    def on_home_opened(event: dict) -> None:
+        home_opened(services, event)

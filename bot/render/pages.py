@@ -1,0 +1,154 @@
+"""Whole pages: a conversation with its threads, a Home tab or a modal, and an index,
+as standalone HTML (styled like Slack) and as Markdown.
+
+Words shown around the messages (the app's name, "2 replies", "back") come from the
+caller in ``Labels``, already translated.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.render.blocks import blocks_html, blocks_markdown
+from bot.render.conversations import Conversation, Posted
+from bot.render.mrkdwn import Names, md_escape, to_html, to_markdown
+
+CSS = (Path(__file__).with_name("slack.css")).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Labels:
+    app: str  # the bot's name, as Slack shows it above its messages
+    replies: Callable[[int], str]  # "1 reply", "2 replies"
+    back: str  # the link back to the index
+    when: Callable[[int], str]  # a call's index -> the moment shown beside a message
+    lang: str = "fr"
+
+
+Link = tuple[str, str, str | None]  # (label, relative href, href of the Markdown version)
+
+
+def page_html(
+    title: str, body: str, labels: Labels, back_href: str | None = "../index.html"
+) -> str:
+    """A standalone HTML page; ``title`` and ``labels`` are text, escaped here."""
+    back = ""
+    if back_href:
+        back = f'<nav><a href="{html.escape(back_href)}">← {html.escape(labels.back)}</a></nav>'
+    return (
+        f'<!doctype html>\n<html lang="{html.escape(labels.lang)}">\n<head>\n'
+        f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n"
+        f"{back}\n<main>\n<h1>{html.escape(title)}</h1>\n{body}\n"
+        "</main>\n</body>\n</html>\n"
+    )
+
+
+# --- Conversations -------------------------------------------------------------------------
+
+
+def message_html(message: Posted, names: Names, labels: Labels) -> str:
+    """One message as Slack shows it: avatar, app name, time, blocks, then its thread."""
+    content = blocks_html(message.blocks, names) if message.blocks else to_html(message.text, names)
+    meta = (
+        f'<span class="author">{html.escape(labels.app)}</span><span class="app">APP</span>'
+        f'<span class="time">{html.escape(labels.when(message.index))}</span>'
+    )
+    thread = ""
+    if message.replies:
+        replies = "\n".join(message_html(reply, names, labels) for reply in message.replies)
+        count = html.escape(labels.replies(len(message.replies)))
+        thread = f'<div class="thread"><div class="thread-count">{count}</div>{replies}</div>'
+    return (
+        f'<div class="msg"><div class="avatar">📝</div><div class="msg-body">'
+        f'<div class="msg-meta">{meta}</div><div class="blocks">{content}</div>'
+        f"{thread}</div></div>"
+    )
+
+
+def conversation_html(title: str, conversation: Conversation, names: Names, labels: Labels) -> str:
+    body = "\n".join(message_html(m, names, labels) for m in conversation.messages)
+    return page_html(title, f'<div class="channel">{body}</div>', labels)
+
+
+def message_markdown(message: Posted, names: Names, labels: Labels) -> str:
+    if message.blocks:
+        content = blocks_markdown(message.blocks, names)
+    else:
+        content = to_markdown(message.text, names)
+    head = f"**{md_escape(labels.app)}** · {md_escape(labels.when(message.index))}"
+    parts = [head, content]
+    if message.replies:
+        parts.append(f"↳ _{md_escape(labels.replies(len(message.replies)))}_")
+        for reply in message.replies:
+            nested = message_markdown(reply, names, labels)
+            parts.append("\n".join(f"> {line}".rstrip() for line in nested.splitlines()))
+    return "\n\n".join(parts)
+
+
+def conversation_markdown(
+    title: str, conversation: Conversation, names: Names, labels: Labels
+) -> str:
+    messages = [message_markdown(m, names, labels) for m in conversation.messages]
+    return f"# {md_escape(title, line_start=False)}\n\n" + "\n\n---\n\n".join(messages) + "\n"
+
+
+# --- Views (Home tab, modal) ---------------------------------------------------------------
+
+
+def view_html(title: str, view: dict[str, Any], names: Names, labels: Labels) -> str:
+    heading = view.get("title", {}).get("text") if isinstance(view.get("title"), dict) else None
+    top = f'<div class="view-title">{html.escape(heading)}</div>' if heading else ""
+    submit = view.get("submit")
+    bottom = ""
+    if isinstance(submit, dict):
+        label = html.escape(submit.get("text", ""))
+        bottom = f'<div class="view-submit"><span class="bk-button bk-primary">{label}</span></div>'
+    blocks = blocks_html(view.get("blocks", []), names)
+    css = "view view-" + html.escape(str(view.get("type", "home")))
+    return page_html(title, f'<div class="{css}">{top}{blocks}{bottom}</div>', labels)
+
+
+def view_markdown(title: str, view: dict[str, Any], names: Names) -> str:
+    heading = md_escape(title, line_start=False)
+    return f"# {heading}\n\n{blocks_markdown(view.get('blocks', []), names)}\n"
+
+
+# --- Index ---------------------------------------------------------------------------------
+
+
+def index_html(
+    title: str, intro: str, sections: Sequence[tuple[str, Sequence[Link]]], labels: Labels
+) -> str:
+    """The page linking everything: one list of links per section."""
+    parts = [f'<p class="intro">{html.escape(intro)}</p>']
+    for heading, links in sections:
+        items = "".join(f"<li>{_link_html(link)}</li>" for link in links)
+        parts.append(f"<h2>{html.escape(heading)}</h2>\n<ul>{items}</ul>")
+    return page_html(title, "\n".join(parts), labels, back_href=None)
+
+
+def _link_html(link: Link) -> str:
+    label, href, markdown = link
+    main = f'<a href="{html.escape(href, quote=True)}">{html.escape(label)}</a>'
+    if markdown is None:
+        return main
+    return f'{main} · <a class="md" href="{html.escape(markdown, quote=True)}">Markdown</a>'
+
+
+def _link_markdown(link: Link) -> str:
+    label, href, markdown = link
+    main = f"[{md_escape(label)}](<{href}>)"
+    return f"{main} · [Markdown](<{markdown}>)" if markdown else main
+
+
+def index_markdown(title: str, intro: str, sections: Sequence[tuple[str, Sequence[Link]]]) -> str:
+    parts = [f"# {md_escape(title, line_start=False)}", md_escape(intro)]
+    for heading, links in sections:
+        parts.append(f"## {md_escape(heading)}")
+        parts.append("\n".join(f"- {_link_markdown(link)}" for link in links))
+    return "\n\n".join(parts) + "\n"

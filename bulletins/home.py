@@ -1,0 +1,113 @@
+"""What a person's Home tab shows: their teams this week, their cohorts' week for the
+programme team, the latest bulletins and the last digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bulletins.calendar import ProgrammeCalendar
+from bulletins.cycle import Window, filing_window, recent_bulletins
+from bulletins.db.models import (
+    Bulletin,
+    Cohort,
+    Membership,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    StaffMember,
+)
+from bulletins.people import current, teams_of
+from bulletins.status import Status, TeamWeek, week_statuses
+
+
+@dataclass(frozen=True)
+class CohortWeek:
+    """Every team of a cohort this week, with its status."""
+
+    cohort: Cohort
+    teams: list[TeamWeek]
+
+    def count(self, *statuses: Status) -> int:
+        return sum(1 for tw in self.teams if tw.status in statuses)
+
+
+@dataclass(frozen=True)
+class HomePage:
+    person: Person
+    window: Window
+    own: list[TeamWeek]
+    recent: list[Bulletin]
+    cohorts: list[CohortWeek]
+    digest: OutboxMessage | None
+
+
+def staff_cohorts(session: Session, person: Person, day: date) -> list[Cohort]:
+    """The cohorts ``person`` runs as a member of the programme team on ``day``."""
+    query = (
+        select(Cohort)
+        .join(StaffMember, StaffMember.cohort_id == Cohort.id)
+        .where(
+            StaffMember.person_id == person.id,
+            current(StaffMember.since, StaffMember.until, day),
+        )
+        .order_by(Cohort.starts_on.desc())
+    )
+    return list(session.scalars(query))
+
+
+def contacts_for(session: Session, person: Person, day: date) -> list[Person]:
+    """The programme team of the cohorts ``person`` has been a member of, by name."""
+    cohorts = (
+        select(Cohort.id)
+        .join(Cohort.teams)
+        .join(Membership)
+        .where(Membership.person_id == person.id)
+    )
+    query = (
+        select(Person)
+        .join(StaffMember, StaffMember.person_id == Person.id)
+        .where(
+            StaffMember.cohort_id.in_(cohorts),
+            current(StaffMember.since, StaffMember.until, day),
+        )
+        .order_by(Person.name)
+    )
+    return list(session.scalars(query).unique())
+
+
+def last_digest(session: Session) -> OutboxMessage | None:
+    """The digest sent last, if any."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == "digest", OutboxMessage.status == OutboxStatus.SENT)
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def home_page(
+    session: Session, calendar: ProgrammeCalendar, person: Person, now: datetime, recent: int = 3
+) -> HomePage:
+    """Everything ``person``'s Home tab shows at ``now``."""
+    window = filing_window(calendar, now)
+    day = calendar.local(now).date()
+    teams = teams_of(session, person, day)
+    own_ids = {team.id for team in teams}
+    cohorts = staff_cohorts(session, person, day)
+    all_weeks = week_statuses(session, calendar, window.week, now) if teams or cohorts else []
+    return HomePage(
+        person=person,
+        window=window,
+        own=[tw for tw in all_weeks if tw.team.id in own_ids],
+        recent=recent_bulletins(session, teams, recent),
+        cohorts=[
+            CohortWeek(cohort, [tw for tw in all_weeks if tw.team.cohort_id == cohort.id])
+            for cohort in cohorts
+        ],
+        digest=last_digest(session) if cohorts else None,
+    )

@@ -1,0 +1,140 @@
+"""``bulletins demo`` and ``bulletins export bulletins``, run as a person runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import run
+
+
+class Page(HTMLParser):
+    """The text a person reads on a page, and the links it holds."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.text: list[str] = []
+        self.links: list[str] = []
+        self._skip = 0
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+    @property
+    def read(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.text))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Path, str]:
+    cwd = tmp_path_factory.mktemp("demo")
+    started = time.monotonic()
+    result = run("demo", "--weeks", "2", "--out", "tmp", cwd=cwd)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert elapsed < 30, f"the demo took {elapsed:.0f} s"
+    return cwd / "tmp", result.stdout
+
+
+def test_it_says_where_everything_is(demo):
+    out, stdout = demo
+    assert "2026-W10" in stdout and "2026-W11" in stdout
+    assert "tmp/index.html" in stdout and "tmp/bulletins.csv" in stdout
+    assert "Traceback" not in stdout
+
+
+def test_the_digest_reads_as_in_slack_help_requests_first(demo):
+    out, _ = demo
+    page = Page(out / "2026-W10" / "digest.html").read
+    assert "semaine 2026-W10" in page
+    assert page.index("Demandes d'aide") < page.index("Nouvelles des équipes")
+    assert "LexImpact" in page and "CartoBio" in page
+    assert any(emoji in page for emoji in "😀🙂😐☹️")
+    assert "Publié par" in page
+    assert "&lt;" not in page and "*" not in page  # markup is rendered, not shown
+
+
+def test_late_bulletins_are_shown_in_the_digest_thread(demo):
+    out, _ = demo
+    html = (out / "2026-W10" / "digest.html").read_text(encoding="utf-8")
+    thread = html[html.index('<div class="thread">') :]
+    assert "en retard" in re.sub(r"<[^>]+>", " ", thread)
+
+
+def test_reminders_and_home_tabs_are_written_as_html_and_markdown(demo):
+    out, _ = demo
+    week = out / "2026-W10"
+    reminders = sorted(week.glob("dm-*.html"))
+    homes = sorted(week.glob("home-*.html"))
+    assert reminders and homes
+    assert "pas encore écrit son bulletin" in Page(reminders[0]).read
+    for page in reminders + homes:
+        assert page.with_suffix(".md").is_file()
+
+
+def test_the_csv_holds_every_bulletin_and_excused_week(demo):
+    out, _ = demo
+    data = (out / "bulletins.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    per_week = Counter((row["week"], row["status"]) for row in rows)
+    for week in ("2026-W10", "2026-W11"):
+        assert per_week[(week, "filed")] == 10
+        assert per_week[(week, "late")] == 2
+        assert per_week[(week, "excused")] == 1
+    assert [row["week"] for row in rows] == sorted(row["week"] for row in rows)
+
+
+def test_every_link_of_the_index_exists(demo):
+    out, _ = demo
+    index = Page(out / "index.html")
+    assert len(index.links) > 10
+    for href in index.links:
+        assert (out / href).is_file(), href
+    for href in Page(out / "2026-W10" / "digest.html").links:
+        if not href.startswith("http"):
+            assert (out / "2026-W10" / href).is_file(), href
+
+
+def test_export_command_writes_the_csv_and_refuses_an_unknown_cohort(demo, tmp_path):
+    out, _ = demo
+    env = {"DATABASE_URL": f"sqlite:///{out / 'bulletins.db'}"}
+    good = run(
+        "export", "bulletins", "--cohort", "EIG démo", "--out", "b.csv", cwd=tmp_path, env=env
+    )
+    assert good.returncode == 0, good.stderr
+    assert (tmp_path / "b.csv").read_bytes() == (out / "bulletins.csv").read_bytes()
+    bad = run("export", "bulletins", "--cohort", "EIG 9", "--out", "x.csv", cwd=tmp_path, env=env)
+    assert bad.returncode == 2
+    assert "unknown cohort 'EIG 9'" in bad.stderr and "EIG démo" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_without_the_form_listeners_the_demo_stops_with_the_reason(tmp_path, monkeypatch):
+    from bot import listeners
+    from bot.demo import run_demo
+    from bot.demo_filing import DemoError
+    from bulletins.config import settings_from_dict
+
+    monkeypatch.setattr(listeners, "register", lambda app, services: None)
+    with pytest.raises(DemoError, match="/bulletin answered HTTP 404.*nothing was filed"):
+        run_demo(settings_from_dict({}), 1, tmp_path / "out")
+    assert not (tmp_path / "out" / "index.html").exists()

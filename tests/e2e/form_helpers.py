@@ -1,0 +1,109 @@
+"""Helpers of the /bulletin end-to-end tests: open the form, answer it, read what was stored."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import select
+
+from bot import ids
+from bot.standin.bench import SlackBench
+from bulletins.calendar import IsoWeek
+from bulletins.cycle import Answers, file_bulletin
+from bulletins.db.models import Bulletin, Membership, Person, Role, Team
+
+
+def answers(
+    mood: int = 3,
+    priority: str = "Ship the simulator to the Senate",
+    ups: str = "Demo went well; the API is slow",
+    help_request: str | None = None,
+    key_date: date | None = None,
+    label: str | None = None,
+) -> dict[str, dict[str, object]]:
+    """Form values as ``driver.submit_view`` takes them."""
+    values: dict[str, dict[str, object]] = {
+        ids.MOOD: {ids.input_id(ids.MOOD): str(mood)},
+        ids.PRIORITY: {ids.input_id(ids.PRIORITY): priority},
+        ids.UPS_AND_DOWNS: {ids.input_id(ids.UPS_AND_DOWNS): ups},
+    }
+    optional = {ids.HELP_REQUEST: help_request, ids.KEY_DATE: key_date, ids.KEY_DATE_LABEL: label}
+    for block, value in optional.items():
+        if value is not None:
+            values[block] = {ids.input_id(block): value}
+    return values
+
+
+def open_view(bench: SlackBench, user_id: str, text: str = "", callback: str = ids.BULLETIN_VIEW):
+    """Type ``/bulletin <text>`` and return the modal Slack then shows."""
+    before = len(bench.standin.calls_to("views.open"))
+    assert bench.driver.command(user_id, text).status == 200
+    bench.wait_for(lambda: len(bench.standin.calls_to("views.open")) > before)
+    call = bench.standin.calls_to("views.open")[-1]
+    assert call.ok, call.response
+    return bench.standin.last_view(callback)
+
+
+def replies(bench: SlackBench, count: int = 1) -> list[str]:
+    """The ephemeral replies (response_url) sent so far, text and blocks, once ``count`` came."""
+    bench.wait_for(lambda: len(bench.standin.calls_to("response_url")) >= count)
+    return [
+        call.args.get("text", "") + json.dumps(call.args.get("blocks"), ensure_ascii=False)
+        for call in bench.standin.calls_to("response_url")
+    ]
+
+
+def dms(bench: SlackBench, user_id: str, count: int = 1) -> list[str]:
+    """The texts of the direct messages sent to ``user_id``, once ``count`` came."""
+    bench.wait_for(lambda: len(bench.standin.messages(user_id)) >= count)
+    return [message["text"] for message in bench.standin.messages(user_id)]
+
+
+def bulletins(bench: SlackBench, team: Team) -> list[Bulletin]:
+    with bench.services.sessions() as session:
+        query = select(Bulletin).where(Bulletin.team_id == team.id)
+        return list(session.scalars(query))
+
+
+def join(bench: SlackBench, person: Person, team: Team, role: Role = Role.MENTOR) -> None:
+    """Make ``person`` a member of a second team."""
+    with bench.services.sessions.begin() as session:
+        session.add(
+            Membership(person_id=person.id, team_id=team.id, role=str(role), since=date(2026, 1, 5))
+        )
+
+
+def file_directly(bench: SlackBench, person: Person, team: Team, **fields: object) -> None:
+    """File a bulletin through the core, at the bench's current time."""
+    values = {"mood": 2, "priority": "Priority", "ups_and_downs": "Ups"} | fields
+    with bench.services.sessions.begin() as session:
+        file_bulletin(
+            session,
+            bench.services.calendar,
+            person=session.get(Person, person.id),
+            team=session.get(Team, team.id),
+            answers=Answers(**values),
+            now=bench.clock(),
+        )
+
+
+def week(bench: SlackBench) -> IsoWeek:
+    return bench.services.calendar.week_of(bench.clock())
+
+
+def submit(bench: SlackBench, user_id: str, view: dict, values: dict, times: int = 1):
+    """Submit a modal; once it is accepted, wait for the work done after the
+    acknowledgement (confirmation, Home tab) so that it never outlives the test."""
+    before = len(bench.standin.calls_to("views.publish"))
+    response = bench.driver.submit_view(user_id, view, values)
+    if response.text in ("", '{"response_action": "clear"}'):
+        bench.wait_for(lambda: len(bench.standin.calls_to("views.publish")) >= before + times)
+    return response
+
+
+def ask(bench: SlackBench, user_id: str, text: str = "") -> str:
+    """Type ``/bulletin <text>`` and return the ephemeral reply it gets."""
+    before = len(bench.standin.calls_to("response_url"))
+    assert bench.driver.command(user_id, text).status == 200
+    return replies(bench, before + 1)[before]

@@ -1,0 +1,220 @@
+"""The bulletin form, end to end: /bulletin opens it, its submission files the bulletin."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from sqlalchemy import select
+
+from bot import ids
+from bulletins.db.models import BulletinRevision, Person, WeekExcuse
+from tests.e2e.conftest import paris, person_named, team_named
+from tests.e2e.form_helpers import answers, bulletins, dms, join, open_view, replies, submit
+
+
+def test_bulletin_opens_the_form_and_its_submission_files_the_bulletin(bench):
+    manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
+    view = open_view(bench, manon.slack_user_id)
+    assert view["title"]["text"] == "LexImpact · 2026-W10"
+    assert json.loads(view["private_metadata"]) == {"team": team.id, "week": "2026-W10"}
+    assert "vendredi 6 mars 15:05" in json.dumps(view["blocks"], ensure_ascii=False)
+
+    values = answers(help_request="Une intro à la DGFiP", label="Démo", key_date="2026-03-20")
+    response = submit(bench, manon.slack_user_id, view, values)
+
+    assert response.status == 200 and response.text in ("", "{}")
+    [stored] = bulletins(bench, team)
+    assert (stored.mood, stored.week, stored.late) == (3, "2026-W10", False)
+    assert stored.help_request == "Une intro à la DGFiP"
+    assert str(stored.key_date) == "2026-03-20"
+    assert "publié" in dms(bench, manon.slack_user_id)[0]
+    bench.wait_for(lambda: bench.standin.calls_to("views.publish"))
+
+
+def test_a_too_long_answer_comes_back_in_the_modal_and_nothing_is_stored(bench):
+    manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
+    view = open_view(bench, manon.slack_user_id)
+
+    response = submit(bench, manon.slack_user_id, view, answers(priority="x" * 301))
+
+    assert response.status == 200
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {ids.PRIORITY: "300 caractères au plus, s'il vous plaît (actuellement 301)."},
+    }
+    assert bulletins(bench, team) == []
+    # Slack keeps the modal open with what was typed: the app neither replaced nor closed it.
+    assert bench.standin.calls_to("views.update") == []
+    assert bench.standin.last_view(ids.BULLETIN_VIEW)["id"] == view["id"]
+
+
+def test_a_second_submission_edits_the_bulletin_and_says_who_edited(bench):
+    manon, gael = person_named(bench, "Manon Moreau"), person_named(bench, "Gaël Lefebvre")
+    team = team_named(bench, "LexImpact")
+    submit(bench, manon.slack_user_id, open_view(bench, manon.slack_user_id), answers())
+    bench.clock.now = paris(2026, 3, 3, 11, 30)
+
+    view = open_view(bench, gael.slack_user_id)
+    shown = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "Publié par Manon Moreau" in shown
+    assert "Ship the simulator to the Senate" in shown  # the filed answers, to edit
+    assert view["submit"]["text"] == "Mettre à jour"
+    submit(bench, gael.slack_user_id, view, answers(priority="Open the code"))
+
+    [stored] = bulletins(bench, team)
+    with bench.services.sessions() as session:
+        revisions = session.scalars(select(BulletinRevision)).all()
+        assert session.get(Person, stored.updated_by_id).name == "Gaël Lefebvre"
+    assert (stored.priority, stored.author_id) == ("Open the code", manon.id)
+    assert [r.previous["priority"] for r in revisions] == ["Ship the simulator to the Senate"]
+    assert "mis à jour" in dms(bench, gael.slack_user_id)[0]
+    view = open_view(bench, manon.slack_user_id)
+    assert "Dernière modification par Gaël Lefebvre" in json.dumps(view, ensure_ascii=False)
+
+
+def test_a_submission_delivered_twice_at_once_files_one_bulletin(bench):
+    manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
+    view = open_view(bench, manon.slack_user_id)
+    statuses = []
+
+    def send() -> None:
+        statuses.append(bench.driver.submit_view(manon.slack_user_id, view, answers()).text)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == ["", ""]
+    bench.wait_for(lambda: len(bench.standin.calls_to("views.publish")) == 2)
+    assert len(bulletins(bench, team)) == 1
+
+
+def test_a_person_in_two_teams_picks_the_team_first(bench):
+    manon, datajust = person_named(bench, "Manon Moreau"), team_named(bench, "DataJust")
+    join(bench, manon, datajust)
+
+    picker = open_view(bench, manon.slack_user_id, callback=ids.TEAM_PICKER_VIEW)
+    assert "DataJust" in json.dumps(picker) and "LexImpact" in json.dumps(picker)
+    bench.driver.block_action(
+        manon.slack_user_id, ids.PICK_TEAM, block_id=ids.team_block(datajust.id), view=picker
+    )
+
+    bench.wait_for(lambda: bench.standin.calls_to("views.update"))
+    form = bench.standin.last_view(ids.BULLETIN_VIEW)
+    assert form["id"] == picker["id"]  # the picker became the form
+    assert json.loads(form["private_metadata"])["team"] == datajust.id
+    submit(bench, manon.slack_user_id, form, answers())
+    assert len(bulletins(bench, datajust)) == 1
+
+
+def test_someone_not_in_the_roster_is_told_whom_to_ask(bench):
+    bench.standin.add_user("U0STRANGER", "Camille Inconnue")
+    assert bench.driver.command("U0STRANGER").status == 200
+    [text] = replies(bench)
+    assert "pas dans la liste des participants" in text
+    assert "équipe du programme" in text
+    assert bench.standin.calls_to("views.open") == []
+
+
+def test_someone_whose_team_ended_is_pointed_to_their_cohort_staff(bench):
+    manon = person_named(bench, "Manon Moreau")
+    with bench.services.sessions.begin() as session:
+        for membership in session.get(Person, manon.id).memberships:
+            membership.until = paris(2026, 2, 1).date()
+    bench.driver.command(manon.slack_user_id)
+    [text] = replies(bench)
+    assert "aucune équipe en activité" in text
+    assert f"<@{person_named(bench, 'Maëlle David').slack_user_id}>" in text
+
+
+def test_filing_after_the_deadline_is_marked_late(bench):
+    manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
+    bench.clock.now = paris(2026, 3, 6, 16, 0)
+    view = open_view(bench, manon.slack_user_id)
+    assert "sera donc marqué en retard" in json.dumps(view["blocks"], ensure_ascii=False)
+
+    submit(bench, manon.slack_user_id, view, answers())
+
+    assert [b.late for b in bulletins(bench, team)] == [True]
+    assert "marqué en retard" in dms(bench, manon.slack_user_id)[0]
+
+
+def test_a_form_left_open_past_its_week_is_refused_in_the_modal(bench):
+    manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
+    view = open_view(bench, manon.slack_user_id)
+    bench.clock.now = paris(2026, 3, 9, 10, 0)  # week 11 is open: week 10 is closed
+
+    response = submit(bench, manon.slack_user_id, view, answers())
+
+    assert response.json()["response_action"] == "errors"
+    assert "semaine désormais close" in response.json()["errors"][ids.MOOD]
+    assert bulletins(bench, team) == []
+
+
+def test_the_form_speaks_english_to_who_speaks_english_and_remembers_it(bench):
+    gael = person_named(bench, "Gaël Lefebvre")
+    bench.standin.add_user(gael.slack_user_id, gael.name, locale="en-GB")
+
+    view = open_view(bench, gael.slack_user_id)
+
+    assert "How is the team this week?" in json.dumps(view["blocks"])
+    with bench.services.sessions() as session:
+        assert session.get(Person, gael.id).locale == "en"
+    open_view(bench, gael.slack_user_id)
+    assert len(bench.standin.calls_to("users.info")) == 1
+
+
+def test_the_reminder_button_opens_the_form_of_its_team(bench):
+    manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
+    message = {
+        "ts": "1700000000.000100",
+        "blocks": [
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": ids.OPEN_FORM,
+                        "value": str(team.id),
+                        "text": {"type": "plain_text", "text": "Écrire le bulletin"},
+                    }
+                ],
+            }
+        ],
+    }
+    bench.driver.block_action(manon.slack_user_id, ids.OPEN_FORM, message=message)
+    bench.wait_for(lambda: bench.standin.calls_to("views.open"))
+    assert json.loads(bench.standin.last_view(ids.BULLETIN_VIEW)["private_metadata"]) == {
+        "team": team.id,
+        "week": "2026-W10",
+    }
+
+
+def test_the_excuse_button_of_the_form_marks_the_week_without_bulletin(bench):
+    manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
+    form = open_view(bench, manon.slack_user_id)
+    bench.driver.block_action(manon.slack_user_id, ids.EXCUSE_WEEK, view=form)
+    bench.wait_for(lambda: bench.standin.calls_to("views.push"))
+    excuse = bench.standin.last_view(ids.EXCUSE_VIEW)
+
+    empty = submit(bench, manon.slack_user_id, excuse, {ids.REASON: {"reason_input": " "}})
+    assert ids.REASON in empty.json()["errors"]
+    values = {ids.REASON: {ids.input_id(ids.REASON): "Séminaire <!here> à Lyon"}}
+    response = submit(bench, manon.slack_user_id, excuse, values)
+
+    assert response.json() == {"response_action": "clear"}
+    with bench.services.sessions() as session:
+        [stored] = session.scalars(select(WeekExcuse)).all()
+    assert (stored.team_id, stored.reason) == (team.id, "Séminaire <!here> à Lyon")
+    assert "&lt;!here&gt;" in str(bench.standin.messages(manon.slack_user_id)[-1]["blocks"])
+
+
+def test_an_unexpected_failure_is_told_with_a_reference(bench):
+    manon = person_named(bench, "Manon Moreau")
+    bench.standin.fail_next("views.open", status=200, error="internal_error")
+    bench.driver.command(manon.slack_user_id)
+    [text] = replies(bench)
+    assert "Un problème est survenu de notre côté (référence" in text

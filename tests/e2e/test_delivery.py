@@ -1,0 +1,36 @@
+"""The tick's delivery step: transient errors retried later, a broken job isolated."""
+
+from __future__ import annotations
+
+from bot.delivery import _retry_after
+from bot.scheduler import Job, default_jobs, tick
+from bulletins.db.models import OutboxStatus
+from tests.e2e.conftest import paris
+from tests.e2e.cycle_helpers import outbox_rows
+
+DEADLINE = paris(2026, 3, 6, 15, 5)
+
+
+def test_a_server_error_is_retried_at_a_later_tick(bench):
+    bench.standin.fail_next("chat.postMessage", status=500)
+    bench.tick(DEADLINE)
+    (row,) = outbox_rows(bench)
+    assert (row.status, row.error, row.attempts) == (OutboxStatus.PENDING, "internal_error", 1)
+    bench.tick(paris(2026, 3, 6, 15, 6))
+    assert len(bench.standin.messages("C0DIGEST")) == 1
+
+
+def test_a_failing_job_neither_stops_the_others_nor_delivery(bench):
+    def broken(services, now):
+        raise RuntimeError("boom")
+
+    runs = tick(bench.services, DEADLINE, [Job("broken", broken), *default_jobs()])
+    assert runs[0].error == "RuntimeError: boom"
+    assert {run.name: run.done for run in runs[1:]}["deliver"] == 1
+    assert len(bench.standin.messages("C0DIGEST")) == 1
+
+
+def test_retry_after_is_read_whatever_its_case_and_never_zero():
+    assert _retry_after({"retry-after": "7"}) == 7
+    assert _retry_after({"Retry-After": "0"}) == 1
+    assert _retry_after({}) == 30

@@ -1,0 +1,63 @@
+"""``bulletins tick --now`` runs the jobs and delivers, as a separate process would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.standin.web_api import SlackStandIn
+from bulletins.db import make_engine, make_session_factory, upgrade
+from tests.e2e.conftest import load_eig3, paris
+from tests.e2e.cycle_helpers import block_texts
+
+BULLETINS = str(Path(sys.executable).with_name("bulletins"))
+CONFIG = '[channels]\ndigest = "C0DIGEST"\nannounce = "C0ANNOUNCE"\nstaff = "C0STAFF"\n'
+
+
+def _file_one(url: str) -> None:
+    from bulletins.calendar import ProgrammeCalendar
+    from bulletins.config import Settings
+    from bulletins.cycle import Answers, file_bulletin
+    from bulletins.db.models import Team
+    from bulletins.people import fellows_of
+
+    calendar, now = ProgrammeCalendar.from_settings(Settings()), paris(2026, 3, 6, 11, 0)
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        team = session.query(Team).filter_by(name="CartoBio").one()
+        person = fellows_of(session, team, now.date())[0]
+        answers = Answers(mood=4, priority="Carte en ligne", ups_and_downs="<!here> bravo")
+        file_bulletin(session, calendar, person=person, team=team, answers=answers, now=now)
+    engine.dispose()
+
+
+def test_tick_now_posts_the_digest_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bulletins.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    load_eig3(engine)
+    engine.dispose()
+    _file_one(url)
+    (tmp_path / "bulletins.toml").write_text(CONFIG, encoding="utf-8")
+    with SlackStandIn(token="xoxb-cli") as standin:
+        for channel in ("C0DIGEST", "C0ANNOUNCE", "C0STAFF"):
+            standin.add_channel(channel)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
+        env |= {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-cli",
+                "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": standin.base_url}  # fmt: skip
+        env.pop("BULLETINS_CONFIG", None)
+        outputs = []
+        for _ in range(2):
+            result = subprocess.run(
+                [BULLETINS, "tick", "--now", "2026-03-06T15:05"],
+                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+            assert result.returncode == 0, result.stderr
+            outputs.append(result.stdout.splitlines())
+        (post,) = standin.messages("C0DIGEST")
+    assert {"digest: 1", "deliver: 1"} <= set(outputs[0])
+    assert {"digest: 0", "deliver: 0"} <= set(outputs[1])
+    body = "\n".join(block_texts(post))
+    assert "Carte en ligne" in body and "&lt;!here&gt; bravo" in body
