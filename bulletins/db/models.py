@@ -196,6 +196,7 @@ class Absence(Base):
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender; in doubt if its process died before the answer
     SENT = "sent"
     FAILED = "failed"
 
@@ -224,3 +225,15 @@ class OutboxMessage(Base):
     slack_channel: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
     permanent: Mapped[bool] = mapped_column(default=False)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReceivedRequest(Base):
+    """A request from Slack already handled, by a key naming it (an event id, a view
+    submission, a click): Slack's retries and double clicks find it and do nothing more."""
+
+    __tablename__ = "received_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
