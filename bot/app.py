@@ -6,7 +6,7 @@ import logging
 
 from slack_bolt import App
 
-from bot import listeners
+from bot import dedup, listeners
 from bot.bootstrap import Services
 from bulletins.errors import ConfigError
 
@@ -29,5 +29,6 @@ def create_app(services: Services, *, verify_token: bool = True) -> App:
         token_verification_enabled=verify_token,
         logger=logging.getLogger("bot.bolt"),
     )
+    dedup.register(app, services)  # before any listener: a repeat never reaches one
     listeners.register(app, services)
     return app

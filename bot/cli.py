@@ -156,12 +156,19 @@ def _port_from_env() -> int:
 @pass_context
 def tick(obj: Context, now_text: str | None) -> None:
     """Run once, idempotently, every scheduled job due at NOW."""
+    from bot.lock import SchedulerLock
     from bot.scheduler import tick as run_tick
 
     services = obj.services(upgrade_sqlite=True)
     now = parse_now(now_text, services.settings) if now_text else services.clock()
-    for run in run_tick(services, now):
-        click.echo(f"{run.name}: {run.done}")
+    lock = SchedulerLock(services.engine)
+    if not lock.acquire(poll_seconds=1, timeout=60):
+        raise BulletinsError("the scheduler is busy (it holds the lock): try again in a minute")
+    try:
+        for run in run_tick(services, now):
+            click.echo(f"{run.name}: {run.done}" + (f" ({run.error})" if run.error else ""))
+    finally:
+        lock.release()
 
 
 def parse_now(text: str, settings: Settings) -> datetime:
@@ -213,6 +220,26 @@ def export_bulletins(obj: Context, cohort: str | None, out: Path, comma: bool) -
         rows = export_rows(session, services.calendar, chosen, services.settings.locale)
     count = write_csv(rows, out, delimiter="," if comma else ";")
     click.echo(f"Wrote {count} rows to {out}.")
+
+
+@cli.command()
+@click.option(
+    "--failed", "failed_only", is_flag=True, help="Only messages that could not be delivered."
+)
+@click.option("--limit", default=50, show_default=True, help="How many messages, newest first.")
+@pass_context
+def outbox(obj: Context, failed_only: bool, limit: int) -> None:
+    """List the latest outgoing messages (digests, reminders, replies) and how their delivery
+    went: key, kind, channel, status, attempts, error, whether it is permanent, and times."""
+    from bulletins.outbox_report import outbox_rows, outbox_table
+
+    services = obj.services(upgrade_sqlite=True)
+    with services.sessions() as session:
+        rows = outbox_rows(session, failed_only=failed_only, limit=limit)
+        if not rows:
+            click.echo("No failed messages." if failed_only else "The outbox is empty.")
+            return
+        click.echo(outbox_table(rows, services.settings.timezone))
 
 
 @cli.command()

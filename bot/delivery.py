@@ -1,9 +1,14 @@
 """Sending the outbox to Slack, one message per step, each result recorded at once.
 
-A message is sent, then marked sent in its own short transaction right after Slack's
-answer: the only window in which a crash could send a message twice is between Slack's
-"ok" and that commit. Errors that retrying cannot fix (a channel that does not exist, a
-user that left) are recorded as permanent failures with their reason and never retried.
+Each message goes through three short transactions: claim it (status "sending"), post it,
+record Slack's answer. Every post carries the message's outbox key in Slack's message
+metadata. If the process dies between the post and the record, the message stays "sending";
+the next delivery run finds it in doubt and looks for its key in the channel's history
+(see ``bot.reconcile``) before sending it again, so a killed process sends nothing twice.
+
+Errors that retrying cannot fix (a channel that does not exist, a user that left) are
+recorded as permanent failures with their reason and never retried; 429s wait for
+Retry-After, 5xx and network errors back off, each until a later tick.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.blocks.messages import message_kwargs
 from bot.bootstrap import Services
+from bot.pacing import Pacer
+from bot.reconcile import METADATA_TYPE, reconcile_in_doubt
 from bulletins import outbox
 from bulletins.db.models import OutboxMessage, OutboxStatus
 from bulletins.messages import Message
@@ -44,7 +51,6 @@ PERMANENT_ERRORS = frozenset(
         "restricted_action",
     }
 )
-MAX_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,15 @@ class Outcome:
     sent: int = 0
     failed: int = 0
     retried: int = 0
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    key: str
+    channel: str
+    payload: dict
+    thread_ts: str | None
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -83,16 +98,8 @@ def _retry_after(headers: dict) -> int:
         return 30
 
 
-def _send(slack: WebClient, row: OutboxMessage, thread_ts: str | None) -> tuple[str, str]:
-    message = Message.from_json(row.payload)
-    response = slack.chat_postMessage(
-        channel=row.channel, thread_ts=thread_ts, **message_kwargs(message)
-    )
-    return response["channel"], response["ts"]
-
-
 def _classify(error: SlackApiError, attempts: int) -> tuple[str, bool, timedelta]:
-    """(reason, permanent, wait) for a failed call."""
+    """(reason, permanent, wait) for a call Slack refused."""
     status = error.response.status_code
     code = error.response.get("error") if isinstance(error.response.data, dict) else None
     reason = code or f"http_{status}"
@@ -100,7 +107,7 @@ def _classify(error: SlackApiError, attempts: int) -> tuple[str, bool, timedelta
         return reason, False, timedelta(seconds=_retry_after(error.response.headers or {}))
     if code in PERMANENT_ERRORS:
         return reason, True, timedelta(0)
-    return reason, attempts + 1 >= MAX_ATTEMPTS, _backoff(attempts)
+    return reason, attempts >= outbox.MAX_ATTEMPTS, _backoff(attempts)
 
 
 def _thread_parent(session, row: OutboxMessage) -> tuple[str | None, str | None]:
@@ -115,9 +122,8 @@ def _thread_parent(session, row: OutboxMessage) -> tuple[str | None, str | None]
     return parent.slack_ts, None
 
 
-def deliver_one(services: Services, now: datetime, slack: WebClient | None = None) -> str | None:
-    """Send the oldest due message; returns "sent", "failed", "retry" or None when idle."""
-    slack = slack or services.slack
+def _claim_next(services: Services, now: datetime) -> Claimed | str | None:
+    """Claim the oldest due message (committed before any call to Slack)."""
     with services.sessions.begin() as session:
         rows = outbox.due(session, now, limit=1)
         if not rows:
@@ -130,33 +136,88 @@ def deliver_one(services: Services, now: datetime, slack: WebClient | None = Non
         if problem:
             outbox.mark_failed(row, error=problem, permanent=True, retry_at=now)
             return "failed"
-        try:
-            channel, ts = _send(slack, row, thread_ts)
-        except (SlackApiError, SlackClientError, OSError) as error:
-            return _record_failure(row, error, now)
+        outbox.claim(row, now)
+        return Claimed(row.id, row.key, row.channel, row.payload, thread_ts)
+
+
+def _post(slack: WebClient, claimed: Claimed) -> tuple[str, str]:
+    response = slack.chat_postMessage(
+        channel=claimed.channel,
+        thread_ts=claimed.thread_ts,
+        metadata={"event_type": METADATA_TYPE, "event_payload": {"key": claimed.key}},
+        **message_kwargs(Message.from_json(claimed.payload)),
+    )
+    return response["channel"], response["ts"]
+
+
+def _record(services: Services, claimed: Claimed, now: datetime, result) -> str:
+    with services.sessions.begin() as session:
+        row = session.get(OutboxMessage, claimed.id)
+        if isinstance(result, Exception):
+            return _record_failure(row, result, now)
+        channel, ts = result
         outbox.mark_sent(row, now=now, channel=channel, ts=ts)
         return "sent"
 
 
+def deliver_one(
+    services: Services, now: datetime, slack: WebClient, pacer: Pacer | None = None
+) -> str | None:
+    """Send the oldest due message; returns "sent", "failed", "retry" or None when idle."""
+    claimed = _claim_next(services, now)
+    if claimed is None or isinstance(claimed, str):
+        return claimed
+    if pacer is not None:
+        pacer.wait(claimed.channel)
+    try:
+        result: tuple[str, str] | Exception = _post(slack, claimed)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        result = error
+        if pacer and isinstance(error, SlackApiError) and error.response.status_code == 429:
+            pacer.back_off(claimed.channel, _retry_after(error.response.headers or {}))
+    return _record(services, claimed, now, result)
+
+
 def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> str:
-    """Mark a failed attempt; a network error is retried like a server error."""
-    if isinstance(error, SlackApiError):
+    """Record a failed attempt.
+
+    A 429 or a Slack error answer means nothing was posted: the message waits, or fails for
+    good. A 5xx or a network error leaves it unknown whether Slack posted it: the message
+    stays claimed, in doubt, and the next run looks for it in Slack before trying again.
+    """
+    if isinstance(error, SlackApiError) and error.response.status_code < 500:
         reason, permanent, wait = _classify(error, row.attempts)
+        outbox.mark_failed(row, error=reason, permanent=permanent, retry_at=now + wait)
+        log.warning("outbox %s: %s (permanent=%s)", row.key, reason, permanent)
+        return "failed" if permanent else "retry"
+    if isinstance(error, SlackApiError):
+        reason = f"http_{error.response.status_code}"
     else:
         reason = type(error).__name__
-        permanent, wait = row.attempts + 1 >= MAX_ATTEMPTS, _backoff(row.attempts)
-    outbox.mark_failed(row, error=reason, permanent=permanent, retry_at=now + wait)
-    log.warning("outbox %s: %s (permanent=%s)", row.key, reason, permanent)
-    return "failed" if permanent else "retry"
+    outbox.mark_in_doubt(row, error=reason, retry_at=now + _backoff(row.attempts))
+    log.warning("outbox %s: %s; will check Slack before trying again", row.key, reason)
+    return "retry"
 
 
-def deliver_due(services: Services, now: datetime, limit: int = 10_000) -> Outcome:
-    """Send every due message, one per step, until none is due at ``now``."""
-    counts = {"sent": 0, "failed": 0, "retry": 0}
+def deliver_due(
+    services: Services, now: datetime, limit: int = 100_000, pacer: Pacer | None = None
+) -> Outcome:
+    """Settle the messages in doubt, then send every due message, one per step."""
     slack = delivery_client(services.slack)
+    reconcile_in_doubt(services, slack, now)
+    pacer = pacer or services_pacer(services)
+    counts = {"sent": 0, "failed": 0, "retry": 0}
     for _ in range(limit):
-        result = deliver_one(services, now, slack)
+        result = deliver_one(services, now, slack, pacer)
         if result is None:
             break
         counts[result] += 1
     return Outcome(sent=counts["sent"], failed=counts["failed"], retried=counts["retry"])
+
+
+def services_pacer(services: Services) -> Pacer:
+    delivery = services.settings.delivery
+    return Pacer(
+        per_channel_interval=1 / delivery.channel_messages_per_second,
+        workspace_per_minute=delivery.workspace_messages_per_minute,
+    )

@@ -29,7 +29,9 @@ class SchedulerLock:
         self._connection: Connection | None = None
         self._file: FileLock | None = None
         if engine.dialect.name == "sqlite":
-            self._file = FileLock(_lock_path(engine), timeout=0)
+            # Not thread-local: the clock process takes the lock in its main thread and
+            # checks it in the scheduler's worker threads.
+            self._file = FileLock(_lock_path(engine), timeout=0, thread_local=False)
 
     def try_acquire(self) -> bool:
         if self._file is not None:
@@ -47,16 +49,22 @@ class SchedulerLock:
         return bool(held)
 
     def acquire(
-        self, poll_seconds: float = 5.0, sleep: Callable[[float], None] = time.sleep
-    ) -> None:
-        """Wait until the lock is ours."""
-        announced = False
+        self,
+        poll_seconds: float = 5.0,
+        timeout: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> bool:
+        """Wait until the lock is ours (True), or until ``timeout`` seconds passed (False)."""
+        waited = 0.0
         while not self.try_acquire():
-            if not announced:
+            if waited == 0:
                 log.info("another scheduler holds the lock; waiting to take over")
-                announced = True
+            if timeout is not None and waited >= timeout:
+                return False
             sleep(poll_seconds)
+            waited += poll_seconds
         log.info("scheduler lock acquired")
+        return True
 
     def still_held(self) -> bool:
         """False when the lock was lost (e.g. the database server restarted)."""

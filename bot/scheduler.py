@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.bootstrap import Services
 from bot.delivery import deliver_due
+from bot.lock import SchedulerLock
 from bulletins.jobs import CoreJob, JobContext, cycle_jobs
 
 log = logging.getLogger(__name__)
@@ -72,19 +73,39 @@ def _run(job: Job, services: Services, now: datetime) -> JobRun:
     return JobRun(job.name, done)
 
 
-def run_scheduler(services: Services) -> None:
-    """The clock process: a tick at the top of every minute, in the programme's timezone."""
+def locked_tick(services: Services, lock: SchedulerLock) -> list[JobRun]:
+    """A tick, only while this process holds the scheduler lock (it waits to get it back)."""
+    if not lock.still_held():
+        log.warning("scheduler lock lost; waiting to hold it again")
+        lock.release()
+        lock.acquire()
+    return tick(services, services.clock())
+
+
+def run_scheduler(services: Services, lock: SchedulerLock | None = None) -> None:
+    """The clock process: a tick at the top of every minute, in the programme's timezone.
+
+    Only one clock process runs jobs at a time: a second one waits for the lock and takes
+    over when the first dies.
+    """
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
 
+    lock = lock or SchedulerLock(services.engine)
+    lock.acquire()
     scheduler = BlockingScheduler(timezone=services.settings.timezone)
     scheduler.add_job(
-        lambda: tick(services, services.clock()),
+        locked_tick,
         CronTrigger(second=0, timezone=services.settings.timezone),
+        args=(services, lock),
         id="tick",
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,
+        next_run_time=services.clock(),  # catch up at once after a restart
     )
     log.info("scheduler started (%s)", services.settings.timezone)
-    scheduler.start()
+    try:
+        scheduler.start()
+    finally:
+        lock.release()

@@ -63,6 +63,14 @@ class Channels:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """How fast messages may go out: Slack's published limits for chat.postMessage."""
+
+    channel_messages_per_second: float = 1.0
+    workspace_messages_per_minute: float = 300.0
+
+
+@dataclass(frozen=True)
 class SlackSecrets:
     """Secrets and endpoints, from the environment only; never printed."""
 
@@ -80,6 +88,7 @@ class Settings:
     holiday_country: str = "FR"
     schedule: Schedule = Schedule()
     channels: Channels = Channels()
+    delivery: Delivery = Delivery()
     anonymity_k: int = 5
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
     slack: SlackSecrets = SlackSecrets()
@@ -151,6 +160,12 @@ def _positive_int(value: Any, where: str) -> int:
     return value
 
 
+def _positive_number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{where}: expected a number greater than 0, got {value!r}")
+    return float(value)
+
+
 def _minutes(value: Any, where: str) -> timedelta:
     return timedelta(minutes=_positive_int(value, where))
 
@@ -175,6 +190,10 @@ _SCHEMA: dict[str, dict[str, Any]] = {
         "digest_grace_hours": _hours,
     },
     "channels": {"digest": _str, "announce": _str, "staff": _str},
+    "delivery": {
+        "channel_messages_per_second": _positive_number,
+        "workspace_messages_per_minute": _positive_number,
+    },
     "surveys": {"anonymity_k": _positive_int},
     "database": {"url": _str},
 }
@@ -189,6 +208,9 @@ def _unknown(key: str, known: list[str], where: str, kind: str = "key") -> Confi
 def _parse_tables(data: Mapping[str, Any], origin: str) -> dict[str, dict[str, Any]]:
     parsed: dict[str, dict[str, Any]] = {}
     for table, values in data.items():
+        home = [name for name, keys in _SCHEMA.items() if table in keys]
+        if not isinstance(values, dict) and home:
+            raise ConfigError(f"{origin}: {table!r} is outside any table; put it under [{home[0]}]")
         if table not in _SCHEMA:
             raise _unknown(table, list(_SCHEMA), origin, kind="table")
         if not isinstance(values, dict):
@@ -236,6 +258,7 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         holiday_country=programme.get("holiday_country", Settings.holiday_country),
         schedule=schedule,
         channels=Channels(**parsed.get("channels", {})),
+        delivery=Delivery(**parsed.get("delivery", {})),
         anonymity_k=parsed.get("surveys", {}).get("anonymity_k", Settings.anonymity_k),
         database_url=database_url,
         slack=slack,

@@ -20,6 +20,7 @@ from bulletins.db.models import (
     Person,
     StaffMember,
 )
+from bulletins.outbox_report import undelivered_count
 from bulletins.people import current, teams_of
 from bulletins.status import Status, TeamWeek, week_statuses
 
@@ -43,6 +44,7 @@ class HomePage:
     recent: list[Bulletin]
     cohorts: list[CohortWeek]
     digest: OutboxMessage | None
+    undelivered: int = 0  # for the programme team: messages that could not be delivered
 
 
 def staff_cohorts(session: Session, person: Person, day: date) -> list[Cohort]:
@@ -110,4 +112,5 @@ def home_page(
             for cohort in cohorts
         ],
         digest=last_digest(session) if cohorts else None,
+        undelivered=undelivered_count(session) if cohorts else 0,
     )

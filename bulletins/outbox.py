@@ -1,8 +1,9 @@
 """The outbox: every message a job sends is written here first, keyed by what it is.
 
-A job enqueues; the delivery step (in the Slack adapter) sends and records the result.
-Because the key is unique, a job that runs twice for the same moment adds nothing, and a
-message recorded as sent is never sent again.
+A job enqueues; the delivery step (in the Slack adapter) claims a message, sends it and
+records the result. Because the key is unique, a job that runs twice for the same moment
+adds nothing, and a message recorded as sent is never sent again. A message still claimed
+when its sender died is "in doubt": the sender looks in Slack for it before sending again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from bulletins.db.models import OutboxMessage, OutboxStatus
 from bulletins.messages import Message
+
+MAX_ATTEMPTS = 8  # then a message that keeps failing is given up, as a permanent failure
 
 
 def enqueue(
@@ -77,21 +80,47 @@ def by_key(session: Session, key: str) -> OutboxMessage | None:
     return session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
 
 
+def claim(row: OutboxMessage, now: datetime) -> None:
+    """Mark ``row`` as being sent, before the call to Slack: one more attempt."""
+    row.status, row.claimed_at = OutboxStatus.SENDING, now
+    row.attempts += 1
+
+
+def in_doubt(session: Session, limit: int = 100) -> list[OutboxMessage]:
+    """Messages claimed by a sender that never recorded the answer."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def mark_in_doubt(row: OutboxMessage, *, error: str, retry_at: datetime) -> None:
+    """The answer did not tell whether Slack posted the message (a 5xx, a timeout): it
+    stays claimed, to be looked for in Slack before any new attempt at ``retry_at``."""
+    row.error, row.not_before = error, retry_at
+
+
+def release(row: OutboxMessage) -> None:
+    """Put an in-doubt message back in line: it was not sent after all."""
+    row.status, row.claimed_at = OutboxStatus.PENDING, None
+
+
 def mark_sent(row: OutboxMessage, *, now: datetime, channel: str, ts: str) -> None:
     row.status, row.sent_at, row.slack_channel, row.slack_ts = OutboxStatus.SENT, now, channel, ts
-    row.attempts += 1
     row.error = None
 
 
 def mark_failed(row: OutboxMessage, *, error: str, permanent: bool, retry_at: datetime) -> None:
     """Record a failed attempt; a permanent failure is never retried."""
-    row.attempts += 1
     row.error = error
     row.permanent = permanent
     if permanent:
         row.status = OutboxStatus.FAILED
     else:
-        row.not_before = retry_at
+        row.status, row.not_before, row.claimed_at = OutboxStatus.PENDING, retry_at, None
 
 
 def failures(session: Session) -> list[OutboxMessage]:

@@ -92,6 +92,24 @@ def digest_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
     return [DividerBlock(), *sections([intro, *shown])]
 
 
+def undelivered_blocks(page: HomePage, locale: str) -> list[Block]:
+    """For the programme team, when some messages could not be delivered: how many, and the
+    command that lists them."""
+    if page.undelivered <= 0:
+        return []
+    if page.undelivered == 1:
+        text = gettext(
+            locale, "⚠️ 1 message could not be delivered: see `bulletins outbox --failed`."
+        )
+    else:
+        text = gettext(
+            locale,
+            "⚠️ %(count)s messages could not be delivered: see `bulletins outbox --failed`.",
+            count=page.undelivered,
+        )
+    return sections([text])
+
+
 def page_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
     """Every block of a known person's Home tab."""
     deadline = format_moment(page.window.deadline, locale)
@@ -103,6 +121,7 @@ def page_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
             ]
         ),
     ]
+    blocks += undelivered_blocks(page, locale)
     blocks += [team_block(tw, page, locale, local) for tw in page.own]
     if page.recent:
         texts = [render("bulletin_entry", locale, bulletin=b, moods=MOODS) for b in page.recent]

@@ -1,8 +1,9 @@
 """One error handler: a domain error becomes a message the person sees, never a silence.
 
 Domain errors (``BulletinsError``) are explained in the person's language, ephemeral where
-they acted or in a direct message. Anything else is logged with a short reference that the
-person is given, so the programme team can find it in the logs.
+they acted or in a direct message; so is a database that does not answer ("try again in a
+minute"), except to someone who merely opened their Home tab. Anything else is logged with
+a short reference that the person is given, so the programme team can find it in the logs.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from slack_bolt import App
 from bot.blocks.form_values import translate
 from bot.bootstrap import Services
 from bot.command_text import UsageError
+from bot.dedup import database_down_text
 from bot.locales import locale_for_user
 from bot.replies import reply_to, text_message
 from bulletins.cycle import FormClosed, InvalidBulletin
+from bulletins.db import database_unavailable
 from bulletins.errors import BulletinsError
 from bulletins.history import NoSuchTeam, TeamNotReadable
 from bulletins.i18n import gettext
@@ -31,6 +34,8 @@ log = logging.getLogger(__name__)
 
 def explain(error: BaseException, locale: str) -> str | None:
     """What to tell the person about a domain error; None when the error is unexpected."""
+    if database_unavailable(error):
+        return database_down_text(locale)
     if isinstance(error, InvalidBulletin):
         return "\n".join(translate(problem, locale) for problem in error.problems.values())
     if isinstance(error, UsageError):
@@ -89,6 +94,9 @@ def safe_locale(services: Services, user_id: str | None) -> str:
 
 def explanation(services: Services, error: Exception, body: dict, user_id: str | None) -> str:
     """The text for the person, logging the error as it deserves."""
+    if database_unavailable(error):
+        log.warning("the database did not answer (type=%s): %s", body.get("type"), error)
+        return database_down_text(services.settings.locale)  # asking theirs would wait again
     locale = safe_locale(services, user_id)
     text = explain(error, locale)
     if text is not None:
@@ -112,6 +120,9 @@ def explanation(services: Services, error: Exception, body: dict, user_id: str |
 def report_error(services: Services, error: Exception, body: dict, respond) -> None:
     """Tell the person what went wrong; if even that fails, the log says so."""
     user_id = user_of(body)
+    if body.get("type") == "event_callback" and database_unavailable(error):
+        log.warning("the database did not answer an event: %s", error)
+        return
     try:
         text = explanation(services, error, body, user_id)
         if user_id:

@@ -1,24 +1,33 @@
 """Submissions of the bulletin form and of the "no bulletin this week" form.
 
-Problems with the answers go back in the modal itself (``response_action: errors``), so
-nothing typed is lost; on success the modal closes, then the person gets a confirmation
-and their Home tab is refreshed.
+Their answer to Slack decides whether the modal closes, so the filing is done before
+acknowledging, within the database's timeouts. Problems with the answers go back in the
+modal itself (``response_action: errors``), and so does a database that does not answer:
+nothing typed is lost. On success the modal closes, then the person gets a confirmation and
+their Home tab is refreshed.
 """
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+import logging
+from collections.abc import Callable
+from functools import partial
 
-from bot import ids
+from slack_bolt import Ack, App, BoltContext
+
+from bot import dedup, ids
 from bot.blocks.form_values import FormMeta, answers_from_state, field_errors, text_value
 from bot.bootstrap import Services
-from bot.filing import excuse_from_form, excused_message, file_from_form, filed_message
+from bot.filing import Receipt, excuse_from_form, excused_message, file_from_form, filed_message
 from bot.home import publish_home
 from bot.listeners.errors import explain, reported
-from bot.locales import locale_for_user
+from bot.locales import locale_for_user, stored_locale
 from bot.replies import reply_to
 from bulletins.cycle import InvalidBulletin
+from bulletins.db import database_unavailable
 from bulletins.errors import BulletinsError
+
+log = logging.getLogger(__name__)
 
 
 def errors_for(error: BulletinsError, locale: str, first_block: str) -> dict[str, str]:
@@ -28,45 +37,69 @@ def errors_for(error: BulletinsError, locale: str, first_block: str) -> dict[str
     return {first_block: explain(error, locale) or ""}
 
 
-def bulletin_submitted(services: Services, ack: Ack, body: dict, view: dict) -> None:
+def saved_or_refused(
+    services: Services, ack: Ack, context: BoltContext, body: dict, save: Callable[[], Receipt]
+) -> Receipt | None:
+    """``save()``'s receipt; or None once the modal was told why it could not be saved.
+
+    A refused submission's key is forgotten, so that sending it again is not taken for a
+    repeat.
+    """
+    first_block = ids.REASON if body["view"]["callback_id"] == ids.EXCUSE_VIEW else ids.MOOD
+    try:
+        return save()
+    except BulletinsError as error:
+        dedup.release(services, context)
+        locale = stored_locale(services, body["user"]["id"])
+        ack(response_action="errors", errors=errors_for(error, locale, first_block))
+    except Exception as error:
+        if not database_unavailable(error):
+            dedup.release(services, context)
+            raise
+        log.warning("the database did not answer a form submission: %s", error)
+        text = dedup.database_down_text(services.settings.locale, form=True)
+        ack(response_action="errors", errors={first_block: text})
+        dedup.release(services, context)  # after answering: it may wait for the database too
+    return None
+
+
+def bulletin_submitted(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
     """File the bulletin, or send the problems back into the modal."""
-    user_id = body["user"]["id"]
-    locale = locale_for_user(services, user_id)
+    user_id, view = body["user"]["id"], body["view"]
     answers = answers_from_state(view["state"]["values"])
     meta = FormMeta.read(view["private_metadata"])
-    try:
-        receipt = file_from_form(services, user_id, meta, answers)
-    except BulletinsError as error:
-        ack(response_action="errors", errors=errors_for(error, locale, ids.MOOD))
+    save = partial(file_from_form, services, user_id, meta, answers)
+    receipt = saved_or_refused(services, ack, context, body, save)
+    if receipt is None:
         return
     ack()
     with reported(services, body):
+        locale = locale_for_user(services, user_id)
         reply_to(services, user_id)(filed_message(receipt, locale))
         publish_home(services, user_id)
 
 
-def excuse_submitted(services: Services, ack: Ack, body: dict, view: dict) -> None:
+def excuse_submitted(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
     """Mark the week "no bulletin", or send the problem back into the modal."""
-    user_id = body["user"]["id"]
-    locale = locale_for_user(services, user_id)
+    user_id, view = body["user"]["id"], body["view"]
     reason = text_value(view["state"]["values"], ids.REASON) or ""
     meta = FormMeta.read(view["private_metadata"])
-    try:
-        receipt = excuse_from_form(services, user_id, meta, reason)
-    except BulletinsError as error:
-        ack(response_action="errors", errors=errors_for(error, locale, ids.REASON))
+    save = partial(excuse_from_form, services, user_id, meta, reason)
+    receipt = saved_or_refused(services, ack, context, body, save)
+    if receipt is None:
         return
     ack(response_action="clear")  # closes the bulletin form too, when pushed from it
     with reported(services, body):
+        locale = locale_for_user(services, user_id)
         reply_to(services, user_id)(excused_message(receipt, reason, locale))
         publish_home(services, user_id)
 
 
 def register(app: App, services: Services) -> None:
     @app.view(ids.BULLETIN_VIEW)
-    def on_bulletin(ack: Ack, body: dict, view: dict) -> None:
-        bulletin_submitted(services, ack, body, view)
+    def on_bulletin(ack: Ack, context: BoltContext, body: dict) -> None:
+        bulletin_submitted(services, ack, context, body)
 
     @app.view(ids.EXCUSE_VIEW)
-    def on_excuse(ack: Ack, body: dict, view: dict) -> None:
-        excuse_submitted(services, ack, body, view)
+    def on_excuse(ack: Ack, context: BoltContext, body: dict) -> None:
+        excuse_submitted(services, ack, context, body)

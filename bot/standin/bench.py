@@ -18,11 +18,12 @@ from bot.scheduler import JobRun, tick
 from bot.server import HttpServer
 from bot.standin.driver import SlackDriver
 from bot.standin.web_api import SlackStandIn
-from bulletins.config import Settings, SlackSecrets
+from bulletins.config import Delivery, Settings, SlackSecrets
 from bulletins.db.models import Person
 
 TOKEN = "xoxb-bench-token"
 SIGNING_SECRET = "bench-signing-secret"
+UNPACED = Delivery(channel_messages_per_second=1e6, workspace_messages_per_minute=1e9)
 
 
 class MovableClock:
@@ -40,8 +41,11 @@ class MovableClock:
 class SlackBench:
     """Start with ``with SlackBench(settings, engine, now) as bench:``."""
 
-    def __init__(self, settings: Settings, engine: Engine, now: datetime):
+    def __init__(self, settings: Settings, engine: Engine, now: datetime, paced: bool = False):
+        """``paced``: keep Slack's posting limits (benchmarks); otherwise post at once,
+        since the local stand-in has no limits unless told to."""
         self.standin = SlackStandIn(token=TOKEN)
+        self._paced = paced
         self.clock = MovableClock(now)
         self._base_settings = settings
         self._engine = engine
@@ -57,6 +61,8 @@ class SlackBench:
                 bot_token=TOKEN, signing_secret=SIGNING_SECRET, api_url=self.standin.base_url
             ),
         )
+        if not self._paced:
+            settings = dataclasses.replace(settings, delivery=UNPACED)
         for channel in dataclasses.astuple(settings.channels):
             self.standin.add_channel(channel)
         self.services = bootstrap(settings, engine=self._engine, clock=self.clock)

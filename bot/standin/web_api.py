@@ -15,6 +15,8 @@ import itertools
 import json
 import math
 import mimetypes
+import random
+import sys
 import threading
 import time
 import uuid
@@ -46,8 +48,17 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "views.publish": ("user_id", "view"),
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
+    "conversations.replies": ("ts",),
 }
-_NEEDS_CHANNEL = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
+_NEEDS_CHANNEL = frozenset(
+    {
+        "chat.postMessage",
+        "chat.update",
+        "chat.postEphemeral",
+        "conversations.history",
+        "conversations.replies",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,7 @@ class _Reply:
     status: int
     body: dict[str, Any] | str
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to hold the answer back, the call already done
 
     def as_dict(self) -> dict[str, Any]:
         return (
@@ -150,6 +162,15 @@ class _Fault:
     retry_after: int
     error: str | None
     remaining: int
+    applied: bool = False  # the call takes effect, yet the answer is an error
+
+
+@dataclass
+class _RandomFaults:
+    rate: float
+    statuses: tuple[int, ...]
+    applied_rate: float
+    rng: random.Random
 
 
 @dataclass
@@ -201,13 +222,18 @@ class SlackStandIn:
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._files: dict[str, UploadedFile] = {}
         self._faults: dict[str, deque[_Fault]] = {}
+        self._random_faults: dict[str, _RandomFaults] = {}
+        self._delays: dict[str, tuple[float, int]] = {}
         self._rate: float | None = None
+        self._workspace_rate: float | None = None
         self._burst = 1.0
         self._buckets: dict[str, _Bucket] = {}
         self._handlers: dict[str, Callable[[Args], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -333,8 +359,9 @@ class SlackStandIn:
         status: int = 429,
         retry_after: int = 1,
         error: str | None = None,
+        applied: bool = False,
     ) -> None:
-        """Make the next ``n`` calls of ``method`` fail.
+        """Make the next ``n`` calls of ``method`` fail (``applied``: after taking effect).
 
         429 answers with Retry-After, 5xx with an error body, and 200 needs ``error``
         (e.g. ``"channel_not_found"``). ``method`` may also be ``"response_url"`` or
@@ -343,15 +370,47 @@ class SlackStandIn:
         if status == 200 and not error:
             raise ValueError("a status-200 fault needs an error, e.g. error='channel_not_found'")
         with self._lock:
-            self._faults.setdefault(method, deque()).append(_Fault(status, retry_after, error, n))
+            self._faults.setdefault(method, deque()).append(
+                _Fault(status, retry_after, error, n, applied)
+            )
+
+    def delay_answer(self, method: str, seconds: float, after: int = 0) -> None:
+        """Do the call that comes after the next ``after`` calls of ``method`` at once, but
+        answer it only ``seconds`` later: the window in which a caller may die."""
+        with self._lock:
+            self._delays[method] = (seconds, after)
+
+    def fail_randomly(
+        self,
+        method: str,
+        rate: float,
+        statuses: tuple[int, ...] = (429, 500, 503),
+        applied_rate: float = 0.0,
+        seed: int = 0,
+    ) -> None:
+        """Make a share ``rate`` of the calls of ``method`` fail with one of ``statuses``;
+        a share ``applied_rate`` of the 5xx ones take effect all the same, as a server that
+        fails after doing the work. ``rate=0`` stops it."""
+        with self._lock:
+            if rate <= 0:
+                self._random_faults.pop(method, None)
+                return
+            self._random_faults[method] = _RandomFaults(
+                rate, statuses, applied_rate, random.Random(seed)
+            )
 
     def enforce_rate_limits(
-        self, per_channel_per_second: float | None = 1.0, burst: int = 1
+        self,
+        per_channel_per_second: float | None = 1.0,
+        burst: int = 1,
+        workspace_per_minute: float | None = None,
     ) -> None:
-        """Rate-limit chat.postMessage per channel (token bucket); ``None`` turns it off."""
+        """Rate-limit chat.postMessage per channel and, optionally, for the whole workspace
+        (token buckets); ``None`` turns a limit off."""
         with self._lock:
             self._rate = per_channel_per_second
             self._burst = float(max(1, burst))
+            self._workspace_rate = workspace_per_minute / 60 if workspace_per_minute else None
             self._buckets.clear()
 
     # -------------------------------------------------------------- recording
@@ -376,6 +435,14 @@ class SlackStandIn:
             ):
                 found.append(call.args)
         return found
+
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        """What a person sees in ``channel`` (an id, a name or a user's DM), oldest first,
+        whatever answers the calls got: a server may fail after posting."""
+        with self._lock:
+            channel = self._resolve_channel(channel)
+            found = [m for (c, _), m in self._messages.items() if c == channel]
+            return json.loads(json.dumps(sorted(found, key=lambda m: float(m["ts"]))))
 
     def view(self, view_id: str) -> dict[str, Any]:
         """The current state of a view opened, pushed, updated or published here."""
@@ -403,6 +470,7 @@ class SlackStandIn:
         with self._lock:
             self._calls.clear()
             self._faults.clear()
+            self._random_faults.clear()
             self._buckets.clear()
 
     # ---------------------------------------------------------- HTTP dispatch
@@ -431,13 +499,26 @@ class SlackStandIn:
             args = _parse_args(headers.get("Content-Type", ""), query, body)
         except ValueError as exc:
             return self._record(method, {}, SlackError("invalid_form_data", [str(exc)]).reply())
-        reply = self._take_fault(method)
-        if reply is None:
+        fault = self._take_fault(method)
+        if fault is None or fault.applied:
             try:
                 reply = _Reply(200, {"ok": True, **self._call_api(method, args, headers)})
             except SlackError as exc:
                 reply = exc.reply()
+        if fault is not None:
+            reply = self._fault_reply(fault)
+        reply.delay = self._take_delay(method)
         return self._record(method, args, reply)
+
+    def _take_delay(self, method: str) -> float:
+        delay = self._delays.get(method)
+        if delay is None:
+            return 0.0
+        if delay[1] > 0:
+            self._delays[method] = (delay[0], delay[1] - 1)
+            return 0.0
+        del self._delays[method]
+        return delay[0]
 
     def _call_api(self, method: str, args: Args, headers: Mapping[str, str]) -> dict[str, Any]:
         self._check_auth(headers, args)
@@ -459,14 +540,25 @@ class SlackStandIn:
         if token != self.token:
             raise SlackError("invalid_auth")
 
-    def _take_fault(self, method: str) -> _Reply | None:
+    def _take_fault(self, method: str) -> _Fault | None:
         queue = self._faults.get(method)
         if not queue:
-            return None
+            return self._random_fault(method)
         fault = queue[0]
         fault.remaining -= 1
         if fault.remaining <= 0:
             queue.popleft()
+        return fault
+
+    def _random_fault(self, method: str) -> _Fault | None:
+        chaos = self._random_faults.get(method)
+        if chaos is None or chaos.rng.random() >= chaos.rate:
+            return None
+        status = chaos.rng.choice(chaos.statuses)
+        applied = status >= 500 and chaos.rng.random() < chaos.applied_rate
+        return _Fault(status, retry_after=1, error=None, remaining=1, applied=applied)
+
+    def _fault_reply(self, fault: _Fault) -> _Reply:
         error = fault.error or _DEFAULT_FAULT_ERRORS.get(fault.status, "fatal_error")
         headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
         return _Reply(fault.status, {"ok": False, "error": error}, headers)
@@ -582,16 +674,21 @@ class SlackStandIn:
         del self._triggers[trigger_id]
 
     def _check_rate_limit(self, channel: str) -> None:
-        if self._rate is None:
-            return
+        limits = [(channel, self._rate), ("*workspace*", self._workspace_rate)]
+        buckets = [self._refilled(key, rate) for key, rate in limits if rate]
+        for bucket, rate in buckets:
+            if bucket.tokens < 1:
+                wait = max(1, math.ceil((1 - bucket.tokens) / rate))
+                raise SlackError("ratelimited", status=429, headers={"Retry-After": str(wait)})
+        for bucket, _ in buckets:
+            bucket.tokens -= 1
+
+    def _refilled(self, key: str, rate: float) -> tuple[_Bucket, float]:
         now = self._time()
-        bucket = self._buckets.setdefault(channel, _Bucket(self._burst, now))
-        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * self._rate)
+        bucket = self._buckets.setdefault(key, _Bucket(self._burst, now))
+        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * rate)
         bucket.updated = now
-        if bucket.tokens < 1:
-            wait = max(1, math.ceil((1 - bucket.tokens) / self._rate))
-            raise SlackError("ratelimited", status=429, headers={"Retry-After": str(wait)})
-        bucket.tokens -= 1
+        return bucket, rate
 
     def _new_ts(self) -> str:
         n = next(self._seq)
@@ -668,8 +765,44 @@ class SlackStandIn:
             message["blocks"] = blocks
         if args.get("thread_ts"):
             message["thread_ts"] = args["thread_ts"]
+        if isinstance(args.get("metadata"), dict):
+            message["metadata"] = args["metadata"]
         self._messages[(channel, ts)] = message
         return {"channel": channel, "ts": ts, "message": message}
+
+    def _conversations_history(self, args: Args) -> dict[str, Any]:
+        """Top-level messages of a channel, newest first (thread replies are not listed)."""
+        channel = self._resolve_channel(args["channel"])
+        oldest = float(args.get("oldest") or 0)
+        found = [
+            m
+            for (c, ts), m in self._messages.items()
+            if c == channel and float(ts) > oldest and m.get("thread_ts") in (None, ts)
+        ]
+        return self._listing(found, args, newest_first=True)
+
+    def _conversations_replies(self, args: Args) -> dict[str, Any]:
+        """A thread: its parent then its replies, oldest first."""
+        channel = self._resolve_channel(args["channel"])
+        parent = self._messages.get((channel, args["ts"]))
+        if parent is None:
+            raise SlackError("thread_not_found")
+        replies = [
+            m
+            for (c, _), m in self._messages.items()
+            if c == channel and m.get("thread_ts") == args["ts"]
+        ]
+        return self._listing([parent, *replies], args, newest_first=False)
+
+    def _listing(self, found: list, args: Args, newest_first: bool) -> dict[str, Any]:
+        limit = int(args.get("limit") or 100)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = sorted(found, key=lambda m: float(m["ts"]), reverse=newest_first)
+        messages = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in found[:limit]
+        ]
+        return {"messages": messages, "has_more": len(found) > limit}
 
     def _chat_update(self, args: Args) -> dict[str, Any]:
         channel = self._resolve_channel(args["channel"])
@@ -829,6 +962,11 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # the default of 5 drops bursts of concurrent clients
     standin: SlackStandIn
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that died mid-request (as fault tests make them) is no error here."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class _RequestHandler(BaseHTTPRequestHandler):
     server: _Server
@@ -845,6 +983,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         reply = self.server.standin.handle_http(self.path, self.headers, body)
+        if reply.delay:
+            time.sleep(reply.delay)
         data, content_type = reply.encode()
         self.send_response(reply.status)
         self.send_header("Content-Type", content_type)

@@ -2,19 +2,50 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+# Slack wants an answer within 3 seconds: a connection, a lock or a query that takes longer
+# than this fails, so that the person gets "try again" in time rather than a Slack timeout.
+TIMEOUT_SECONDS = 2.0
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
-    if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"timeout": 30})
+
+def make_engine(url: str, *, timeout: float = TIMEOUT_SECONDS, **kwargs) -> Engine:
+    """An engine for ``url`` whose connections, lock waits and statements (and waits for a
+    pooled connection) give up after ``timeout`` seconds; SQLite gets foreign keys and WAL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        kwargs.setdefault("connect_args", {"timeout": timeout})
+        if parsed.database not in (None, "", ":memory:"):
+            kwargs.setdefault("pool_timeout", timeout)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_timeout", timeout)
+    if parsed.get_backend_name() == "postgresql":
+        given = {"options": parsed.query.get("options", "")} | (kwargs.get("connect_args") or {})
+        kwargs["connect_args"] = postgres_timeouts(given, timeout)
     return create_engine(url, **kwargs)
+
+
+def postgres_timeouts(connect_args: dict, timeout: float) -> dict:
+    """``connect_args`` plus a connection timeout and a server-side statement timeout (which
+    also bounds waiting for a lock)."""
+    milliseconds = int(timeout * 1000)
+    options = f"{connect_args.get('options', '')} -c statement_timeout={milliseconds}".strip()
+    # libpq reads connect_timeout in whole seconds, and treats anything below 2 as 2.
+    return {"connect_timeout": max(2, round(timeout)), **connect_args, "options": options}
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True when ``error`` means the database did not answer (down, unreachable, timed out
+    or locked), as opposed to a bug or a constraint violation."""
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

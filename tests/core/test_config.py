@@ -226,7 +226,9 @@ def test_unknown_table_is_refused_with_suggestion(tmp_path):
 
 def test_key_outside_any_table_is_refused_listing_the_tables(tmp_path):
     message = config_error(tmp_path, 'deadline = "friday 15:05"\n')
-    assert "unknown table 'deadline'" in message
+    assert "'deadline' is outside any table; put it under [schedule]" in message
+    message = config_error(tmp_path, 'colour = "blue"\n')
+    assert "unknown table 'colour'" in message
     assert "known tables: programme, schedule" in message
 
 

@@ -15,9 +15,24 @@ def test_a_server_error_is_retried_at_a_later_tick(bench):
     bench.standin.fail_next("chat.postMessage", status=500)
     bench.tick(DEADLINE)
     (row,) = outbox_rows(bench)
-    assert (row.status, row.error, row.attempts) == (OutboxStatus.PENDING, "internal_error", 1)
+    assert (row.status, row.error, row.attempts) == (OutboxStatus.SENDING, "http_500", 1)
+    assert bench.standin.messages("C0DIGEST") == []
     bench.tick(paris(2026, 3, 6, 15, 6))
     assert len(bench.standin.messages("C0DIGEST")) == 1
+    (row,) = outbox_rows(bench)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
+
+
+def test_a_server_error_after_slack_posted_is_not_posted_again(bench):
+    bench.standin.fail_next("chat.postMessage", status=503, applied=True)
+    bench.tick(DEADLINE)
+    assert len(bench.standin.posted("C0DIGEST")) == 1  # posted, though Slack answered 503
+    bench.tick(paris(2026, 3, 6, 15, 6))
+    bench.tick(paris(2026, 3, 6, 15, 30))
+    assert len(bench.standin.posted("C0DIGEST")) == 1
+    (row,) = outbox_rows(bench)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 1)
+    assert len(bench.standin.calls_to("conversations.history")) == 1
 
 
 def test_a_failing_job_neither_stops_the_others_nor_delivery(bench):

@@ -5,10 +5,10 @@ Revises: 0002
 Create Date: 2026-11-29
 """
 
-from alembic import op
 import sqlalchemy as sa
-import bulletins.db.types
+from alembic import op
 
+import bulletins.db.types
 
 revision = "0003"
 down_revision = "0002"

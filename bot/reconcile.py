@@ -1,0 +1,113 @@
+"""Settling messages in doubt: claimed for sending by a process that died before recording
+Slack's answer. Each post carries its outbox key in Slack's message metadata, so the
+channel's history tells whether it went out.
+
+A message to a channel named rather than given by id cannot be looked up (history needs
+the id): it is sent again, with a warning. Channel ids in the configuration avoid that.
+Looking needs the ``channels:history``, ``groups:history`` and ``im:history`` scopes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.bootstrap import Services
+from bulletins import outbox
+from bulletins.db.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+METADATA_TYPE = "bulletins_outbox"
+_USER = re.compile(r"^[UW][A-Z0-9]+$")
+_CHANNEL = re.compile(r"^[CGD][A-Z0-9]+$")
+# How many of a channel's latest messages are searched: a message in doubt was posted
+# minutes ago at most, in a channel the bot alone writes to (a DM) or a quiet one.
+_RECENT = 200
+
+
+@dataclass(frozen=True)
+class Doubt:
+    id: int
+    key: str
+    channel: str
+    claimed_at: datetime | None
+    parent_ts: str | None
+
+
+def _doubts(services: Services) -> list[Doubt]:
+    with services.sessions.begin() as session:
+        doubts = []
+        for row in outbox.in_doubt(session):
+            parent = outbox.by_key(session, row.thread_of) if row.thread_of else None
+            parent_ts = parent.slack_ts if parent else None
+            doubts.append(Doubt(row.id, row.key, row.channel, row.claimed_at, parent_ts))
+        return doubts
+
+
+def _channel_id(slack: WebClient, channel: str) -> str | None:
+    if _USER.match(channel):
+        return slack.conversations_open(users=channel)["channel"]["id"]
+    return channel if _CHANNEL.match(channel) else None
+
+
+def _history(slack: WebClient, channel: str, doubt: Doubt) -> list[dict]:
+    if doubt.parent_ts:
+        response = slack.conversations_replies(
+            channel=channel, ts=doubt.parent_ts, include_all_metadata=True, limit=200
+        )
+    else:
+        # The latest messages rather than those since the claim: the claim's time comes
+        # from this host's clock, Slack's timestamps from Slack's.
+        response = slack.conversations_history(
+            channel=channel, include_all_metadata=True, limit=_RECENT
+        )
+    return response.get("messages", [])
+
+
+def find_posted(slack: WebClient, doubt: Doubt) -> tuple[str, str] | None:
+    """(channel, ts) of the message if Slack has it, else None."""
+    channel = _channel_id(slack, doubt.channel)
+    if channel is None:
+        log.warning("outbox %s: %r is not a channel id, sending again", doubt.key, doubt.channel)
+        return None
+    for message in _history(slack, channel, doubt):
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == METADATA_TYPE and payload.get("key") == doubt.key:
+            return channel, message["ts"]
+    return None
+
+
+def reconcile_in_doubt(services: Services, slack: WebClient, now: datetime) -> int:
+    """Mark in-doubt messages found in Slack as sent, put the others back in line.
+
+    Only the process holding the scheduler lock delivers, so any message still claimed when
+    delivery starts belongs to a sender that died.
+    """
+    settled = 0
+    for doubt in _doubts(services):
+        try:
+            found = find_posted(slack, doubt)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.warning("outbox %s: cannot check Slack yet (%s)", doubt.key, error)
+            continue
+        with services.sessions.begin() as session:
+            _settle(session.get(OutboxMessage, doubt.id), found, now)
+        settled += 1
+    return settled
+
+
+def _settle(row: OutboxMessage, found: tuple[str, str] | None, now: datetime) -> None:
+    if found:
+        outbox.mark_sent(row, now=now, channel=found[0], ts=found[1])
+    elif row.attempts >= outbox.MAX_ATTEMPTS:
+        reason = f"gave up after {row.attempts} attempts: {row.error}"
+        outbox.mark_failed(row, error=reason, permanent=True, retry_at=now)
+    else:
+        outbox.release(row)

@@ -1,0 +1,58 @@
+"""Requests from Slack already received, by a key naming each: Slack's retried events,
+double clicks and twice-submitted forms find their key and are not handled again.
+
+Each key is inserted in a short transaction of its own, before the work: the unique
+constraint, not a read followed by a write, decides which of two concurrent deliveries is
+the first, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bulletins.db.models import ReceivedRequest
+
+KEEP = timedelta(days=3)  # Slack retries an event for about an hour; clicks and forms, less
+
+
+def first_time(session: Session, key: str, now: datetime) -> bool:
+    """Record ``key``; False when it was already recorded (the request is a repeat)."""
+    try:
+        with session.begin_nested():
+            session.add(ReceivedRequest(key=key, received_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def first_within(session: Session, key: str, now: datetime, window: timedelta) -> bool:
+    """Record ``key`` for the current ``window``-long slice of time; False when the same
+    key was recorded less than ``window`` before ``now`` (e.g. a double click)."""
+    seconds = window.total_seconds()
+    slot = int(now.timestamp() // seconds)
+    if not first_time(session, f"{key}@{slot}", now):
+        return False
+    query = select(ReceivedRequest.received_at).where(ReceivedRequest.key == f"{key}@{slot - 1}")
+    previous = session.scalar(query)
+    return previous is None or previous <= now - window
+
+
+def forget(session: Session, key: str) -> None:
+    """Forget ``key``, so that the same request is handled if it comes again (after its
+    handling failed, say)."""
+    session.execute(delete(ReceivedRequest).where(ReceivedRequest.key == key))
+
+
+def prune_received(session: Session, now: datetime, keep: timedelta = KEEP) -> int:
+    """Delete the keys received more than ``keep`` before ``now``; returns how many.
+
+    Idempotent, for a scheduled job: nothing repeats that long after its first delivery.
+    """
+    result = session.execute(
+        delete(ReceivedRequest).where(ReceivedRequest.received_at < now - keep)
+    )
+    return result.rowcount or 0

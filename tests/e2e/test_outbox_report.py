@@ -1,0 +1,112 @@
+"""The programme team sees the messages that could not be delivered: in
+``bulletins outbox --failed`` and in their Home tab."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import Engine, text
+
+from bulletins.db import make_session_factory
+from bulletins.db.models import OutboxStatus
+from bulletins.messages import Message, Section
+from bulletins.outbox import enqueue
+from tests.e2e.conftest import load_eig3, paris, person_named
+from tests.e2e.test_home import open_home
+
+BULLETINS = str(Path(sys.executable).with_name("bulletins"))
+FAILED_KEY = "reminder:2026-W10:14:00:team-3:person-7"
+ONE_FAILED = "⚠️ 1 message n'a pas pu être envoyé : voir `bulletins outbox --failed`."
+
+
+def add_messages(engine: Engine) -> None:
+    """One reminder that failed for good, and one digest still to send."""
+    now = paris(2026, 3, 6, 14, 0)
+    with make_session_factory(engine).begin() as session:
+        failed = enqueue(
+            session,
+            key=FAILED_KEY,
+            kind="reminder",
+            channel="U0GONE",
+            message=Message(text="Rappel", sections=(Section("Rappel"),)),
+            now=now,
+        )
+        # As the delivery leaves a message Slack refused for good (set here, not sent).
+        failed.status, failed.attempts = OutboxStatus.FAILED, 3
+        failed.error, failed.permanent = "user_not_found", True
+        message = Message(text="Digest", sections=(Section("Digest"),))
+        enqueue(
+            session,
+            key="digest:2026-W10:1",
+            kind="digest",
+            channel="C0DIGEST",
+            message=message,
+            now=now + timedelta(hours=1),
+        )
+
+
+def database_url(engine: Engine) -> str:
+    """A URL another process can use to reach ``engine``'s database (and schema)."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "sqlite":
+        return url
+    with engine.connect() as connection:
+        schema = connection.execute(text("SELECT current_schema()")).scalar()
+    return f"{url}?options={quote(f'-csearch_path={schema}')}"
+
+
+def outbox_command(engine: Engine, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BULLETINS_"))}
+    env["DATABASE_URL"] = database_url(engine)
+    return subprocess.run(
+        [BULLETINS, "outbox", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_outbox_failed_lists_what_could_not_be_delivered_and_why(engine, tmp_path):
+    load_eig3(engine)
+    add_messages(engine)
+
+    result = outbox_command(engine, "--failed", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    header, rule, row, *rest = result.stdout.splitlines()
+    assert header.split()[:5] == ["key", "kind", "channel", "status", "attempts"]
+    assert set(rule) <= {"-", " "} and rest == []
+    assert row.split() == [
+        FAILED_KEY, "reminder", "U0GONE", "failed", "3", "user_not_found", "yes",
+        "2026-03-06", "14:00", "2026-03-06", "14:00", "-",
+    ]  # fmt: skip
+
+
+def test_outbox_lists_every_message_newest_first_up_to_the_limit(engine, tmp_path):
+    add_messages(engine)
+
+    everything = outbox_command(engine, cwd=tmp_path).stdout.splitlines()
+    latest = outbox_command(engine, "--limit", "1", cwd=tmp_path).stdout.splitlines()
+
+    assert [line.split()[0] for line in everything[2:]] == ["digest:2026-W10:1", FAILED_KEY]
+    assert [line.split()[0] for line in latest[2:]] == ["digest:2026-W10:1"]
+
+
+def test_outbox_failed_says_so_when_nothing_failed(engine, tmp_path):
+    result = outbox_command(engine, "--failed", cwd=tmp_path)
+    assert (result.returncode, result.stdout.strip()) == (0, "No failed messages.")
+
+
+def test_staff_home_shows_how_many_messages_could_not_be_delivered(bench):
+    staff, fellow = person_named(bench, "Maëlle David"), person_named(bench, "Manon Moreau")
+    assert ONE_FAILED not in json.dumps(open_home(bench, staff.slack_user_id), ensure_ascii=False)
+
+    add_messages(bench.services.engine)
+
+    staff_home = json.dumps(open_home(bench, staff.slack_user_id), ensure_ascii=False)
+    fellow_home = json.dumps(open_home(bench, fellow.slack_user_id), ensure_ascii=False)
+    assert ONE_FAILED in staff_home
+    assert "outbox" not in fellow_home
