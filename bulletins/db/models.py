@@ -237,3 +237,68 @@ class ReceivedRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class Campaign(Base):
+    """One run of a survey for an audience: a window, invitations, answers."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # e.g. "pulse-mentors:2026-03"
+    survey_id: Mapped[str] = mapped_column(String(100), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    anonymous: Mapped[bool] = mapped_column()
+    definition: Mapped[dict] = mapped_column(JSON)  # the survey as launched, for its results
+    opens_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    launched_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    cohort: Mapped[Cohort | None] = relationship()
+
+
+class Participation(Base):
+    """Who was asked, and whether they finished: for reminders and response rates.
+
+    Deliberately holds no timestamp and no reference to any answer.
+    """
+
+    __tablename__ = "participations"
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(10))
+    finished: Mapped[bool] = mapped_column(default=False)
+
+    person: Mapped[Person] = relationship()
+    campaign: Mapped[Campaign] = relationship()
+
+
+class Draft(Base):
+    """A person's answers in progress, page by page; gone once they finish an anonymous
+    survey (their answers then live, detached, in ``responses``)."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    answers: Mapped[dict] = mapped_column(JSON)
+    page: Mapped[int] = mapped_column(default=0)  # the next page to answer
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SurveyResponse(Base):
+    """A finished response. For an anonymous campaign: a random id, the respondent's role,
+    the answers, and nothing else (no person, no time, no order)."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(10))
+    answers: Mapped[dict] = mapped_column(JSON)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
