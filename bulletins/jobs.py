@@ -21,6 +21,7 @@ from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Button, Message, Section
 from bulletins.mrkdwn import escape
 from bulletins.people import away_ids, fellows_of
+from bulletins.received import prune_received
 from bulletins.rendering import render_sections
 from bulletins.status import teams_to_remind, week_statuses
 
@@ -204,4 +205,10 @@ def cycle_jobs() -> list[tuple[str, CoreJob]]:
         ("reminders", reminders),
         ("digest", digest),
         ("late_bulletins", late_bulletins),
+        ("prune_received", prune_received_requests),
     ]
+
+
+def prune_received_requests(ctx: JobContext) -> int:
+    """Forget the keys of Slack requests handled days ago (their retries are long over)."""
+    return prune_received(ctx.session, ctx.now)
