@@ -98,7 +98,9 @@ def database_down_answer(services: Services, view: dict) -> BoltResponse:
 def deduplicator(services: Services) -> Callable[..., BoltResponse | None]:
     """The middleware, bound to ``services``."""
 
-    def deduplicate(body: dict, context: BoltContext, resp: BoltResponse, next_) -> BoltResponse:
+    def deduplicate(
+        body: dict, context: BoltContext, resp: BoltResponse, next_: Callable[[], None]
+    ) -> BoltResponse:
         found = request_key(body)
         if found is None:
             next_()
