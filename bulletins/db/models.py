@@ -302,3 +302,77 @@ class SurveyResponse(Base):
     role: Mapped[str] = mapped_column(String(10))
     answers: Mapped[dict] = mapped_column(JSON)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class ToolStatus(StrEnum):
+    IN_PRODUCTION = "in_production"  # running in the host administration's information system
+    PLANNED = "planned"  # with a planned date
+    ABANDONED = "abandoned"
+    UNKNOWN = "unknown"
+
+
+class TeamFacts(Base):
+    """A team's facts sheet as recorded at one moment; the latest row is the current one,
+    and earlier rows are its history (who changed what, when)."""
+
+    __tablename__ = "team_facts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    source: Mapped[str] = mapped_column(String(20), default="slack")  # slack | import
+    tool_status: Mapped[str] = mapped_column(String(20), default=ToolStatus.UNKNOWN)
+    tool_planned_on: Mapped[date | None] = mapped_column(Date)
+    people_hired: Mapped[int] = mapped_column(default=0)  # hired or kept by the administration
+    repositories: Mapped[list] = mapped_column(JSON, default=list)  # URLs
+    libraries: Mapped[list] = mapped_column(JSON, default=list)  # reusable libraries published
+    datasets: Mapped[list] = mapped_column(JSON, default=list)  # open datasets published (URLs)
+    trainings_count: Mapped[int] = mapped_column(default=0)
+    training_topics: Mapped[list] = mapped_column(JSON, default=list)
+    contributions: Mapped[list] = mapped_column(JSON, default=list)  # to other open source
+    accessibility_audit: Mapped[bool | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+
+    team: Mapped[Team] = relationship()
+    recorded_by: Mapped[Person | None] = relationship()
+
+
+class Indicator(Base):
+    """An indicator a team's mentors chose: objective, what is measured and how, a target."""
+
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    objective: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str | None] = mapped_column(Text)  # how it is measured
+    unit: Mapped[str | None] = mapped_column(String(40))
+    baseline: Mapped[float | None] = mapped_column()
+    target: Mapped[float | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    archived: Mapped[bool] = mapped_column(default=False)
+
+    team: Mapped[Team] = relationship()
+    values: Mapped[list[IndicatorValue]] = relationship(
+        back_populates="indicator", order_by="IndicatorValue.recorded_at"
+    )
+
+
+class IndicatorValue(Base):
+    """One measure of an indicator; the history of values shows the progress."""
+
+    __tablename__ = "indicator_values"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicators.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[float] = mapped_column()
+    measured_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+    indicator: Mapped[Indicator] = relationship(back_populates="values")
