@@ -16,6 +16,8 @@ from pathlib import Path
 import click
 
 from bot.logs import configure_logging
+from bot.survey_cli import survey
+from bot.survey_results_cli import results
 from bulletins.config import Settings, load_settings
 from bulletins.errors import BulletinsError
 
@@ -266,6 +268,10 @@ def demo(obj: Context, weeks: int, out: Path) -> None:
     click.echo(f"CSV export: {result.csv}")
     click.echo(f"Database:   {result.database}")
     click.echo(f"Open {result.index} to see everything.")
+
+
+survey.add_command(results)
+cli.add_command(survey)
 
 
 def main(argv: list[str] | None = None) -> None:

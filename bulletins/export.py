@@ -156,12 +156,23 @@ def _excuse_row(excuse: WeekExcuse, iso: Callable[[datetime], str]) -> ExportRow
     )
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet will show as text: what people typed starting with ``=``, ``+``,
+    ``-`` or ``@`` would otherwise run as a formula when the file is opened."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: Iterable[ExportRow], delimiter: str = ";") -> str:
     """The CSV text (header first), without the byte-order mark."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(astuple(row) for row in rows)
+    writer.writerows(tuple(map(spreadsheet_safe, astuple(row))) for row in rows)
     return buffer.getvalue()
 
 

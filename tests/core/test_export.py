@@ -127,3 +127,12 @@ def test_the_file_has_a_bom_semicolons_and_quotes_what_needs_it(programme, tmp_p
 
 def test_comma_separated_on_request_and_an_empty_export_has_its_header(programme):
     assert to_csv([], delimiter=",") == ",".join(HEADER) + "\r\n"
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_stays_text():
+    from bulletins.export import spreadsheet_safe
+
+    assert spreadsheet_safe('=HYPERLINK("http://evil.example","clic")').startswith("'=")
+    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert spreadsheet_safe("Ouvrir le simulateur") == "Ouvrir le simulateur"
+    assert spreadsheet_safe(3) == 3
