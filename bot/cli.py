@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from bot.facts_cli import facts
 from bot.logs import configure_logging
 from bot.survey_cli import survey
 from bot.survey_results_cli import results
@@ -245,7 +246,12 @@ def outbox(obj: Context, failed_only: bool, limit: int) -> None:
 
 
 @cli.command()
-@click.option("--weeks", default=3, show_default=True, help="How many weeks to play (1 to 12).")
+@click.option(
+    "--weeks",
+    default=5,  # bot.demo.DEFAULT_WEEKS, not imported here: the CLI starts fast
+    show_default=True,
+    help="How many weeks to play from 2 March 2026 (1 to 12); 5 or more cross into April.",
+)
 @click.option(
     "--out",
     default="demo-out",
@@ -255,8 +261,10 @@ def outbox(obj: Context, failed_only: bool, limit: int) -> None:
 )
 @pass_context
 def demo(obj: Context, weeks: int, out: Path) -> None:
-    """Play weeks of a sample cohort through the app and a local Slack stand-in; write
-    what Slack would have shown as HTML and Markdown pages, with the CSV export."""
+    """Play weeks of a sample cohort through the app and a local Slack stand-in (bulletins,
+    facts, the monthly digest and the mentors' pulse), then its end-of-cohort
+    questionnaires; write what Slack would have shown as HTML and Markdown pages, with the
+    survey results, the evaluation snapshot and the CSV export."""
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         for name in ("alembic", "bot.scheduler"):  # the demo prints its own summary
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -265,6 +273,9 @@ def demo(obj: Context, weeks: int, out: Path) -> None:
     result = run_demo(obj.settings, weeks, out)
     for record in result.weeks:
         click.echo(f"{record.summary()}; {len(record.pages)} pages in {out / str(record.week)}")
+    if result.end is not None:
+        click.echo(f"End of cohort: {result.end.summary()}")
+        click.echo(f"Snapshot:   {out / 'snapshot' / 'snapshot.html'}")
     click.echo(f"CSV export: {result.csv}")
     click.echo(f"Database:   {result.database}")
     click.echo(f"Open {result.index} to see everything.")
@@ -272,6 +283,8 @@ def demo(obj: Context, weeks: int, out: Path) -> None:
 
 survey.add_command(results)
 cli.add_command(survey)
+cli.add_command(facts)
+cli.add_command(__import__("bot.snapshot_cli", fromlist=["snapshot"]).snapshot)
 
 
 def main(argv: list[str] | None = None) -> None:

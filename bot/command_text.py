@@ -23,8 +23,13 @@ NAMES = {
     "absent": "away",
     "absence": "away",
     "excuse": "excuse",
+    "facts": "facts",
+    "faits": "facts",
+    "fiche": "facts",
+    "indicators": "indicators",
+    "indicateurs": "indicators",
 }
-SHOWN = ("help", "history", "away", "excuse")
+SHOWN = ("help", "history", "away", "excuse", "facts", "indicators")
 _UNTIL = re.compile(r"^(until|jusqu'au|jusqu’au|au)\s+", re.IGNORECASE)
 
 

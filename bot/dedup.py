@@ -5,10 +5,13 @@
 - a form submitted twice (same view, same version, same answers) is filed once.
 
 The key is recorded in a short transaction of its own before the listener runs; a repeat is
-acknowledged and dropped. The database's timeouts bound that transaction, so Slack still
-gets its answer in time; when the database does not answer, a form submission is answered
-in the modal itself (nothing typed is lost), and other requests go on to their listener,
-which acknowledges and then explains the problem.
+acknowledged and dropped. The bulletin and "no bulletin" forms are the exception: their
+listener records the key in the very transaction that files the answers (one commit, one
+fsync instead of two), so that a refused or failed filing leaves no key behind. The
+database's timeouts bound that transaction, so Slack still gets its answer in time; when
+the database does not answer, a form submission is answered in the modal itself (nothing
+typed is lost), and other requests go on to their listener, which acknowledges and then
+explains the problem.
 """
 
 from __future__ import annotations
@@ -20,9 +23,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from slack_bolt import App, BoltContext, BoltResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from bot import ids
 from bot.bootstrap import Services
 from bulletins.db import database_unavailable
+from bulletins.db.models import ReceivedRequest
 from bulletins.i18n import gettext
 from bulletins.received import first_time, first_within, forget
 
@@ -30,6 +37,8 @@ log = logging.getLogger(__name__)
 
 CLICK_WINDOW = timedelta(seconds=2)
 CONTEXT_KEY = "received_key"  # where a listener finds the key of the request it handles
+PENDING_KEY = "unrecorded_key"  # the key a listener records itself, with its work
+RECORDED_BY_LISTENER = frozenset({ids.BULLETIN_VIEW, ids.EXCUSE_VIEW})
 MAX_KEY = 200
 
 
@@ -62,6 +71,32 @@ def request_key(body: dict) -> tuple[str, timedelta | None] | None:
             key = f"click:{_digest(key)}"
         return key, CLICK_WINDOW
     return None
+
+
+class Repeated(Exception):
+    """The request was already handled: acknowledge it and do nothing more."""
+
+
+def recorded_by_listener(body: dict) -> bool:
+    view = body.get("view") or {}
+    return body.get("type") == "view_submission" and view.get("callback_id") in RECORDED_BY_LISTENER
+
+
+def claim(services: Services, session: Session, context: BoltContext) -> None:
+    """Record the pending key of the request in ``session``, as the first write of its
+    transaction; raise ``Repeated`` when it is already there.
+
+    A plain insert, not a savepoint: on SQLite a savepoint opening the transaction would
+    commit the key on its own when released.
+    """
+    key = context.get(PENDING_KEY)
+    if not key:
+        return
+    try:
+        session.add(ReceivedRequest(key=key, received_at=services.clock()))
+        session.flush()
+    except IntegrityError:
+        raise Repeated(key) from None
 
 
 def record(services: Services, key: str, window: timedelta | None) -> bool:
@@ -106,6 +141,10 @@ def deduplicator(services: Services) -> Callable[..., BoltResponse | None]:
             next_()
             return resp
         key, window = found
+        if recorded_by_listener(body):
+            context[PENDING_KEY] = key
+            next_()
+            return resp
         try:
             fresh = record(services, key, window)
         except Exception as error:

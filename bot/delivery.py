@@ -5,6 +5,8 @@ record Slack's answer. Every post carries the message's outbox key in Slack's me
 metadata. If the process dies between the post and the record, the message stays "sending";
 the next delivery run finds it in doubt and looks for its key in the channel's history
 (see ``bot.reconcile``) before sending it again, so a killed process sends nothing twice.
+A file (an outbox row of kind ``file``, such as a chart) is uploaded instead of posted
+(``bot.delivery_files``), in its parent message's thread when it has one.
 
 Errors that retrying cannot fix (a channel that does not exist, a user that left) are
 recorded as permanent failures with their reason and never retried; 429s wait for
@@ -23,11 +25,13 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.blocks.messages import message_kwargs
 from bot.bootstrap import Services
+from bot.delivery_files import upload_file
 from bot.pacing import Pacer
 from bot.reconcile import METADATA_TYPE, reconcile_in_doubt
 from bulletins import outbox
 from bulletins.db.models import OutboxMessage, OutboxStatus
 from bulletins.messages import Message
+from bulletins.outbox_files import is_file
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +145,8 @@ def _claim_next(services: Services, now: datetime) -> Claimed | str | None:
 
 
 def _post(slack: WebClient, claimed: Claimed) -> tuple[str, str]:
+    if is_file(claimed.payload):
+        return upload_file(slack, claimed.channel, claimed.thread_ts, claimed.payload)
     response = slack.chat_postMessage(
         channel=claimed.channel,
         thread_ts=claimed.thread_ts,

@@ -1,26 +1,36 @@
-"""``bulletins demo``: the whole weekly cycle, played on a fresh database with the built-in
+"""``bulletins demo``: the whole product, played on a fresh database with the built-in
 Slack stand-in, then written down as what Slack would have shown.
 
-Each week of the script: the form opens on Monday; teams file through the app's real
-HTTP endpoint (``/bulletin``, then the form's submission, signed like Slack's requests);
-the scheduled jobs run at the call to action, each reminder and the deadline; some
-teams file late, one is excused, a few stay silent. Then every message, reminder and
-Home tab is rendered as Markdown and HTML (see ``bot.demo_pages``) with the CSV export.
+Before the first week, the programme team imports most teams' facts sheets. Each week of
+the script: the form opens on Monday; teams file through the app's real HTTP endpoint
+(``/bulletin``, then the form's submission, signed like Slack's requests); the scheduled
+jobs run at the call to action, each reminder and the deadline; some teams file late, one
+is excused, a few stay silent; two teams update their facts with ``/bulletin facts``. On
+the first working day of a month, the scheduler posts the monthly digest and launches the
+mentors' pulse, which most mentors answer with its buttons. After the last week come the
+end-of-cohort questionnaires, their results and the evaluation snapshot
+(:mod:`bot.demo_evaluation`). Every message, reminder, Home tab and form is rendered as
+Markdown and HTML (:mod:`bot.demo_pages`), linked from an index (:mod:`bot.demo_tour`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from bot import demo_filing
-from bot.demo_pages import WeekRecord, write_index, write_week
+from bot import demo_filing, demo_surveys
+from bot.demo_evaluation import EndRecord, play_end
+from bot.demo_facts import import_facts, type_facts
+from bot.demo_filing import Step, run_steps
+from bot.demo_pages import WeekRecord, write_week
+from bot.demo_tour import write_index
 from bot.standin.bench import SlackBench
 from bulletins.calendar import IsoWeek
 from bulletins.config import Settings
@@ -28,12 +38,15 @@ from bulletins.db import make_engine, make_session_factory, upgrade
 from bulletins.db.models import Team
 from bulletins.export import export_rows, write_csv
 from bulletins.roster import import_roster
-from bulletins.sample import COHORT, fellows, sample_roster, staff
+from bulletins.sample import COHORT, fellows, mentors, sample_roster, staff
 from bulletins.sample_story import Plan, When, week_plans
+from evaluation.campaign_jobs import SURVEY_TIME
 
 FIRST_WEEK = IsoWeek(2026, 10)  # Monday 2 March 2026: a fixed week, so every run is the same
+DEFAULT_WEEKS = 5  # to Sunday 5 April: the run crosses into April (monthly digest, pulse)
 MAX_WEEKS = 12
-Step = tuple[datetime, Callable[[], object]]
+# (week index, team, who types /bulletin facts: "fellow" or "mentor", weekday, time)
+FACTS_TYPED = ((0, "LexImpact", "fellow", 2, time(11, 30)), (1, "CartoBio", "mentor", 3, time(14)))
 
 
 @dataclass
@@ -45,6 +58,7 @@ class DemoResult:
     csv: Path
     database: Path
     weeks: list[WeekRecord] = field(default_factory=list)
+    end: EndRecord | None = None
 
 
 def run_demo(settings: Settings, weeks: int, out: Path) -> DemoResult:
@@ -56,14 +70,16 @@ def run_demo(settings: Settings, weeks: int, out: Path) -> DemoResult:
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
-        _load_roster(engine, FIRST_WEEK.monday - timedelta(weeks=4))
+        _load_roster(engine, FIRST_WEEK.monday)  # the cohort starts with the demo
         result = DemoResult(out, out / "index.html", out / "bulletins.csv", database)
         start = datetime.combine(FIRST_WEEK.monday, datetime.min.time(), settings.timezone)
         with SlackBench(settings, engine, now=start) as bench:
             bench.register_people()
+            import_facts(bench, start - timedelta(days=3))
             for index in range(weeks):
                 week = IsoWeek.of(FIRST_WEEK.monday + timedelta(weeks=index))
                 result.weeks.append(_play_week(bench, week, index, out))
+            result.end = play_end(bench, result.weeks[-1].week, out)
             _export(bench, result.csv)
             write_index(result, bench)
         return result
@@ -74,7 +90,8 @@ def run_demo(settings: Settings, weeks: int, out: Path) -> DemoResult:
 def _fresh_database(out: Path) -> Path:
     """An empty place for the database in ``out``; earlier demo output there is removed."""
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("????-W??"):
+    folders = [out / name for name in ("end-of-cohort", "results", "snapshot")]
+    for old in [*out.glob("????-W??"), *folders]:
         if old.is_dir():
             shutil.rmtree(old)
     database = out / "bulletins.db"
@@ -105,10 +122,8 @@ def _teams(bench: SlackBench) -> dict[str, Team]:
 def _play_week(bench: SlackBench, week: IsoWeek, index: int, out: Path) -> WeekRecord:
     record = WeekRecord(week=week, first_call=len(bench.standin.calls))
     steps = _schedule_steps(bench, record) + _people_steps(bench, week, index, record)
-    for moment, action in sorted(steps, key=lambda step: step[0]):
-        bench.clock.now = moment
-        record.marks.append((len(bench.standin.calls), moment))
-        action()
+    steps += _facts_steps(bench, week, index) + _pulse_steps(bench, record)
+    run_steps(bench, steps, record)
     _open_homes(bench, week, record)
     record.last_call = len(bench.standin.calls)
     write_week(bench, record, out)
@@ -121,7 +136,18 @@ def _schedule_steps(bench: SlackBench, record: WeekRecord) -> list[Step]:
     deadline = calendar.deadline(week)
     moments = [calendar.opens(week), calendar.call_to_action(week), *calendar.reminders(week)]
     moments += [deadline, deadline + timedelta(hours=3), calendar.late_until(week) - _MINUTE]
+    moments += _month_starts(bench, week)
     return [(moment, _ticker(bench, moment)) for moment in moments]
+
+
+def _month_starts(bench: SlackBench, week: IsoWeek) -> list[datetime]:
+    """The first working day of a month, if in ``week``, at the time of the monthly digest
+    and at that of the monthly pulse."""
+    calendar, settings = bench.services.calendar, bench.services.settings
+    days = [week.day(weekday) for weekday in range(1, 8)]
+    firsts = [d for d in days if d == calendar.first_working_day_of_month(d.year, d.month)]
+    times = sorted({settings.schedule.monthly_digest, SURVEY_TIME})
+    return [calendar.at(day, at) for day in firsts for at in times]
 
 
 _MINUTE = timedelta(minutes=1)
@@ -144,6 +170,39 @@ def _people_steps(bench: SlackBench, week: IsoWeek, index: int, record: WeekReco
         user_id = fellows(rows, plan.team)[index % 2].slack_user_id
         steps.append((moment, _action(bench, user_id, teams[plan.team], week, plan, record)))
     return steps
+
+
+def _facts_steps(bench: SlackBench, week: IsoWeek, index: int) -> list[Step]:
+    """A fellow or a mentor updates the team's facts sheet with ``/bulletin facts``."""
+    teams, rows, steps = _teams(bench), sample_roster(), list[Step]()
+    for week_index, team, role, weekday, at in FACTS_TYPED:
+        if week_index == index:
+            who = (fellows if role == "fellow" else mentors)(rows, team)[0].slack_user_id
+            moment = bench.services.calendar.at(week.day(weekday), at)
+            steps.append((moment, lambda w=who, t=teams[team]: type_facts(bench, w, t)))
+    return steps
+
+
+def _pulse_steps(bench: SlackBench, record: WeekRecord) -> list[Step]:
+    """Two mentors in three answer the monthly pulse, from half an hour after its launch."""
+    launches = [m for m in _month_starts(bench, record.week) if m.time() == SURVEY_TIME]
+    steps: list[Step] = []
+    for launch in launches:
+        answering = [row for i, row in enumerate(mentors(sample_roster())) if i % 3 != 2]
+        for order, row in enumerate(answering):
+            moment = launch + timedelta(minutes=30 + 20 * order)
+            steps.append((moment, _pulse_answer(bench, row.slack_user_id, record)))
+    return steps
+
+
+def _pulse_answer(bench: SlackBench, user_id: str, record: WeekRecord) -> Callable[[], object]:
+    def answer() -> None:
+        campaign_id = demo_surveys.latest_campaign(bench, "pulse-mentors")
+        rng = random.Random(f"pulse:{campaign_id}:{user_id}")
+        demo_surveys.answer_pulse(bench, user_id, campaign_id, rng)
+        record.pulse.append(user_id)
+
+    return answer
 
 
 def _moment(bench: SlackBench, week: IsoWeek, when: When, order: int) -> datetime | None:
@@ -196,4 +255,4 @@ def _open_homes(bench: SlackBench, week: IsoWeek, record: WeekRecord) -> None:
             record.missing_homes.append(row.name)
 
 
-__all__ = ["COHORT", "DemoResult", "run_demo"]
+__all__ = ["COHORT", "DEFAULT_WEEKS", "DemoResult", "run_demo"]

@@ -8,8 +8,9 @@ says what went wrong instead of pretending.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -21,10 +22,23 @@ from bulletins.errors import BulletinsError
 from bulletins.sample_story import Plan
 
 WAIT = 5.0  # seconds: listeners finish their work after acknowledging
+Step = tuple[datetime, Callable[[], object]]  # at that moment, do that
+
+
+class Timeline(Protocol):
+    marks: list[tuple[int, datetime]]  # (index of the first call, the clock from then on)
 
 
 class DemoError(BulletinsError):
     """The demo could not play its script through the app."""
+
+
+def run_steps(bench: SlackBench, steps: list[Step], timeline: Timeline) -> None:
+    """Play ``steps`` in time order, the clock set to each moment, marking where it was."""
+    for moment, action in sorted(steps, key=lambda step: step[0]):
+        bench.clock.now = moment
+        timeline.marks.append((len(bench.standin.calls), moment))
+        action()
 
 
 def _new_view(bench: SlackBench, since: int, callback_id: str) -> dict[str, Any] | None:
@@ -38,7 +52,7 @@ def _new_view(bench: SlackBench, since: int, callback_id: str) -> dict[str, Any]
     return None
 
 
-def _await_view(bench: SlackBench, since: int, callback_id: str, doing: str) -> dict[str, Any]:
+def await_view(bench: SlackBench, since: int, callback_id: str, doing: str) -> dict[str, Any]:
     try:
         return bench.wait_for(lambda: _new_view(bench, since, callback_id), timeout=WAIT)
     except AssertionError:
@@ -59,7 +73,7 @@ def open_form(bench: SlackBench, user_id: str) -> dict[str, Any]:
             f"/bulletin answered HTTP {response.status} ({response.text[:200]}): the filing "
             "step needs the /bulletin listener (bot/listeners); nothing was filed"
         )
-    return _await_view(bench, since, ids.BULLETIN_VIEW, "/bulletin")
+    return await_view(bench, since, ids.BULLETIN_VIEW, "/bulletin")
 
 
 def _mood_value(element: dict[str, Any], mood: int) -> Any:
@@ -96,7 +110,7 @@ def form_values(view: dict[str, Any], plan: Plan, key_date: date | None) -> dict
     return values
 
 
-def _submit(bench: SlackBench, user_id: str, view: dict[str, Any], values: dict) -> None:
+def submit(bench: SlackBench, user_id: str, view: dict[str, Any], values: dict) -> None:
     response = bench.driver.submit_view(user_id, view, values)
     body = response.text.strip()
     if response.status != 200 or '"errors"' in body:
@@ -123,7 +137,7 @@ def file_bulletin(
 ) -> None:
     """Open the form with ``/bulletin``, fill it in as ``plan`` says, submit it."""
     view = open_form(bench, user_id)
-    _submit(bench, user_id, view, form_values(view, plan, key_date))
+    submit(bench, user_id, view, form_values(view, plan, key_date))
     _await_row(bench, Bulletin, team, week, "the bulletin")
 
 
@@ -147,9 +161,9 @@ def excuse_week(bench: SlackBench, user_id: str, team: Team, week: str, reason: 
     bench.driver.block_action(
         user_id, ids.EXCUSE_WEEK, view=view, message=message, channel_id=channel
     )
-    excuse_view = _await_view(bench, since, ids.EXCUSE_VIEW, "the excuse button")
+    excuse_view = await_view(bench, since, ids.EXCUSE_VIEW, "the excuse button")
     values = {ids.REASON: {ids.input_id(ids.REASON): reason}}
-    _submit(bench, user_id, excuse_view, values)
+    submit(bench, user_id, excuse_view, values)
     _await_row(bench, WeekExcuse, team, week, "the excused week")
 
 

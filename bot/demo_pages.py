@@ -1,5 +1,5 @@
-"""Writing down the demo: each week's conversations, Home tabs and form as HTML and
-Markdown files, and the index linking everything.
+"""Writing down the demo: each week's conversations, Home tabs and forms as HTML and
+Markdown files (the index is :mod:`bot.demo_tour`'s).
 
 The pages speak the programme's language; their words are in ``demo.po``.
 """
@@ -7,10 +7,11 @@ The pages speak the programme's language; their words are in ``demo.po``.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -21,8 +22,6 @@ from bot.render.pages import (
     Link,
     conversation_html,
     conversation_markdown,
-    index_html,
-    index_markdown,
     view_html,
     view_markdown,
 )
@@ -30,13 +29,19 @@ from bot.standin.bench import SlackBench
 from bulletins.calendar import IsoWeek
 from bulletins.db.models import Person
 from bulletins.i18n import gettext
-from bulletins.rendering import format_day, format_moment
+from bulletins.rendering import format_moment
 from bulletins.roster import team_slug
 
-if TYPE_CHECKING:
-    from bot.demo import DemoResult
-
 APP_NAME = "Bulletins"
+
+
+class Recorded(Protocol):
+    """A stretch of the demo: its calls, the clock along them, and its pages."""
+
+    first_call: int
+    last_call: int
+    marks: list[tuple[int, datetime]]
+    pages: list[Link]
 
 
 @dataclass
@@ -54,14 +59,23 @@ class WeekRecord:
     missing_homes: list[str] = field(default_factory=list)  # no Home tab was published
     pages: list[Link] = field(default_factory=list)  # (title, HTML path, Markdown path)
 
-    def summary(self) -> str:
-        return (
-            f"{self.week}: {len(self.filed) + len(self.late)} bulletins "
-            f"({len(self.late)} late), {len(self.excused)} excused, {len(self.silent)} silent"
+    pulse: list[str] = field(default_factory=list)  # mentors who answered the pulse
+
+    def counts(self, locale: str = "en") -> str:
+        return gettext(
+            locale,
+            "%(bulletins)s bulletins (%(late)s late), %(excused)s excused, %(silent)s silent",
+            bulletins=len(self.filed) + len(self.late),
+            late=len(self.late),
+            excused=len(self.excused),
+            silent=len(self.silent),
         )
 
+    def summary(self) -> str:
+        return f"{self.week}: {self.counts()}"
 
-def labels(bench: SlackBench, record: WeekRecord | None = None) -> Labels:
+
+def labels(bench: SlackBench, record: Recorded | None = None) -> Labels:
     locale = bench.services.settings.locale
     marks = record.marks if record else []
     positions = [index for index, _ in marks]
@@ -93,56 +107,85 @@ def _people(bench: SlackBench) -> dict[str, str]:
         return {p.slack_user_id: p.name for p in session.scalars(select(Person))}
 
 
-# --- A week --------------------------------------------------------------------------------
+# --- A week, or the end of the cohort ------------------------------------------------------
 
 
 def write_week(bench: SlackBench, record: WeekRecord, out: Path) -> None:
     """Write the week's pages into ``<out>/<week>/`` and list them in ``record.pages``."""
-    folder = out / str(record.week)
+    write_calls(bench, record, out / str(record.week))
+
+
+def write_calls(
+    bench: SlackBench, record: Recorded, folder: Path, dms: Collection[str] | None = None
+) -> None:
+    """Write the pages of ``record``'s calls into ``folder``: each conversation (only the
+    DMs of ``dms`` when given) with its shared files, Home tabs, the bulletin and facts
+    forms; lists them in ``record.pages``."""
     folder.mkdir(parents=True, exist_ok=True)
     calls = bench.standin.calls[record.first_call : record.last_call]
     people, page_labels = names(bench), labels(bench, record)
-    page = _PageContext(people, page_labels, record)
+    page = PageContext(people, page_labels, record, folder)
     locale = bench.services.settings.locale
+    shown = {bench.standin.dm_channel(user_id) for user_id in dms} if dms is not None else None
     for conversation in conversations(calls):
         stem, title = _conversation_title(bench, conversation, people, locale)
+        if shown is not None and stem.startswith("dm-") and conversation.channel not in shown:
+            continue
+        _write_files(bench, conversation, folder)
         html = conversation_html(title, conversation, people, page_labels)
         markdown = conversation_markdown(title, conversation, people, page_labels)
         _write(folder, stem, html, markdown, title, record)
     for user_id, view in home_tabs(calls).items():
         title = gettext(locale, "Home tab of %(name)s", name=people.get(user_id, user_id))
-        stem = f"home-{team_slug(people.get(user_id, user_id))}"
-        _write_view(folder, stem, title, view, page)
-    forms = opened_views(calls, ids.BULLETIN_VIEW)
-    if forms:
-        _write_view(folder, "form", gettext(locale, "The bulletin form"), forms[0], page)
+        write_view(f"home-{team_slug(people.get(user_id, user_id))}", title, view, page)
+    for stem, callback, title in _forms(locale):
+        forms = opened_views(calls, callback)
+        if forms:
+            write_view(stem, title, forms[0], page)
     record.pages.sort(key=_page_order)
 
 
+def _forms(locale: str) -> list[tuple[str, str, str]]:
+    return [
+        ("form", ids.BULLETIN_VIEW, gettext(locale, "The bulletin form")),
+        ("form-facts", ids.FACTS_VIEW, gettext(locale, "The team's facts sheet form")),
+    ]
+
+
+def _write_files(bench: SlackBench, conversation: Conversation, folder: Path) -> None:
+    """The files shared in the conversation, beside its page, where the page shows them."""
+    stored = bench.standin.files
+    for message in conversation.messages:
+        for posted in (message, *message.replies):
+            for shared in posted.files:
+                content = stored[shared.id].content
+                if content is not None:
+                    (folder / shared.name).write_bytes(content)
+
+
 def _page_order(link: Link) -> tuple[int, str]:
-    """Channels first, then direct messages, Home tabs and the form, each by title."""
+    """Channels first, then direct messages, Home tabs and forms, each by title."""
     stem = Path(link[1]).stem
     rank = next((i for i, p in enumerate(("dm-", "home-", "form")) if stem.startswith(p)), -1)
     return rank, link[0].casefold()
 
 
-def _write_view(
-    folder: Path, stem: str, title: str, view: dict[str, Any], page: _PageContext
-) -> None:
+def write_view(stem: str, title: str, view: dict[str, Any], page: PageContext) -> None:
+    """A modal or a Home tab as a page of ``page.folder``."""
     html = view_html(title, view, page.names, page.labels)
-    _write(folder, stem, html, view_markdown(title, view, page.names), title, page.record)
+    markdown = view_markdown(title, view, page.names)
+    _write(page.folder, stem, html, markdown, title, page.record)
 
 
 @dataclass(frozen=True)
-class _PageContext:
+class PageContext:
     names: dict[str, str]
     labels: Labels
-    record: WeekRecord
+    record: Recorded
+    folder: Path
 
 
-def _write(
-    folder: Path, stem: str, html: str, markdown: str, title: str, record: WeekRecord
-) -> None:
+def _write(folder: Path, stem: str, html: str, markdown: str, title: str, record: Recorded) -> None:
     (folder / f"{stem}.html").write_text(html, encoding="utf-8")
     (folder / f"{stem}.md").write_text(markdown, encoding="utf-8")
     record.pages.append((title, f"{folder.name}/{stem}.html", f"{folder.name}/{stem}.md"))
@@ -165,36 +208,3 @@ def _conversation_title(
             title = gettext(locale, "Direct message to %(name)s", name=name)
             return f"dm-{team_slug(name)}", title
     return f"channel-{conversation.channel.lower()}", conversation.channel
-
-
-# --- The index -----------------------------------------------------------------------------
-
-
-def write_index(result: DemoResult, bench: SlackBench) -> None:
-    """``index.html`` and ``index.md`` linking every page, the CSV and the database."""
-    locale = bench.services.settings.locale
-    title = gettext(locale, "Bulletins demo")
-    intro = gettext(
-        locale,
-        "What Slack would have shown during %(weeks)s weeks of a sample cohort, played "
-        "through the app's real HTTP endpoint with the built-in Slack stand-in.",
-        weeks=len(result.weeks),
-    )
-    sections = [(_week_heading(record, locale), record.pages) for record in result.weeks]
-    data = [
-        (gettext(locale, "All bulletins, as CSV for spreadsheets"), result.csv.name, None),
-        (gettext(locale, "The SQLite database"), result.database.name, None),
-    ]
-    sections.append((gettext(locale, "Data"), data))
-    result.index.write_text(index_html(title, intro, sections, labels(bench)), encoding="utf-8")
-    (result.out / "index.md").write_text(index_markdown(title, intro, sections), encoding="utf-8")
-
-
-def _week_heading(record: WeekRecord, locale: str) -> str:
-    return gettext(
-        locale,
-        "Week %(week)s, %(start)s to %(end)s",
-        week=str(record.week),
-        start=format_day(record.week.monday, locale, "d MMMM"),
-        end=format_day(record.week.sunday, locale, "d MMMM y"),
-    )

@@ -24,6 +24,11 @@ from bulletins.rendering import format_moment
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+Claim = Callable[[Session], None]  # records the request against repeats, in the same transaction
+
+
+def _no_claim(_session: Session) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -37,16 +42,21 @@ class Receipt:
     deadline: datetime
 
 
-def in_transaction(services: Services, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in a transaction; if a concurrent one inserted the same row first (a
-    submission delivered twice), run it again: it then edits that row instead."""
+def in_transaction(services: Services, work: Callable[[Session], T], claim: Claim = _no_claim) -> T:
+    """Run ``claim`` then ``work`` in one transaction; if a concurrent one inserted the same
+    row first (a teammate's submission), run them again: ``work`` then edits that row."""
+
+    def claimed(session: Session) -> T:
+        claim(session)
+        return work(session)
+
     try:
         with services.sessions.begin() as session:
-            return work(session)
+            return claimed(session)
     except IntegrityError:
         log.info("a concurrent submission filed first; filing again as an edit")
         with services.sessions.begin() as session:
-            return work(session)
+            return claimed(session)
 
 
 def _team(session: Session, team_id: int) -> Team:
@@ -56,8 +66,11 @@ def _team(session: Session, team_id: int) -> Team:
     return team
 
 
-def file_from_form(services: Services, user_id: str, meta: FormMeta, answers: Answers) -> Receipt:
-    """File (or edit) the bulletin of the team and week the form was opened for."""
+def file_from_form(
+    services: Services, user_id: str, meta: FormMeta, answers: Answers, claim: Claim = _no_claim
+) -> Receipt:
+    """File (or edit) the bulletin of the team and week the form was opened for, in the
+    transaction that ``claim`` records the request in."""
 
     def work(session: Session) -> Receipt:
         team = _team(session, meta.team_id)
@@ -74,10 +87,12 @@ def file_from_form(services: Services, user_id: str, meta: FormMeta, answers: An
             team.name, filed.window.week, filed.created, filed.bulletin.late, filed.window.deadline
         )
 
-    return in_transaction(services, work)
+    return in_transaction(services, work, claim)
 
 
-def excuse_from_form(services: Services, user_id: str, meta: FormMeta, reason: str) -> Receipt:
+def excuse_from_form(
+    services: Services, user_id: str, meta: FormMeta, reason: str, claim: Claim = _no_claim
+) -> Receipt:
     """Mark the week "no bulletin" for the team the excuse form was opened for."""
 
     def work(session: Session) -> Receipt:
@@ -90,7 +105,7 @@ def excuse_from_form(services: Services, user_id: str, meta: FormMeta, reason: s
         excuse_week(session, services.calendar, person=person, team=team, reason=reason, now=now)
         return Receipt(team.name, window.week, True, False, window.deadline)
 
-    return in_transaction(services, work)
+    return in_transaction(services, work, claim)
 
 
 def filed_message(receipt: Receipt, locale: str) -> Message:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.blocks.bulletin_form import FormContext, form_view
+from bot.blocks.form_values import from_home
 from bot.blocks.modals import excuse_view, notice_view, picker_view
 from bot.bootstrap import Services
 from bot.locales import locale_of
@@ -100,7 +101,11 @@ def open_modal(
     reply: Reply,
     purpose: str = ids.FOR_FORM,
     team_id: int | None = None,
+    home: bool = False,
 ) -> None:
-    """Open what ``user_id`` should see to write (within the trigger's 3 seconds)."""
+    """Open what ``user_id`` should see to write (within the trigger's 3 seconds); ``home``:
+    asked from the Home tab."""
     shown = modal_for(services, user_id, purpose, team_id)
+    if home and isinstance(shown, dict):
+        shown = from_home(shown)
     show(shown, reply, lambda view: services.slack.views_open(trigger_id=trigger_id, view=view))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from bot.blocks.facts_form import home_line
 from bot.blocks.home import person_home, stranger_home
 from bot.bootstrap import Services
 from bot.locales import find_person, locale_of
-from bulletins.home import contacts_for, home_page
+from bulletins.home import HomePage, contacts_for, home_page
 from bulletins.people import is_staff
 from bulletins.rendering import render
+from evaluation.facts import current_facts
+from evaluation.indicators import indicator_counts
+from evaluation.progress import open_campaigns_progress
 
 
 def home_for(services: Services, user_id: str) -> dict:
@@ -25,7 +31,17 @@ def home_for(services: Services, user_id: str) -> dict:
             day = calendar.local(now).date()
             staff, contacts = is_staff(session, person, day), contacts_for(session, person, day)
             no_team = render("no_team", locale, staff=staff, contacts=contacts)
-        return person_home(page, locale, calendar.local, no_team)
+        cohort_ids = [week.cohort.id for week in page.cohorts]
+        campaigns = open_campaigns_progress(session, now, cohort_ids) if cohort_ids else []
+        evaluation = evaluation_lines(session, page, locale)
+        return person_home(page, locale, calendar.local, no_team, campaigns, evaluation)
+
+
+def evaluation_lines(session: Session, page: HomePage, locale: str) -> dict[int, str]:
+    """For each of the person's teams: its tool's status and how many indicators it has."""
+    teams = [tw.team for tw in page.own]
+    facts, counts = current_facts(session, teams), indicator_counts(session, teams)
+    return {team.id: home_line(facts[team.id], counts[team.id], locale) for team in teams}
 
 
 def publish_home(services: Services, user_id: str) -> None:

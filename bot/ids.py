@@ -40,3 +40,24 @@ NOTICE_VIEW = "notice"
 def team_block(team_id: int) -> str:
     """The block id of a team's line in the picker or the Home tab."""
     return f"{TEAM}_{team_id}"
+
+
+# Surveys (see bot/listeners/surveys.py). Invitations and pulses are composed by the core
+# with these same action ids.
+SURVEY_ANSWER = "survey_answer"  # value: campaign id
+SURVEY_PULSE = "survey_pulse"  # value: "<campaign id>:<question id>:<answer value>"
+SURVEY_VIEW = "survey_page"  # a questionnaire page; metadata: campaign id and page index
+SURVEY_CHANGE_VIEW = "survey_change"  # "you have answered: change your answers?"
+SURVEY_INPUT = "survey_input"  # every input of a questionnaire page
+
+# Team facts and indicators (bot/listeners/facts.py, bot/listeners/indicators.py)
+FOR_FACTS = "facts"
+FOR_INDICATORS = "indicators"
+EVALUATION_PICKER_VIEW = "evaluation_team_picker"
+EVALUATION_PICK_TEAM = "evaluation_pick_team"  # value: "<facts|indicators>:<team id>"
+FACTS_VIEW = "facts_form"  # metadata: team id; block id = field name, action id = input_id
+INDICATORS_VIEW = "indicators_list"  # metadata: team id
+INDICATOR_ADD = "indicator_add"  # button in the list; value: team id
+INDICATOR_MEASURE = "indicator_measure"  # button in the list; value: team id
+INDICATOR_ADD_VIEW = "indicator_add_form"  # metadata: team id, the list's view id
+INDICATOR_VALUE_VIEW = "indicator_value_form"  # metadata: team id, the list's view id

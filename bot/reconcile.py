@@ -5,6 +5,11 @@ channel's history tells whether it went out.
 A message to a channel named rather than given by id cannot be looked up (history needs
 the id): it is sent again, with a warning. Channel ids in the configuration avoid that.
 Looking needs the ``channels:history``, ``groups:history`` and ``im:history`` scopes.
+
+A file in doubt (an upload claimed, its answer never recorded) is looked for by its file
+name, unique to its outbox key, among the channel's latest files (``files.list``, scope
+``files:read``). When that lookup cannot tell (no scope, the file not listed yet), the
+file is uploaded again: the limit is a duplicate picture in the thread, which is harmless.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.bootstrap import Services
+from bot.delivery_files import find_uploaded
 from bulletins import outbox
 from bulletins.db.models import OutboxMessage
 
@@ -38,6 +44,7 @@ class Doubt:
     channel: str
     claimed_at: datetime | None
     parent_ts: str | None
+    filename: str | None = None  # a file to upload, looked for by its name
 
 
 def _doubts(services: Services) -> list[Doubt]:
@@ -46,7 +53,8 @@ def _doubts(services: Services) -> list[Doubt]:
         for row in outbox.in_doubt(session):
             parent = outbox.by_key(session, row.thread_of) if row.thread_of else None
             parent_ts = parent.slack_ts if parent else None
-            doubts.append(Doubt(row.id, row.key, row.channel, row.claimed_at, parent_ts))
+            filename = (row.payload.get("file") or {}).get("filename")
+            doubts.append(Doubt(row.id, row.key, row.channel, row.claimed_at, parent_ts, filename))
         return doubts
 
 
@@ -76,6 +84,8 @@ def find_posted(slack: WebClient, doubt: Doubt) -> tuple[str, str] | None:
     if channel is None:
         log.warning("outbox %s: %r is not a channel id, sending again", doubt.key, doubt.channel)
         return None
+    if doubt.filename:
+        return find_uploaded(slack, channel, doubt.filename)
     for message in _history(slack, channel, doubt):
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}

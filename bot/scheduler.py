@@ -8,6 +8,7 @@ moment does nothing more.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,9 @@ from bot.bootstrap import Services
 from bot.delivery import deliver_due
 from bot.lock import SchedulerLock
 from bulletins.jobs import CoreJob, JobContext, cycle_jobs
+from evaluation.campaign_jobs import survey_jobs
+from evaluation.monthly_jobs import monthly_jobs
+from evaluation.snapshot_job import snapshot_jobs
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +53,8 @@ def _deliver(services: Services, now: datetime) -> int:
 
 def default_jobs() -> list[Job]:
     """The jobs of the product, in the order a tick runs them: compose, then deliver."""
-    jobs = [Job(name, _core(job)) for name, job in cycle_jobs()]
+    core = [*cycle_jobs(), *survey_jobs(), *monthly_jobs(), *snapshot_jobs()]
+    jobs = [Job(name, _core(job)) for name, job in core]
     return [*jobs, Job("deliver", _deliver)]
 
 
@@ -82,6 +87,19 @@ def locked_tick(services: Services, lock: SchedulerLock) -> list[JobRun]:
     return tick(services, services.clock())
 
 
+def warn_about_channel_names(services: Services) -> None:
+    """Slack takes channel names for posting, but file uploads and the search for a message
+    in doubt need channel ids: say so once, at start."""
+    for purpose, channel in vars(services.settings.channels).items():
+        if not re.fullmatch(r"[CG][A-Z0-9]{6,}", channel):
+            log.warning(
+                "[channels] %s = %r is a name: give the channel's id (C…) so that charts can "
+                "be uploaded there and a message in doubt can be looked for",
+                purpose,
+                channel,
+            )
+
+
 def run_scheduler(services: Services, lock: SchedulerLock | None = None) -> None:
     """The clock process: a tick at the top of every minute, in the programme's timezone.
 
@@ -91,6 +109,7 @@ def run_scheduler(services: Services, lock: SchedulerLock | None = None) -> None
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
 
+    warn_about_channel_names(services)
     lock = lock or SchedulerLock(services.engine)
     lock.acquire()
     scheduler = BlockingScheduler(timezone=services.settings.timezone)

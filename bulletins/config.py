@@ -51,6 +51,8 @@ class Schedule:
     reminders: tuple[time, ...] = (time(14, 0), time(14, 45))
     reminder_grace: timedelta = timedelta(minutes=30)
     digest_grace: timedelta = timedelta(hours=12)
+    monthly_digest: time = time(10, 0)  # on the first working day of each month
+    snapshot_months: tuple[int, ...] = (1, 7)  # evaluation snapshots, first working day 11:00
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Settings:
     channels: Channels = Channels()
     delivery: Delivery = Delivery()
     anonymity_k: int = 5
+    survey_directory: Path | None = None
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
     slack: SlackSecrets = SlackSecrets()
     source: Path | None = None
@@ -166,6 +169,17 @@ def _positive_number(value: Any, where: str) -> float:
     return float(value)
 
 
+def _path(value: Any, where: str) -> Path:
+    return Path(_str(value, where)).expanduser()
+
+
+def _snapshot_months(value: Any, where: str) -> tuple[int, ...]:
+    months = value if isinstance(value, list) else [None]
+    if not months or any(type(m) is not int or not 1 <= m <= 12 for m in months):
+        raise ConfigError(f"{where}: expected a list of month numbers from 1 to 12, got {value!r}")
+    return tuple(sorted(set(months)))
+
+
 def _minutes(value: Any, where: str) -> timedelta:
     return timedelta(minutes=_positive_int(value, where))
 
@@ -188,13 +202,15 @@ _SCHEMA: dict[str, dict[str, Any]] = {
         "reminders": _times,
         "reminder_grace_minutes": _minutes,
         "digest_grace_hours": _hours,
+        "monthly_digest": _time,
+        "snapshot_months": _snapshot_months,
     },
     "channels": {"digest": _str, "announce": _str, "staff": _str},
     "delivery": {
         "channel_messages_per_second": _positive_number,
         "workspace_messages_per_minute": _positive_number,
     },
-    "surveys": {"anonymity_k": _positive_int},
+    "surveys": {"anonymity_k": _positive_int, "directory": _path},
     "database": {"url": _str},
 }
 
@@ -251,6 +267,9 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
     )
     # Heroku-style hosts still hand out postgres:// URLs, which SQLAlchemy 2 refuses.
     database_url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", database_url)
+    survey_directory = parsed.get("surveys", {}).get("directory")
+    if survey_directory is not None and source is not None and not survey_directory.is_absolute():
+        survey_directory = source.parent / survey_directory  # relative to the file, not the cwd
     return Settings(
         programme_name=programme.get("name", Settings.programme_name),
         timezone=programme.get("timezone", Settings.timezone),
@@ -260,6 +279,7 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         channels=Channels(**parsed.get("channels", {})),
         delivery=Delivery(**parsed.get("delivery", {})),
         anonymity_k=parsed.get("surveys", {}).get("anonymity_k", Settings.anonymity_k),
+        survey_directory=survey_directory,
         database_url=database_url,
         slack=slack,
         source=source,

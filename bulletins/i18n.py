@@ -34,16 +34,26 @@ def translations(locale: str) -> NullTranslations:
     paths = sorted((CATALOGS / locale / "LC_MESSAGES").glob("*.po"))
     if not paths:
         return NullTranslations()
+    # The main catalog's header (its Plural-Forms above all) is the merged one's: a fresh
+    # Catalog would take CLDR's plural rules, whose count may differ from the files'.
+    catalogs = [_read(path, locale) for path in paths]
+    main = next((c for p, c in zip(paths, catalogs, strict=True) if p.name == "messages.po"),
+                catalogs[0])  # fmt: skip
     catalog = Catalog(locale=locale)
-    for path in paths:
-        with path.open("rb") as source:
-            for message in read_po(source, locale=locale):
-                if message.id:
-                    catalog[message.id] = message
+    catalog.mime_headers = main.mime_headers
+    for part in catalogs:
+        for message in part:
+            if message.id:
+                catalog[message.id] = message
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled)
+
+
+def _read(path: Path, locale: str) -> Catalog:
+    with path.open("rb") as source:
+        return read_po(source, locale=locale)
 
 
 def gettext(locale: str, message: str, **params: object) -> str:

@@ -1,8 +1,9 @@
 """Messages as the core composes them, before any chat platform's markup.
 
-A :class:`Message` is a header, sections of mrkdwn text (each with an optional button),
-buttons at the end and a context line. The Slack adapter turns it into Block Kit; the demo
-turns it into Markdown and HTML. It travels through the outbox as plain JSON.
+A :class:`Message` is a header, sections of mrkdwn text (each with an optional button beside
+it, or a row of buttons under it), buttons at the end and a context line. The Slack adapter
+turns it into Block Kit; the demo turns it into Markdown and HTML. It travels through the
+outbox as plain JSON.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ class Button:
 
 @dataclass(frozen=True)
 class Section:
+    """Text, with a ``button`` beside it or a row of ``buttons`` under it (e.g. a pulse's
+    answers, which may share one action: the adapter keeps their ids distinct)."""
+
     text: str
     button: Button | None = None
+    buttons: tuple[Button, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,12 @@ class Message:
             text=data["text"],
             header=data.get("header"),
             sections=tuple(
-                Section(s["text"], button(s.get("button"))) for s in data.get("sections", ())
+                Section(
+                    s["text"],
+                    button(s.get("button")),
+                    tuple(Button(**b) for b in s.get("buttons", ())),
+                )
+                for s in data.get("sections", ())
             ),
             buttons=tuple(Button(**b) for b in data.get("buttons", ())),
             context=data.get("context"),
@@ -70,7 +80,7 @@ def split_message(message: Message, limits: Limits = Limits()) -> list[Message]:
     for section in message.sections:
         pieces = split_text(section.text, limits.section_chars)
         sections += [Section(piece) for piece in pieces[:-1]]
-        sections.append(Section(pieces[-1] if pieces else "", section.button))
+        sections.append(replace(section, text=pieces[-1] if pieces else ""))
     if len(sections) <= limits.sections:
         return [replace(message, sections=tuple(sections))]
     chunks = [

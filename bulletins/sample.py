@@ -121,3 +121,8 @@ def fellows(rows: list[RosterRow], team: str) -> list[RosterRow]:
 
 def staff(rows: list[RosterRow]) -> list[RosterRow]:
     return [row for row in rows if row.role == "staff"]
+
+
+def mentors(rows: list[RosterRow], team: str | None = None) -> list[RosterRow]:
+    """The mentors of ``team``, or of every team."""
+    return [row for row in rows if row.role == "mentor" and team in (None, row.team)]

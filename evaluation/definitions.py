@@ -3,19 +3,21 @@
 Surveys are TOML files (see ``evaluation/surveys/``), read by ``evaluation.loading`` into
 these immutable objects. Answers are plain JSON values keyed by question id:
 
-=============  ===============================================================
+=============  ==========================================================================
 question type  answer value
-=============  ===============================================================
-scale          an int from ``scale_min`` to ``scale_max``, or ``"na"``
-single         a choice id; with an "other" choice, its text under ``"<id>.other"``
+=============  ==========================================================================
+scale          an int from ``scale_min`` to ``scale_max``, or ``"na"`` (``not_applicable``)
+single         a choice id; with an "other" choice, its text under ``"<question id>.other"``
 multiple       a list of choice ids (at most ``max_choices``); "other" as above
 yes_no         ``"yes"``, ``"no"`` or ``"dont_know"``
-short_text     a string (at most ``max_length``)
-long_text      a string (at most ``max_length``)
+short_text     a string (at most ``max_length``, else 3000: Slack's limit)
+long_text      a string (at most ``max_length``, else 3000)
 number         an int or a float within ``min_value`` and ``max_value``
 grid           an object: item id → an int on the scale, or ``"na"``
 rank           a list of item ids, best first (``pick`` of them, or all)
-=============  ===============================================================
+=============  ==========================================================================
+
+A question not shown (see :func:`visible`) has no answer; ``evaluation.answers`` checks them.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ QUESTION_TYPES = (
 YES_NO = ("yes", "no", "dont_know")
 NOT_APPLICABLE = "na"
 ROLES = ("fellow", "mentor", "staff")
+PULSE_QUESTIONS = 3  # at most, for a survey answered with buttons in the message
+PULSE_BUTTONS = 5  # at most, per question of such a survey (Slack allows 25; people, fewer)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,10 @@ class Question:
     min_value: float | None = None
     max_value: float | None = None
     show_if: Condition | None = None
+    # what the question measures for headline figures (see evaluation.tags), and, for a
+    # single, multiple or yes_no question, the answers counted as its headline's "yes"
+    tag: str | None = None
+    counts_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,15 +163,25 @@ class Survey:
 
     @property
     def is_pulse(self) -> bool:
-        """One question that buttons can answer right in the message."""
-        if len(self.questions) != 1:
-            return False
-        question = self.questions[0]
-        if question.type == "scale":
-            return question.scale_max - question.scale_min < 10
-        return question.type == "yes_no" or (
-            question.type == "single" and len(question.choices) <= 5
+        """Whether it is answered right in the direct message, with buttons: at most
+        :data:`PULSE_QUESTIONS` questions, each a button row (see :func:`answerable_by_buttons`)
+        and shown unconditionally. Other surveys open a form, page by page."""
+        questions = self.questions
+        return 0 < len(questions) <= PULSE_QUESTIONS and all(
+            answerable_by_buttons(q) and q.show_if is None for q in questions
         )
+
+
+def answerable_by_buttons(question: Question) -> bool:
+    """A scale of at most :data:`PULSE_BUTTONS` points (plus "not applicable"), a yes_no, or a
+    single choice among at most :data:`PULSE_BUTTONS` without "other": one readable row."""
+    if question.type == "scale":
+        return question.scale_max - question.scale_min + 1 <= PULSE_BUTTONS
+    if question.type == "single":
+        return len(question.choices) <= PULSE_BUTTONS and not any(
+            choice.other for choice in question.choices
+        )
+    return question.type == "yes_no"
 
 
 def visible(question: Question, answers: dict) -> bool:

@@ -17,15 +17,36 @@ StateValues = dict[str, dict[str, dict[str, Any]]]
 
 @dataclass(frozen=True)
 class FormMeta:
-    """The team and week a form was opened for."""
+    """The team and week a form was opened for, and whether from the Home tab."""
 
     team_id: int
     week: IsoWeek
+    from_home: bool = False
 
     @classmethod
     def read(cls, private_metadata: str) -> FormMeta:
         data = json.loads(private_metadata)
-        return cls(int(data["team"]), IsoWeek.parse(data["week"]))
+        return cls(int(data["team"]), IsoWeek.parse(data["week"]), data.get("home") is True)
+
+
+def from_home(view: dict) -> dict:
+    """``view``, remembering that it was opened from the Home tab, so that its submission
+    refreshes that tab (elsewhere, the tab is rebuilt when the person next opens it)."""
+    if view.get("callback_id") not in (ids.BULLETIN_VIEW, ids.EXCUSE_VIEW):
+        return view
+    data = json.loads(view["private_metadata"]) | {"home": True}
+    return view | {"private_metadata": json.dumps(data)}
+
+
+def opened_from_home(body: dict) -> bool:
+    """Whether a click comes from the Home tab, or from a form opened from it."""
+    view = body.get("view") or {}
+    if view.get("type") == "home":
+        return True
+    try:
+        return json.loads(view.get("private_metadata") or "{}").get("home") is True
+    except (ValueError, AttributeError):
+        return False
 
 
 def purpose_of(private_metadata: str) -> str:

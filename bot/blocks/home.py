@@ -4,7 +4,7 @@ team's week and the last digest."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -28,6 +28,7 @@ from bulletins.messages import Message
 from bulletins.mrkdwn import split_text
 from bulletins.rendering import format_moment, render, render_sections
 from bulletins.status import Status, TeamWeek
+from evaluation.progress import CampaignProgress
 
 SECTION_CHARS = 3000
 DIGEST_SECTIONS = 5
@@ -51,9 +52,14 @@ def home_view(blocks: list[Block]) -> dict:
     return View(type="home", blocks=blocks[:100]).to_dict()
 
 
-def team_block(tw: TeamWeek, page: HomePage, locale: str, local: Local) -> SectionBlock:
-    """One of the person's teams this week, with a button to write or edit."""
-    text = render("home_team", locale, tw=tw, window=page.window, local=local)
+def team_block(
+    tw: TeamWeek, page: HomePage, locale: str, local: Local, evaluation: str | None = None
+) -> SectionBlock:
+    """One of the person's teams this week, with a button to write or edit; ``evaluation``:
+    a line on its tool and indicators."""
+    text = render(
+        "home_team", locale, tw=tw, window=page.window, local=local, evaluation=evaluation
+    )
     label = gettext(locale, "Edit") if tw.bulletin else gettext(locale, "Write")
     return SectionBlock(
         block_id=ids.team_block(tw.team.id),
@@ -110,8 +116,10 @@ def undelivered_blocks(page: HomePage, locale: str) -> list[Block]:
     return sections([text])
 
 
-def page_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
-    """Every block of a known person's Home tab."""
+def page_blocks(
+    page: HomePage, locale: str, local: Local, evaluation: Mapping[int, str] | None = None
+) -> list[Block]:
+    """Every block of a known person's Home tab; ``evaluation``: a line per team id."""
     deadline = format_moment(page.window.deadline, locale)
     blocks: list[Block] = [
         header(gettext(locale, "Bulletins · week %(week)s", week=str(page.window.week))),
@@ -122,7 +130,8 @@ def page_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
         ),
     ]
     blocks += undelivered_blocks(page, locale)
-    blocks += [team_block(tw, page, locale, local) for tw in page.own]
+    lines = evaluation or {}
+    blocks += [team_block(tw, page, locale, local, lines.get(tw.team.id)) for tw in page.own]
     if page.recent:
         texts = [render("bulletin_entry", locale, bulletin=b, moods=MOODS) for b in page.recent]
         blocks += [DividerBlock(), header(gettext(locale, "Latest bulletins")), *sections(texts)]
@@ -131,9 +140,39 @@ def page_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
     return blocks + digest_blocks(page, locale, local)
 
 
-def person_home(page: HomePage, locale: str, local: Local, no_team: str | None) -> dict:
-    """The Home tab of someone in the roster; ``no_team`` explains why nothing is shown."""
-    blocks = page_blocks(page, locale, local)
+def campaign_blocks(
+    campaigns: Sequence[CampaignProgress], locale: str, local: Local
+) -> list[Block]:
+    """For the programme team: each open survey's progress (counted from participations)."""
+    if not campaigns:
+        return []
+    shown = [
+        SimpleNamespace(
+            title=c.title.get(locale),
+            period=c.key.split(":", 1)[1] if ":" in c.key else None,
+            answered=c.answered,
+            invited=c.invited,
+            anonymous=c.anonymous,
+            closes=local(c.closes_at),
+        )
+        for c in campaigns
+    ]
+    return [DividerBlock(), *sections([render("survey_progress", locale, campaigns=shown)])]
+
+
+def person_home(
+    page: HomePage,
+    locale: str,
+    local: Local,
+    no_team: str | None,
+    campaigns: Sequence[CampaignProgress] = (),
+    evaluation: Mapping[int, str] | None = None,
+) -> dict:
+    """The Home tab of someone in the roster; ``no_team`` explains why nothing is shown;
+    ``campaigns``: the open surveys' progress, for the programme team; ``evaluation``: a
+    line per team id on its tool and indicators."""
+    blocks = page_blocks(page, locale, local, evaluation)
+    blocks += campaign_blocks(campaigns, locale, local)
     if no_team:
         blocks += sections([no_team])
     return home_view(blocks)

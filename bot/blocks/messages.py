@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -16,15 +19,34 @@ from slack_sdk.models.blocks import (
 from bulletins.messages import Button, Message
 
 HEADER_CHARS = 150
+# Slack refuses two elements with one action id in a block: the second and later buttons of
+# a row sharing an action get "<action>.<n>"; listeners match them with action_pattern().
+_SUFFIX = "."
 
 
-def button(spec: Button) -> ButtonElement:
+def button(spec: Button, action_id: str | None = None) -> ButtonElement:
     return ButtonElement(
         text=PlainTextObject(text=spec.label[:75], emoji=True),
-        action_id=spec.action,
+        action_id=action_id or spec.action,
         value=spec.value,
         style="primary" if spec.primary else None,
     )
+
+
+def action_pattern(action: str) -> re.Pattern[str]:
+    """Matches ``action`` as a row of buttons renders it: ``action`` or ``action.<n>``."""
+    return re.compile(rf"^{re.escape(action)}(?:{re.escape(_SUFFIX)}\d+)?$")
+
+
+def button_row(specs: Sequence[Button]) -> ActionsBlock:
+    """Buttons side by side; those sharing an action get distinct action ids."""
+    seen: dict[str, int] = {}
+    elements = []
+    for spec in specs:
+        count = seen.get(spec.action, 0)
+        seen[spec.action] = count + 1
+        elements.append(button(spec, f"{spec.action}{_SUFFIX}{count}" if count else None))
+    return ActionsBlock(elements=elements)
 
 
 def message_blocks(message: Message) -> list[Block]:
@@ -38,8 +60,10 @@ def message_blocks(message: Message) -> list[Block]:
                 accessory=button(section.button) if section.button else None,
             )
         )
+        if section.buttons:
+            blocks.append(button_row(section.buttons))
     if message.buttons:
-        blocks.append(ActionsBlock(elements=[button(b) for b in message.buttons]))
+        blocks.append(button_row(message.buttons))
     if message.context:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=message.context)]))
     return blocks

@@ -9,7 +9,12 @@ from bot.bootstrap import Services
 
 def register(app: App, services: Services) -> None:
     """Attach every listener kind to ``app``."""
-    from bot.listeners import actions, commands, errors, events, views
+    from bot.listeners import actions, commands, errors, events, surveys, views
 
-    for module in (errors, commands, actions, views, events):
+    for module in (errors, commands, actions, views, events, surveys):
+        module.register(app, services)
+
+    from bot.listeners import facts, indicators
+
+    for module in (facts, indicators):
         module.register(app, services)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, Respond
 
 from bot import ids
-from bot.blocks.form_values import purpose_of
+from bot.blocks.form_values import from_home, opened_from_home, purpose_of
 from bot.bootstrap import Services
 from bot.forms import modal_for, open_modal, show
 from bot.listeners.errors import reported
@@ -22,13 +22,16 @@ def team_id_of(action: dict) -> int | None:
 def open_form_clicked(services: Services, body: dict, action: dict, respond: Respond) -> None:
     user_id = body["user"]["id"]
     reply = reply_to(services, user_id, respond)
-    open_modal(services, user_id, body["trigger_id"], reply, ids.FOR_FORM, team_id_of(action))
+    team_id, home = team_id_of(action), opened_from_home(body)
+    open_modal(services, user_id, body["trigger_id"], reply, ids.FOR_FORM, team_id, home)
 
 
 def excuse_clicked(services: Services, body: dict, action: dict, respond: Respond) -> None:
     """From the form, the excuse form is pushed on top of it; elsewhere, opened."""
     user_id = body["user"]["id"]
     shown = modal_for(services, user_id, ids.FOR_EXCUSE, team_id_of(action))
+    if opened_from_home(body) and isinstance(shown, dict):
+        shown = from_home(shown)
     trigger_id = body["trigger_id"]
     if (body.get("container") or {}).get("type") == "view":
         send = services.slack.views_push

@@ -15,6 +15,7 @@ from bot.bootstrap import Services
 from bot.command_text import SHOWN, Command, parse_away, parse_command
 from bot.forms import open_modal
 from bot.listeners.errors import reported
+from bot.listeners.facts import open_evaluation_modal
 from bot.locales import locale_for_user, locale_of
 from bot.replies import Reply, reply_to, text_message
 from bulletins.cycle import MOODS
@@ -85,6 +86,8 @@ def run_command(services: Services, body: dict, respond: Respond) -> None:
     if command.name in ("form", "excuse"):
         purpose = ids.FOR_EXCUSE if command.name == "excuse" else ids.FOR_FORM
         open_modal(services, user_id, body["trigger_id"], reply, purpose)
+    elif command.name in (ids.FOR_FACTS, ids.FOR_INDICATORS):
+        open_evaluation_modal(services, user_id, body["trigger_id"], reply, command.name)
     else:
         HANDLERS[command.name](services, user_id, command, reply)
 

@@ -3,8 +3,9 @@
 Their answer to Slack decides whether the modal closes, so the filing is done before
 acknowledging, within the database's timeouts. Problems with the answers go back in the
 modal itself (``response_action: errors``), and so does a database that does not answer:
-nothing typed is lost. On success the modal closes, then the person gets a confirmation and
-their Home tab is refreshed.
+nothing typed is lost. On success the modal closes, then the person gets a confirmation, and
+their Home tab is refreshed when the form was opened from it (else it is rebuilt when they
+next open it: rebuilding it costs more than the rest of the submission).
 """
 
 from __future__ import annotations
@@ -42,24 +43,24 @@ def saved_or_refused(
 ) -> Receipt | None:
     """``save()``'s receipt; or None once the modal was told why it could not be saved.
 
-    A refused submission's key is forgotten, so that sending it again is not taken for a
-    repeat.
+    The request's key is recorded in the filing's transaction, so a refused or failed
+    submission leaves none: sending it again is not taken for a repeat.
     """
     first_block = ids.REASON if body["view"]["callback_id"] == ids.EXCUSE_VIEW else ids.MOOD
     try:
         return save()
+    except dedup.Repeated as repeated:
+        log.info("ignored a repeated request (%s)", repeated)
+        ack()  # the modal closes, as it did the first time
     except BulletinsError as error:
-        dedup.release(services, context)
         locale = stored_locale(services, body["user"]["id"])
         ack(response_action="errors", errors=errors_for(error, locale, first_block))
     except Exception as error:
         if not database_unavailable(error):
-            dedup.release(services, context)
             raise
         log.warning("the database did not answer a form submission: %s", error)
         text = dedup.database_down_text(services.settings.locale, form=True)
         ack(response_action="errors", errors={first_block: text})
-        dedup.release(services, context)  # after answering: it may wait for the database too
     return None
 
 
@@ -68,7 +69,8 @@ def bulletin_submitted(services: Services, ack: Ack, context: BoltContext, body:
     user_id, view = body["user"]["id"], body["view"]
     answers = answers_from_state(view["state"]["values"])
     meta = FormMeta.read(view["private_metadata"])
-    save = partial(file_from_form, services, user_id, meta, answers)
+    claim = partial(dedup.claim, services, context=context)
+    save = partial(file_from_form, services, user_id, meta, answers, claim)
     receipt = saved_or_refused(services, ack, context, body, save)
     if receipt is None:
         return
@@ -76,7 +78,8 @@ def bulletin_submitted(services: Services, ack: Ack, context: BoltContext, body:
     with reported(services, body):
         locale = locale_for_user(services, user_id)
         reply_to(services, user_id)(filed_message(receipt, locale))
-        publish_home(services, user_id)
+        if meta.from_home:
+            publish_home(services, user_id)
 
 
 def excuse_submitted(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
@@ -84,7 +87,8 @@ def excuse_submitted(services: Services, ack: Ack, context: BoltContext, body: d
     user_id, view = body["user"]["id"], body["view"]
     reason = text_value(view["state"]["values"], ids.REASON) or ""
     meta = FormMeta.read(view["private_metadata"])
-    save = partial(excuse_from_form, services, user_id, meta, reason)
+    claim = partial(dedup.claim, services, context=context)
+    save = partial(excuse_from_form, services, user_id, meta, reason, claim)
     receipt = saved_or_refused(services, ack, context, body, save)
     if receipt is None:
         return
@@ -92,7 +96,8 @@ def excuse_submitted(services: Services, ack: Ack, context: BoltContext, body: d
     with reported(services, body):
         locale = locale_for_user(services, user_id)
         reply_to(services, user_id)(excused_message(receipt, reason, locale))
-        publish_home(services, user_id)
+        if meta.from_home:
+            publish_home(services, user_id)
 
 
 def register(app: App, services: Services) -> None:

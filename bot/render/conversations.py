@@ -1,5 +1,5 @@
 """Rebuild what people saw from the stand-in's recorded calls: conversations with their
-threads (edits applied), Home tabs and opened modals.
+threads (edits applied, files shared in them), Home tabs and opened modals.
 
 Only successful calls count: a message Slack refused was never seen.
 """
@@ -13,6 +13,16 @@ from typing import Any
 from bot.standin.web_api import Call
 
 
+@dataclass(frozen=True)
+class SharedFile:
+    """A file uploaded with files_upload_v2 (its content is the stand-in's to give)."""
+
+    id: str
+    name: str
+    title: str
+    alt: str = ""
+
+
 @dataclass
 class Posted:
     """A message as it stands after every edit, with its thread replies."""
@@ -24,6 +34,7 @@ class Posted:
     index: int  # position of the posting call among the calls given
     edited: bool = False
     replies: list[Posted] = field(default_factory=list)
+    files: list[SharedFile] = field(default_factory=list)  # a file shared, shown as a message
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,7 @@ def conversations(calls: Iterable[Call]) -> list[Conversation]:
     """Every conversation the bot posted in, in order of first message."""
     by_key: dict[tuple[str, str], Posted] = {}
     top: dict[str, list[Posted]] = {}
+    alts: dict[str, str] = {}
     for index, call in enumerate(calls):
         if not call.ok:
             continue
@@ -45,6 +57,10 @@ def conversations(calls: Iterable[Call]) -> list[Conversation]:
             _post(call, index, by_key, top)
         elif call.method == "chat.update":
             _update(call, by_key)
+        elif call.method == "files.getUploadURLExternal":
+            alts[call.response["file_id"]] = call.args.get("alt_txt") or ""
+        elif call.method == "files.completeUploadExternal":
+            _share(call, index, alts, by_key, top)
     return [Conversation(channel, tuple(messages)) for channel, messages in top.items()]
 
 
@@ -59,6 +75,26 @@ def _post(
         parent.replies.append(posted)
     else:
         top.setdefault(channel, []).append(posted)
+
+
+def _share(
+    call: Call,
+    index: int,
+    alts: dict[str, str],
+    by_key: dict[tuple[str, str], Posted],
+    top: dict[str, list[Posted]],
+) -> None:
+    """Each file completed in a channel, as a message of its own (in its thread, if any)."""
+    for item in call.response.get("files", []):
+        for channel in item.get("channels", []) + item.get("ims", []) + item.get("groups", []):
+            title = item.get("title") or item["name"]
+            shared = SharedFile(item["id"], item["name"], title, alts.get(item["id"], ""))
+            posted = Posted(channel, "", "", [], index, files=[shared])
+            parent = by_key.get((channel, call.args.get("thread_ts") or ""))
+            if parent is not None:
+                parent.replies.append(posted)
+            else:
+                top.setdefault(channel, []).append(posted)
 
 
 def _update(call: Call, by_key: dict[tuple[str, str], Posted]) -> None:

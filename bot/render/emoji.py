@@ -24,6 +24,7 @@ EMOJI = {
     "grinning": "😀", "neutral_face": "😐", "white_frowning_face": "☹️",
     "disappointed": "😞", "confused": "😕", "new": "🆕", "house": "🏠", "clock3": "🕒",
     "mag": "🔍", "link": "🔗", "page_facing_up": "📄", "arrow_right": "➡️",
+    "thermometer": "🌡️", "rotating_light": "🚨",
 }  # fmt: skip
 _SHORTCODE = re.compile(r":([a-z0-9_+\-]+):")
 

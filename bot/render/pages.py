@@ -11,10 +11,10 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.render.blocks import blocks_html, blocks_markdown
-from bot.render.conversations import Conversation, Posted
+from bot.render.conversations import Conversation, Posted, SharedFile
 from bot.render.mrkdwn import Names, md_escape, to_html, to_markdown
 
 CSS = (Path(__file__).with_name("slack.css")).read_text(encoding="utf-8")
@@ -30,6 +30,16 @@ class Labels:
 
 
 Link = tuple[str, str, str | None]  # (label, relative href, href of the Markdown version)
+
+
+class Section(NamedTuple):
+    """A part of an index: its heading, its links and, optionally, a line saying what it is."""
+
+    heading: str
+    links: Sequence[Link]
+    lead: str = ""
+    more_label: str = ""  # "Direct messages:", then ``more`` on one line
+    more: Sequence[Link] = ()
 
 
 def page_html(
@@ -52,8 +62,10 @@ def page_html(
 
 
 def message_html(message: Posted, names: Names, labels: Labels) -> str:
-    """One message as Slack shows it: avatar, app name, time, blocks, then its thread."""
+    """One message as Slack shows it: avatar, app name, time, blocks, then its thread.
+    A shared file shows as its image, looked for beside the page under its name."""
     content = blocks_html(message.blocks, names) if message.blocks else to_html(message.text, names)
+    content += "".join(_file_html(shared) for shared in message.files)
     meta = (
         f'<span class="author">{html.escape(labels.app)}</span><span class="app">APP</span>'
         f'<span class="time">{html.escape(labels.when(message.index))}</span>'
@@ -70,6 +82,15 @@ def message_html(message: Posted, names: Names, labels: Labels) -> str:
     )
 
 
+def _file_html(shared: SharedFile) -> str:
+    src, title = html.escape(shared.name, quote=True), html.escape(shared.title)
+    alt = html.escape(shared.alt or shared.title, quote=True)
+    return (
+        f'<figure class="file"><figcaption>{title}</figcaption>'
+        f'<a href="{src}"><img src="{src}" alt="{alt}"></a></figure>'
+    )
+
+
 def conversation_html(title: str, conversation: Conversation, names: Names, labels: Labels) -> str:
     body = "\n".join(message_html(m, names, labels) for m in conversation.messages)
     return page_html(title, f'<div class="channel">{body}</div>', labels)
@@ -80,6 +101,11 @@ def message_markdown(message: Posted, names: Names, labels: Labels) -> str:
         content = blocks_markdown(message.blocks, names)
     else:
         content = to_markdown(message.text, names)
+    for shared in message.files:
+        image = f"![{md_escape(shared.alt or shared.title)}](<{shared.name}>)"
+        content = "\n\n".join(
+            part for part in (content, f"**{md_escape(shared.title)}**", image) if part
+        )
     head = f"**{md_escape(labels.app)}** · {md_escape(labels.when(message.index))}"
     parts = [head, content]
     if message.replies:
@@ -121,23 +147,25 @@ def view_markdown(title: str, view: dict[str, Any], names: Names) -> str:
 # --- Index ---------------------------------------------------------------------------------
 
 
-def index_html(
-    title: str, intro: str, sections: Sequence[tuple[str, Sequence[Link]]], labels: Labels
-) -> str:
-    """The page linking everything: one list of links per section."""
+def index_html(title: str, intro: str, sections: Sequence[Section], labels: Labels) -> str:
+    """The page linking everything: one list of links per section, after its lead."""
     parts = [f'<p class="intro">{html.escape(intro)}</p>']
-    for heading, links in sections:
+    for heading, links, lead, more_label, more in sections:
         items = "".join(f"<li>{_link_html(link)}</li>" for link in links)
-        parts.append(f"<h2>{html.escape(heading)}</h2>\n<ul>{items}</ul>")
+        if more:
+            inline = " · ".join(_link_html(link, markdown=False) for link in more)
+            items += f"<li>{html.escape(more_label)} {inline}</li>"
+        lead_html = f'<p class="lead">{html.escape(lead)}</p>' if lead else ""
+        parts.append(f"<h2>{html.escape(heading)}</h2>\n{lead_html}<ul>{items}</ul>")
     return page_html(title, "\n".join(parts), labels, back_href=None)
 
 
-def _link_html(link: Link) -> str:
-    label, href, markdown = link
+def _link_html(link: Link, markdown: bool = True) -> str:
+    label, href, md_href = link
     main = f'<a href="{html.escape(href, quote=True)}">{html.escape(label)}</a>'
-    if markdown is None:
+    if md_href is None or not markdown:
         return main
-    return f'{main} · <a class="md" href="{html.escape(markdown, quote=True)}">Markdown</a>'
+    return f'{main} · <a class="md" href="{html.escape(md_href, quote=True)}">Markdown</a>'
 
 
 def _link_markdown(link: Link) -> str:
@@ -146,9 +174,15 @@ def _link_markdown(link: Link) -> str:
     return f"{main} · [Markdown](<{markdown}>)" if markdown else main
 
 
-def index_markdown(title: str, intro: str, sections: Sequence[tuple[str, Sequence[Link]]]) -> str:
+def index_markdown(title: str, intro: str, sections: Sequence[Section]) -> str:
     parts = [f"# {md_escape(title, line_start=False)}", md_escape(intro)]
-    for heading, links in sections:
+    for heading, links, lead, more_label, more in sections:
         parts.append(f"## {md_escape(heading)}")
-        parts.append("\n".join(f"- {_link_markdown(link)}" for link in links))
+        if lead:
+            parts.append(md_escape(lead))
+        items = [f"- {_link_markdown(link)}" for link in links]
+        if more:
+            inline = " · ".join(f"[{md_escape(label)}](<{md or href}>)" for label, href, md in more)
+            items.append(f"- {md_escape(more_label)} {inline}")
+        parts.append("\n".join(items))
     return "\n\n".join(parts) + "\n"

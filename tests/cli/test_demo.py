@@ -1,4 +1,6 @@
-"""``bulletins demo`` and ``bulletins export bulletins``, run as a person runs them."""
+"""``bulletins demo`` and ``bulletins export bulletins``, run as a person runs them: the
+default run plays five weeks into April (monthly digest, mentors' pulse), then the
+end-of-cohort questionnaires, their results and the evaluation snapshot."""
 
 from __future__ import annotations
 
@@ -46,16 +48,17 @@ class Page(HTMLParser):
 def demo(tmp_path_factory) -> tuple[Path, str]:
     cwd = tmp_path_factory.mktemp("demo")
     started = time.monotonic()
-    result = run("demo", "--weeks", "2", "--out", "tmp", cwd=cwd)
+    result = run("demo", "--out", "tmp", cwd=cwd)
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
-    assert elapsed < 30, f"the demo took {elapsed:.0f} s"
+    assert elapsed < 40, f"the demo took {elapsed:.0f} s"
     return cwd / "tmp", result.stdout
 
 
 def test_it_says_where_everything_is(demo):
     out, stdout = demo
-    assert "2026-W10" in stdout and "2026-W11" in stdout
+    assert all(f"2026-W{week}" in stdout for week in range(10, 15))
+    assert "end-fellows 24 of 30 answered; end-mentors 17 of 23 answered" in stdout
     assert "tmp/index.html" in stdout and "tmp/bulletins.csv" in stdout
     assert "Traceback" not in stdout
 
@@ -95,7 +98,7 @@ def test_the_csv_holds_every_bulletin_and_excused_week(demo):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     per_week = Counter((row["week"], row["status"]) for row in rows)
-    for week in ("2026-W10", "2026-W11"):
+    for week in ("2026-W10", "2026-W11", "2026-W12", "2026-W13", "2026-W14"):
         assert per_week[(week, "filed")] == 10
         assert per_week[(week, "late")] == 2
         assert per_week[(week, "excused")] == 1
@@ -111,6 +114,58 @@ def test_every_link_of_the_index_exists(demo):
     for href in Page(out / "2026-W10" / "digest.html").links:
         if not href.startswith("http"):
             assert (out / "2026-W10" / href).is_file(), href
+
+
+def test_the_index_tours_the_monthly_digest_with_its_two_charts(demo):
+    out, _ = demo
+    index = Page(out / "index.html")
+    assert "Avril 2026 : la synthèse mensuelle de l'équipe du programme" in index.read
+    charts = [href for href in index.links if href.endswith(".png")]
+    assert charts == ["2026-W14/monthly-2026-03-heatmap.png", "2026-W14/monthly-2026-03-mood.png"]
+    assert "2026-W14/staff.html" in index.links
+    digest = (out / "2026-W14" / "staff.html").read_text(encoding="utf-8")
+    assert "synthèse du mois, mars 2026" in Page(out / "2026-W14" / "staff.html").read
+    for name in ("monthly-2026-03-heatmap.png", "monthly-2026-03-mood.png"):
+        assert f'<img src="{name}"' in digest
+        assert (out / "2026-W14" / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    markdown = (out / "2026-W14" / "staff.md").read_text(encoding="utf-8")
+    assert "(<monthly-2026-03-heatmap.png>)" in markdown
+
+
+def test_the_pulse_answered_with_its_buttons_shows_the_answers(demo):
+    out, _ = demo
+    index = Page(out / "index.html")
+    assert "Le pouls des mentors" in index.read and "16 mentors sur 23" in index.read
+    line = next(li for li in (out / "index.md").read_text().splitlines() if "Le pouls auquel" in li)
+    page = Page(out / re.search(r"\(<([^>]+\.html)>\)", line)[1]).read
+    assert page.count("Votre réponse") == 3 and "Merci" in page
+
+
+def test_end_of_cohort_results_pass_the_threshold_and_come_with_open_data(demo):
+    out, _ = demo
+    index = Page(out / "index.html")
+    results = Page(out / "results" / "end-fellows-eig-d-mo.html").read
+    assert "24 sur 30 EIG, 80" in results and "Travailler pour l'intérêt général" in results
+    assert "17 sur 23 mentors" in Page(out / "results" / "end-mentors-eig-d-mo.html").read
+    for name in ("answers-end-fellows-eig-d-mo.csv", "answers-end-mentors-eig-d-mo.schema.json"):
+        assert f"results/{name}" in index.links
+    rows = (out / "results" / "answers-end-fellows-eig-d-mo.csv").read_text().splitlines()
+    assert len(rows) == 1 + 24
+    page1 = Page(out / "end-of-cohort" / "questionnaire-page-1.html").read
+    assert "page 1 sur 7" in page1
+    assert any("après la relance" in text for text in index.text)
+
+
+def test_the_evaluation_snapshot_is_written_with_its_charts(demo):
+    out, _ = demo
+    assert "snapshot/snapshot.html" in Page(out / "index.html").links
+    html = (out / "snapshot" / "snapshot.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= 2
+    assert "Bilan d'évaluation" in html and "EIG démo" in html
+    for name in ("snapshot.md", "participation.svg", "mood.svg", "team-facts.csv", "README.md"):
+        assert (out / "snapshot" / name).is_file(), name
+    facts = (out / "snapshot" / "team-facts.csv").read_text(encoding="utf-8")
+    assert "https://github.com/eig-demo/leximpact-simulateur" in facts
 
 
 def test_export_command_writes_the_csv_and_refuses_an_unknown_cohort(demo, tmp_path):
@@ -135,6 +190,6 @@ def test_without_the_form_listeners_the_demo_stops_with_the_reason(tmp_path, mon
     from bulletins.config import settings_from_dict
 
     monkeypatch.setattr(listeners, "register", lambda app, services: None)
-    with pytest.raises(DemoError, match="/bulletin answered HTTP 404.*nothing was filed"):
+    with pytest.raises(DemoError, match="a pulse button answered HTTP 404.*nothing was answered"):
         run_demo(settings_from_dict({}), 1, tmp_path / "out")
     assert not (tmp_path / "out" / "index.html").exists()

@@ -40,3 +40,11 @@ def test_the_extraction_sees_templates_and_code():
     where = set(extracted_messages().values())
     assert any("templates" in w for w in where)
     assert any(w.endswith(".py", 0, w.rindex(":")) for w in where)
+
+
+def test_french_plurals_follow_the_catalog_rule():
+    from bulletins.i18n import ngettext
+
+    texts = [ngettext("fr", "%(num)s team", "%(num)s teams", n) for n in (0, 1, 2, 15)]
+    assert texts == ["0 équipe", "1 équipe", "2 équipes", "15 équipes"]
+    assert ngettext("en", "%(num)s team", "%(num)s teams", 0) == "0 teams"

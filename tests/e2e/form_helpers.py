@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot import ids
+from bot.blocks.form_values import FormMeta
 from bot.standin.bench import SlackBench
 from bulletins.calendar import IsoWeek
 from bulletins.cycle import Answers, file_bulletin
@@ -92,13 +93,24 @@ def week(bench: SlackBench) -> IsoWeek:
     return bench.services.calendar.week_of(bench.clock())
 
 
+def refreshes_home(view: dict) -> bool:
+    """The bulletin and excuse forms refresh the Home tab only when opened from it."""
+    if view.get("callback_id") in (ids.BULLETIN_VIEW, ids.EXCUSE_VIEW):
+        return FormMeta.read(view["private_metadata"]).from_home
+    return True
+
+
 def submit(bench: SlackBench, user_id: str, view: dict, values: dict, times: int = 1):
     """Submit a modal; once it is accepted, wait for the work done after the
     acknowledgement (confirmation, Home tab) so that it never outlives the test."""
-    before = len(bench.standin.calls_to("views.publish"))
+    dms_before = len(bench.standin.messages(user_id))
+    homes_before = len(bench.standin.calls_to("views.publish"))
     response = bench.driver.submit_view(user_id, view, values)
     if response.text in ("", '{"response_action": "clear"}'):
-        bench.wait_for(lambda: len(bench.standin.calls_to("views.publish")) >= before + times)
+        bench.wait_for(lambda: len(bench.standin.messages(user_id)) >= dms_before + times)
+        if refreshes_home(view):
+            published = bench.standin.calls_to
+            bench.wait_for(lambda: len(published("views.publish")) >= homes_before + times)
     return response
 
 

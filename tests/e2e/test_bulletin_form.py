@@ -29,7 +29,8 @@ def test_bulletin_opens_the_form_and_its_submission_files_the_bulletin(bench):
     assert stored.help_request == "Une intro à la DGFiP"
     assert str(stored.key_date) == "2026-03-20"
     assert "publié" in dms(bench, manon.slack_user_id)[0]
-    bench.wait_for(lambda: bench.standin.calls_to("views.publish"))
+    # Opened by /bulletin, not from the Home tab: the tab is rebuilt when next opened.
+    assert bench.standin.calls_to("views.publish") == []
 
 
 def test_a_too_long_answer_comes_back_in_the_modal_and_nothing_is_stored(bench):
@@ -88,7 +89,6 @@ def test_a_submission_delivered_twice_at_once_files_one_bulletin(bench):
         thread.join()
 
     assert statuses == ["", ""]
-    bench.wait_for(lambda: len(bench.standin.calls_to("views.publish")) == 1)
     assert len(bulletins(bench, team)) == 1
     assert len(dms(bench, manon.slack_user_id)) == 1  # the repeat was dropped, not filed again
 

@@ -1,4 +1,4 @@
-"""The Home tab, end to end: published when opened, and after filing."""
+"""The Home tab, end to end: published when opened, and after filing from it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bulletins.cycle import excuse_week
 from bulletins.db.models import OutboxMessage, OutboxStatus, Person, Team
 from bulletins.messages import Message, Section
 from tests.e2e.conftest import paris, person_named, team_named
-from tests.e2e.form_helpers import answers, file_directly, open_view, submit
+from tests.e2e.form_helpers import answers, file_directly, submit
 
 
 def open_home(bench, user_id: str) -> dict:
@@ -38,7 +38,9 @@ def test_a_fellow_sees_their_team_to_write_then_filed(bench):
         "Écrire",
     )
 
-    view = open_view(bench, manon.slack_user_id)
+    bench.driver.block_action(manon.slack_user_id, ids.OPEN_FORM, view=home)
+    bench.wait_for(lambda: bench.standin.calls_to("views.open"))
+    view = bench.standin.last_view(ids.BULLETIN_VIEW)
     submit(bench, manon.slack_user_id, view, answers(ups="Vu <!channel> & co"))
     refreshed = bench.standin.calls_to("views.publish")[-1].args["view"]
     text = json.dumps(refreshed, ensure_ascii=False)

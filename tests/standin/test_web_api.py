@@ -400,3 +400,25 @@ def test_response_url_expires(standin, clock):
     url = standin.new_response_url()
     clock.advance(31 * 60)
     assert WebhookClient(url).send(text="late").status_code == 404
+
+
+def test_a_response_url_and_an_upload_can_be_made_to_fail(standin, client):
+    import urllib.error
+    import urllib.request
+
+    from slack_sdk.errors import SlackRequestError
+
+    url = standin.new_response_url()
+    standin.fail_next("response_url", status=500)
+    request = urllib.request.Request(url, data=b'{"text": "ok"}', method="POST",
+                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    try:
+        urllib.request.urlopen(request, timeout=5)
+        status = 200
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert status == 500
+    assert urllib.request.urlopen(request, timeout=5).status == 200
+    standin.fail_next("file_upload", status=503)
+    with pytest.raises((SlackRequestError, urllib.error.HTTPError)):
+        client.files_upload_v2(channel="C0GENERAL", content=b"x", filename="a.txt")

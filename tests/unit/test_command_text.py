@@ -24,7 +24,9 @@ TODAY = date(2026, 3, 2)
         ("historique  Karfu’R ", "history", "Karfu’R"),
         ("away until 2026-03-20", "away", "until 2026-03-20"),
         ("excuse", "excuse", ""),
-        ("facts", "unknown", ""),
+        ("facts", "facts", ""),
+        ("indicateurs", "indicators", ""),
+        ("frobnicate", "unknown", ""),
     ],
 )
 def test_subcommands_and_their_arguments(text, name, argument):

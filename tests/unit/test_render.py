@@ -187,3 +187,24 @@ def test_home_tabs_keep_the_last_view_published_for_each_user():
         _call("views.publish", {"user_id": "U1", "view": {"type": "home", "blocks": [2]}}, {}),
     ]
     assert home_tabs(calls) == {"U1": {"type": "home", "blocks": [2]}}
+
+
+def test_a_file_uploaded_in_a_thread_shows_as_its_image_with_its_alt_text():
+    file = {"id": "F1", "name": "monthly-2026-03-mood.png", "title": "Humeur, mars 2026"}
+    calls = [
+        _post("C0STAFF", "1.1", "synthèse du mois"),
+        _call("files.getUploadURLExternal", {"filename": file["name"], "alt_txt": "2,9 puis 2,4"},
+              {"file_id": "F1", "upload_url": "http://x/F1"}),
+        _call("files.completeUploadExternal", {"channel_id": "C0STAFF", "thread_ts": "1.1"},
+              {"files": [{**file, "channels": ["C0STAFF"], "ims": [], "groups": []}]}),
+    ]  # fmt: skip
+    (staff,) = conversations(calls)
+    (reply,) = staff.messages[0].replies
+    assert [(f.name, f.title, f.alt) for f in reply.files] == [
+        ("monthly-2026-03-mood.png", "Humeur, mars 2026", "2,9 puis 2,4")
+    ]
+    labels = Labels(app="Bulletins", replies=str, back="Retour", when=lambda i: "")
+    html = conversation_html("#equipe-programme", staff, NAMES, labels)
+    assert '<img src="monthly-2026-03-mood.png" alt="2,9 puis 2,4">' in html
+    markdown = conversation_markdown("#equipe-programme", staff, NAMES, labels)
+    assert "![2,9 puis 2,4](<monthly-2026-03-mood.png>)" in markdown

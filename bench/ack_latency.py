@@ -1,0 +1,231 @@
+"""How fast Slack gets its acknowledgement: ``/bulletin`` and a bulletin's submission,
+under concurrent clients over HTTP, against the app served as ``bulletins serve`` serves
+it, divided by the same figures for a bare Bolt app that only acknowledges.
+
+    .venv/bin/python -m bench.ack_latency [--requests 1000] [--clients 20]
+                                          [--database-url postgresql+psycopg://...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from itertools import cycle, islice
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bench.common import database_label, fresh_database, machine, table
+from bot import ids
+from bot.server import EVENTS_PATH
+from bot.standin.bench import SIGNING_SECRET, TOKEN
+from bot.standin.driver import Response, SlackDriver
+from bot.standin.web_api import SlackStandIn
+from bulletins.config import settings_from_dict
+from bulletins.db import make_session_factory
+from bulletins.roster import import_roster
+from bulletins.sample import sample_roster
+from tests.e2e.conftest import paris
+from tests.faults.support import database_url
+
+NOW = paris(2026, 3, 3, 10, 0)  # a Tuesday of the sample cohort: the week's form is open
+COHORT_START = date(2026, 2, 2)
+ROOT = Path(__file__).resolve().parents[1]
+Request = Callable[[], Response]
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Latencies in milliseconds, and how many answers were not a plain acknowledgement."""
+
+    millis: list[float]
+    refused: int
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.millis)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+
+
+def acknowledged(response: Response) -> bool:
+    """A 200 that closes the modal or says nothing: the request was taken."""
+    return response.status == 200 and '"errors"' not in response.text
+
+
+def hammer(requests: Sequence[Request], clients: int) -> Timings:
+    """Send ``requests`` from ``clients`` threads at once; time each one's answer."""
+
+    def timed(request: Request) -> tuple[float, bool]:
+        started = time.perf_counter()
+        response = request()
+        return (time.perf_counter() - started) * 1000, acknowledged(response)
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(timed, requests))
+    return Timings([ms for ms, _ in results], sum(1 for _, ok in results if not ok))
+
+
+def answers(n: int) -> dict[str, dict[str, object]]:
+    """Valid answers to the bulletin form, different each time."""
+    return {
+        ids.MOOD: {ids.input_id(ids.MOOD): str(1 + n % 4)},
+        ids.PRIORITY: {ids.input_id(ids.PRIORITY): f"Mettre en production la version {n}"},
+        ids.UPS_AND_DOWNS: {ids.input_id(ids.UPS_AND_DOWNS): f"Démo réussie ; {n} retours"},
+        ids.HELP_REQUEST: {ids.input_id(ids.HELP_REQUEST): "Un accès aux données de test"},
+    }
+
+
+def load_sample(engine: Engine) -> list[str]:
+    """The demo's sample cohort; returns the fellows' Slack ids, one team after another."""
+    rows = sample_roster()
+    with make_session_factory(engine).begin() as session:
+        import_roster(session, rows, today=COHORT_START, cohort_start=COHORT_START)
+    return [row.slack_user_id for row in rows if row.role == "fellow"]
+
+
+def commands(driver: SlackDriver, users: Sequence[str], count: int) -> list[Request]:
+    """``/bulletin`` typed ``count`` times by ``users`` in turn."""
+    return [lambda user=user: driver.command(user) for user in islice(cycle(users), count)]
+
+
+def submissions(driver: SlackDriver, forms: Sequence[tuple[str, dict]]) -> list[Request]:
+    """Each form submitted once by the person it was opened for, with its own answers."""
+    return [
+        lambda user=user, view=view, n=n: driver.submit_view(user, view, answers(n))
+        for n, (user, view) in enumerate(forms)
+    ]
+
+
+def settle(standin: SlackStandIn, quiet: float = 0.5, timeout: float = 120) -> None:
+    """Wait for the app's work after acknowledging: until it has not called Slack for
+    ``quiet`` seconds."""
+    deadline, seen = time.monotonic() + timeout, -1
+    while time.monotonic() < deadline and len(standin.calls) != seen:
+        seen = len(standin.calls)
+        time.sleep(quiet)
+
+
+def open_forms(
+    driver: SlackDriver, users: Sequence[str], count: int, clients: int
+) -> tuple[Timings, list[tuple[str, dict]]]:
+    """Type ``/bulletin`` ``count`` times; the timings, and each form opened with its
+    person (a trigger that expired before the app used it opens none)."""
+    assert driver.standin is not None
+    triggers: dict[str, str] = {}
+
+    def typed(user: str) -> Response:
+        response = driver.command(user)
+        triggers[response.trigger_id or ""] = user
+        return response
+
+    timings = hammer([lambda user=user: typed(user) for user in islice(cycle(users), count)],
+                     clients)  # fmt: skip
+    settle(driver.standin)
+    opened = [c for c in driver.standin.calls_to("views.open") if c.ok]
+    forms = [
+        (triggers[c.args["trigger_id"]], c.response["view"])
+        for c in opened
+        if c.args["trigger_id"] in triggers
+    ]
+    return timings, forms
+
+
+def warm_up(ours: SlackDriver, bare: SlackDriver, users: Sequence[str]) -> None:
+    """One bulletin per team (later submissions edit them), and a few requests to each app."""
+    _, forms = open_forms(ours, users[::2], len(users) // 2, clients=1)
+    hammer(submissions(ours, forms), clients=1)
+    hammer(commands(bare, users, len(users)), clients=1)
+    hammer(submissions(bare, forms), clients=1)
+    assert ours.standin is not None
+    settle(ours.standin)
+
+
+@contextmanager
+def served(kind: str, engine: Engine, standin: SlackStandIn) -> Iterator[SlackDriver]:
+    """``bench.serve KIND`` in a process of its own, and a driver sending it requests."""
+    command = [sys.executable, "-m", "bench.serve", kind, database_url(engine),
+               standin.base_url, NOW.isoformat()]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        yield SlackDriver(f"http://127.0.0.1:{port}{EVENTS_PATH}", SIGNING_SECRET, standin)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def slack_for(users: Sequence[str]) -> SlackStandIn:
+    """The stand-in, knowing the sample's people and the default channels."""
+    standin = SlackStandIn(token=TOKEN).start()
+    for user in users:
+        standin.add_user(user, user.lower())
+    for channel in dataclasses.astuple(settings_from_dict({}).channels):
+        standin.add_channel(channel)
+    return standin
+
+
+Figures = dict[str, tuple[Timings, Timings]]  # kind -> (our app, the bare app)
+
+
+def run(engine: Engine, requests: int, clients: int) -> tuple[Figures, int]:
+    """Both kinds of request against both apps, in the same run; also returns how many of
+    the ``/bulletin`` typed opened no form."""
+    users = load_sample(engine)
+    standin = slack_for([row.slack_user_id for row in sample_roster()])
+    try:
+        with served("bulletins", engine, standin) as ours, served("bare", engine, standin) as bare:
+            warm_up(ours, bare, users)
+            ours_typed, forms = open_forms(ours, users, requests, clients)
+            bare_typed = hammer(commands(bare, users, requests), clients)
+            bare_submitted = hammer(submissions(bare, forms), clients)
+            ours_submitted = hammer(submissions(ours, forms), clients)
+            settle(standin)
+    finally:
+        standin.stop()
+    figures = {
+        "/bulletin": (ours_typed, bare_typed),
+        "view_submission": (ours_submitted, bare_submitted),
+    }
+    return figures, requests - len(forms)
+
+
+def report(figures: Figures, database: str, clients: int) -> str:
+    headers = ["database", "request", "n", "clients", "app p50 ms", "app p99 ms",
+               "bare p50 ms", "bare p99 ms", "p50 ratio", "p99 ratio", "refused"]  # fmt: skip
+    rows = []
+    for kind, (ours, bare) in figures.items():
+        p50, p99 = ours.percentile(50), ours.percentile(99)
+        b50, b99 = bare.percentile(50), bare.percentile(99)
+        rows.append([database, kind, len(ours.millis), clients, f"{p50:.1f}", f"{p99:.1f}",
+                     f"{b50:.1f}", f"{b99:.1f}", f"{p50 / b50:.2f}", f"{p99 / b99:.2f}",
+                     ours.refused + bare.refused])  # fmt: skip
+    return table(headers, rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=1000, help="of each kind (1000)")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
+    parser.add_argument("--database-url", help="PostgreSQL URL; a fresh schema is used")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    with fresh_database(args.database_url) as engine:
+        database = database_label(engine)
+        figures, unopened = run(engine, args.requests, args.clients)
+    print(machine())
+    print(report(figures, database, args.clients))
+    if unopened:
+        print(f"{unopened} /bulletin opened no form (their trigger expired first)")
+
+
+if __name__ == "__main__":
+    main()

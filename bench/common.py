@@ -1,0 +1,76 @@
+"""What the benchmarks share: a fresh database, the machine's description, small tables."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from bulletins.db import make_engine, upgrade
+
+
+@contextmanager
+def fresh_database(url: str | None) -> Iterator[Engine]:
+    """A migrated, empty database: a temporary SQLite file, or a new schema in the
+    PostgreSQL database at ``url``, dropped at the end (as ``tests/conftest.py`` does)."""
+    if url is None:
+        with tempfile.TemporaryDirectory(prefix="bulletins-bench-") as folder:
+            engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
+            try:
+                upgrade(engine)
+                yield engine
+            finally:
+                engine.dispose()
+        return
+    yield from _postgres_schema(url)
+
+
+def _postgres_schema(url: str) -> Iterator[Engine]:
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def database_label(engine: Engine) -> str:
+    """``SQLite 3.x`` or ``PostgreSQL 16.x``: the server the figures were measured on."""
+    if engine.url.get_backend_name() == "sqlite":
+        return f"SQLite {sqlite3.sqlite_version}"
+    with engine.connect() as connection:
+        version = connection.execute(text("SHOW server_version")).scalar()
+    return f"PostgreSQL {str(version).split()[0]}"
+
+
+def machine() -> str:
+    """CPU count and model, and the Python version."""
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table, ready to paste into a README."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,204 @@
+"""The end of the demo's cohort: the end-of-cohort questionnaires launched for fellows and
+for mentors (as ``bulletins survey launch`` does), answered page by page in their modals
+through the app's real HTTP endpoint; the reminder on the survey's first reminder day;
+then the results and the evaluation snapshot (:mod:`bot.demo_results`).
+
+Most people answer in the first three days, a few after the reminder; one of each role
+stops after two pages, and a few never answer: the response rates are not 100 %, and
+both groups stay above the anonymity threshold.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot import demo_filing, demo_surveys
+from bot.demo_filing import Step, run_steps
+from bot.demo_pages import PageContext, labels, names, write_calls, write_view
+from bot.demo_results import write_results, write_snapshot_dir
+from bot.render.pages import Link
+from bot.standin.bench import SlackBench
+from bulletins.calendar import IsoWeek
+from bulletins.i18n import gettext
+from bulletins.roster import team_slug
+from bulletins.sample import sample_roster, staff
+from evaluation.campaign_jobs import SURVEY_TIME
+from evaluation.campaigns import find_survey, launch
+
+FOLDER = "end-of-cohort"
+SURVEYS = ("end-fellows", "end-mentors")
+AFTER_REMINDER, NEVER = 4, 6  # people of each questionnaire (one of NEVER stops at page 2)
+FIRST_ANSWER, SPACING = time(10, 20), timedelta(minutes=37)
+
+
+@dataclass
+class Waves:
+    """Who answers one questionnaire when."""
+
+    early: list[str]
+    after_reminder: list[str]
+    partial: list[str]  # stop after two pages
+    never: list[str]
+
+
+@dataclass
+class EndRecord:
+    """What happened at the end of the cohort, and the pages written for it."""
+
+    first_call: int
+    launched: datetime
+    reminded: datetime | None = None
+    last_call: int = 0
+    marks: list[tuple[int, datetime]] = field(default_factory=list)
+    waves: dict[str, Waves] = field(default_factory=dict)
+    pages: list[Link] = field(default_factory=list)
+    results: dict[str, list[Link]] = field(default_factory=dict)  # by survey id
+    snapshot: list[Path] = field(default_factory=list)
+    shown: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # pages, by survey
+
+    def summary(self) -> str:
+        """How many sent each questionnaire, of how many asked."""
+        return "; ".join(
+            f"{survey_id} {len(w.early) + len(w.after_reminder)} of "
+            f"{len(w.early) + len(w.after_reminder) + len(w.partial) + len(w.never)} answered"
+            for survey_id, w in self.waves.items()
+        )
+
+
+def play_end(bench: SlackBench, last_week: IsoWeek, out: Path) -> EndRecord:
+    """Launch the questionnaires on the Wednesday after the last week, play the answers
+    and the reminder, then write the pages, the results and the snapshot."""
+    calendar = bench.services.calendar
+    launched = calendar.at(calendar.first_working_day(last_week.next().day(3)), SURVEY_TIME)
+    record = EndRecord(first_call=len(bench.standin.calls), launched=launched)
+    campaigns = _launch(bench, record)
+    record.waves = {survey_id: _waves(survey_id) for survey_id in SURVEYS}
+    steps = _early_steps(bench, record, campaigns) + _late_steps(bench, record, campaigns)
+    run_steps(bench, steps, record)
+    last = bench.clock.now + timedelta(hours=1)
+    bench.clock.now = last
+    record.marks.append((len(bench.standin.calls), last))
+    demo_filing.open_home(bench, staff(sample_roster())[0].slack_user_id)
+    record.last_call = len(bench.standin.calls)
+    _write_pages(bench, record, out / FOLDER)
+    record.results = write_results(bench, out, "results")
+    record.snapshot = write_snapshot_dir(bench, out / "snapshot")
+    return record
+
+
+def _launch(bench: SlackBench, record: EndRecord) -> dict[str, int]:
+    """``bulletins survey launch`` for each questionnaire, then the tick that sends them."""
+    services, now = bench.services, record.launched
+    bench.clock.now = now
+    record.marks.append((len(bench.standin.calls), now))
+    with services.sessions.begin() as session:
+        campaigns = {
+            survey_id: launch(
+                session,
+                find_survey(services.settings, survey_id),
+                cohort=None,
+                now=now,
+                calendar=services.calendar,
+                settings=services.settings,
+            ).id
+            for survey_id in SURVEYS
+        }
+    bench.tick(now)
+    return campaigns
+
+
+def _waves(survey_id: str) -> Waves:
+    role = "fellow" if survey_id == "end-fellows" else "mentor"
+    people = [row.slack_user_id for row in sample_roster() if row.role == role]
+    random.Random(survey_id).shuffle(people)
+    answering = len(people) - NEVER - AFTER_REMINDER
+    later = people[answering : answering + AFTER_REMINDER]
+    return Waves(people[:answering], later, people[-NEVER:][:1], people[-NEVER:][1:])
+
+
+def _early_steps(bench: SlackBench, record: EndRecord, campaigns: dict[str, int]) -> list[Step]:
+    """Over the first working days, the early ones answer in turn, fellows and mentors
+    alternating; those who stop after two pages do so on the second day."""
+    calendar = bench.services.calendar
+    queue = _alternate({s: record.waves[s].early for s in SURVEYS})
+    steps, day, slot = [], calendar.local(record.launched).date(), 0
+    for survey_id, user_id in queue:
+        if calendar.at(day, FIRST_ANSWER) + SPACING * slot > calendar.at(day, time(18)):
+            day, slot = calendar.first_working_day(day + timedelta(days=1)), 0
+        moment = calendar.at(day, FIRST_ANSWER) + SPACING * slot
+        steps.append((moment, _answer(bench, record, campaigns[survey_id], survey_id, user_id)))
+        slot += 1
+    second = calendar.at(
+        calendar.first_working_day(record.launched.date() + timedelta(1)), time(12)
+    )
+    for survey_id in SURVEYS:
+        for user_id in record.waves[survey_id].partial:
+            steps.append(
+                (second, _answer(bench, record, campaigns[survey_id], survey_id, user_id, 2))
+            )
+    return steps
+
+
+def _alternate(lists: dict[str, list[str]]) -> list[tuple[str, str]]:
+    longest = max(len(people) for people in lists.values())
+    return [
+        (s, people[i]) for i in range(longest) for s, people in lists.items() if i < len(people)
+    ]
+
+
+def _late_steps(bench: SlackBench, record: EndRecord, campaigns: dict[str, int]) -> list[Step]:
+    """The survey's first reminder day at 10:00: the reminders; then a few answer."""
+    calendar = bench.services.calendar
+    first_day = min(find_survey(bench.services.settings, SURVEYS[0]).reminders)
+    day = calendar.local(record.launched).date() + timedelta(days=first_day)
+    reminded = record.reminded = calendar.at(day, SURVEY_TIME)
+    steps: list[Step] = [(reminded, lambda: bench.tick(reminded))]
+    queue = _alternate({s: record.waves[s].after_reminder for s in SURVEYS})
+    for order, (survey_id, user_id) in enumerate(queue, start=1):
+        moment = reminded + timedelta(minutes=25 * order)
+        steps.append((moment, _answer(bench, record, campaigns[survey_id], survey_id, user_id)))
+    return steps
+
+
+def _answer(
+    bench: SlackBench,
+    record: EndRecord,
+    campaign_id: int,
+    survey_id: str,
+    user_id: str,
+    pages: int | None = None,
+):
+    def act() -> None:
+        rng = random.Random(f"{survey_id}:{user_id}")
+        shown = demo_surveys.answer_questionnaire(bench, user_id, campaign_id, rng, pages)
+        record.shown.setdefault(survey_id, shown)
+
+    return act
+
+
+def _write_pages(bench: SlackBench, record: EndRecord, folder: Path) -> None:
+    """Three people's DMs (answered early, answered after the reminder, stopped at page 2),
+    the staff Home tab, and two pages of the fellows' questionnaire."""
+    fellows, mentors_ = record.waves["end-fellows"], record.waves["end-mentors"]
+    shown = [fellows.early[0], mentors_.after_reminder[0], fellows.partial[0]]
+    write_calls(bench, record, folder, dms=shown)
+    people, locale = names(bench), bench.services.settings.locale
+    said = [
+        gettext(locale, "%(name)s, fellow, answered at once", name=people[shown[0]]),
+        gettext(locale, "%(name)s, mentor, answered after the reminder", name=people[shown[1]]),
+        gettext(locale, "%(name)s, fellow, stopped at page 2", name=people[shown[2]]),
+    ]
+    titles = {
+        f"{FOLDER}/dm-{team_slug(people[u])}.html": t for u, t in zip(shown, said, strict=True)
+    }
+    record.pages = [(titles.get(link[1], link[0]), *link[1:]) for link in record.pages]
+    page = PageContext(people, labels(bench, record), record, folder)
+    views = record.shown.get("end-fellows", [])
+    for number in (1, 4):
+        if len(views) >= number:
+            title = gettext(locale, "The fellows' questionnaire, page %(page)s", page=number)
+            write_view(f"questionnaire-page-{number}", title, views[number - 1], page)

@@ -1,0 +1,94 @@
+"""Dispatch of the stand-in's HTTP requests: Web API methods, upload URLs, response URLs.
+
+A Web API call is parsed, checked for its token, its channel and its required
+arguments, handed to its method handler, then given any queued fault or delay,
+and recorded, all under the stand-in's one lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from .files import FilesMixin
+from .http_server import parse_args
+from .model import Args, Reply, SlackError, invalid_arguments
+from .response_urls import ResponseUrlsMixin
+
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "users.info": ("user",),
+    "chat.postEphemeral": ("user",),
+    "chat.update": ("ts",),
+    "views.open": ("trigger_id", "view"),
+    "views.push": ("trigger_id", "view"),
+    "views.update": ("view",),
+    "views.publish": ("user_id", "view"),
+    "files.getUploadURLExternal": ("filename", "length"),
+    "files.completeUploadExternal": ("files",),
+    "conversations.replies": ("ts",),
+}
+_NEEDS_CHANNEL = frozenset(
+    {
+        "chat.postMessage",
+        "chat.update",
+        "chat.postEphemeral",
+        "conversations.history",
+        "conversations.replies",
+    }
+)
+
+
+class DispatchMixin(FilesMixin, ResponseUrlsMixin):
+    """Route each HTTP request to the method handler, upload URL or response URL it is for."""
+
+    _handlers: dict[str, Callable[[Args], dict[str, Any]]]
+
+    def handle_http(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        """Answer one HTTP request (called by the server threads)."""
+        parts = urlsplit(path)
+        segments = parts.path.strip("/").split("/")
+        with self._lock:
+            if len(segments) == 2 and segments[0] == "api":
+                return self._serve_api(segments[1], parts.query, headers, body)
+            if len(segments) == 3 and segments[:2] == ["upload", "v1"]:
+                return self._serve_upload(segments[2], body)
+            if len(segments) == 2 and segments[0] == "response":
+                return self._serve_response_url(segments[1], body)
+        return Reply(404, {"ok": False, "error": "not_found"})
+
+    def _serve_api(self, method: str, query: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        try:
+            args = parse_args(headers.get("Content-Type", ""), query, body)
+        except ValueError as exc:
+            return self._record(method, {}, SlackError("invalid_form_data", [str(exc)]).reply())
+        fault = self._take_fault(method)
+        if fault is None or fault.applied:
+            try:
+                reply = Reply(200, {"ok": True, **self._call_api(method, args, headers)})
+            except SlackError as exc:
+                reply = exc.reply()
+        if fault is not None:
+            reply = self._fault_reply(fault)
+        reply.delay = self._take_delay(method)
+        return self._record(method, args, reply)
+
+    def _call_api(self, method: str, args: Args, headers: Mapping[str, str]) -> dict[str, Any]:
+        self._check_auth(headers, args)
+        handler = self._handlers.get(method)
+        if handler is None:
+            raise SlackError("unknown_method")
+        if method in _NEEDS_CHANNEL and not args.get("channel"):
+            raise SlackError("channel_not_found")
+        missing = [name for name in _REQUIRED.get(method, ()) if args.get(name) in (None, "")]
+        if missing:
+            raise invalid_arguments(*(f"missing required field: {name}" for name in missing))
+        return handler(args)
+
+    def _check_auth(self, headers: Mapping[str, str], args: Args) -> None:
+        auth = headers.get("Authorization", "")
+        token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else args.get("token")
+        if not token:
+            raise SlackError("not_authed")
+        if token != self.token:
+            raise SlackError("invalid_auth")

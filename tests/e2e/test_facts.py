@@ -1,0 +1,170 @@
+"""Team facts and indicators, end to end: ``/bulletin facts`` and ``/bulletin indicators``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import select
+
+from bot import ids
+from bulletins.db.models import Indicator, Person, Team
+from evaluation.facts import FactsInput, facts_history, record_facts
+from tests.e2e.conftest import paris, person_named, team_named
+from tests.e2e.form_helpers import dms, open_view, submit
+
+REPO = "https://github.com/betagouv/leximpact"
+
+
+def facts_values(repositories: str, status: str = "in_production", hired: str = "2") -> dict:
+    """Every input of the facts modal, as Slack sends them all."""
+    values = {
+        "tool_status": status,
+        "people_hired": hired,
+        "repositories": repositories,
+        "libraries": "",
+        "datasets": "https://www.data.gouv.fr/fr/datasets/leximpact/",
+        "trainings_count": "1",
+        "training_topics": "OpenFisca\nPython",
+        "contributions": "",
+        "accessibility_audit": "no",
+        "note": "Simulateur utilisé au Sénat",
+    }
+    return {block: {ids.input_id(block): value} for block, value in values.items()}
+
+
+def test_facts_open_prefilled_refuse_a_bad_link_inline_then_store_who_and_when(bench):
+    manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
+    with bench.services.sessions.begin() as session:
+        earlier = FactsInput(
+            tool_status="planned", tool_planned_on=date(2026, 6, 1), people_hired=1
+        )
+        record_facts(session, session.get(Team, team.id), None, earlier, bench.clock(), "import")
+    bench.clock.now = paris(2026, 3, 3, 11, 30)
+
+    view = open_view(bench, manon.slack_user_id, "facts", callback=ids.FACTS_VIEW)
+    blocks = {block.get("block_id"): block for block in view["blocks"]}
+    assert blocks["tool_status"]["element"]["initial_option"]["value"] == "planned"
+    assert blocks["tool_planned_on"]["element"]["initial_date"] == "2026-06-01"
+    assert blocks["people_hired"]["element"]["initial_value"] == "1"
+    assert "Dernière mise à jour par un import" in json.dumps(view, ensure_ascii=False)
+
+    response = bench.driver.submit_view(
+        manon.slack_user_id, view, facts_values(f"{REPO} github.com/x")
+    )
+    assert response.json()["response_action"] == "errors"
+    assert set(response.json()["errors"]) == {"repositories"}
+    assert "github.com/x" in response.json()["errors"]["repositories"]
+    assert len(history(bench, team)) == 1
+
+    response = submit(bench, manon.slack_user_id, view, facts_values(f"{REPO} | {REPO}"))
+    assert response.status == 200 and response.text in ("", "{}")
+    stored = history(bench, team)[-1]
+    assert (stored.recorded_by_id, stored.recorded_at) == (manon.id, bench.clock())
+    assert (stored.tool_status, stored.tool_planned_on, stored.repositories) == (
+        "in_production",
+        None,
+        [REPO],
+    )
+    assert stored.training_topics == ["OpenFisca", "Python"]
+    assert stored.accessibility_audit is False
+    assert "sont enregistrés" in dms(bench, manon.slack_user_id)[0]
+    home = json.dumps(bench.standin.calls_to("views.publish")[-1].args, ensure_ascii=False)
+    assert "Outil : En production · 0 indicateurs" in home
+
+
+def history(bench, team: Team):
+    with bench.services.sessions() as session:
+        return facts_history(session, team.id)
+
+
+def open_indicators(bench, user_id: str) -> dict:
+    return open_view(bench, user_id, "indicators", callback=ids.INDICATORS_VIEW)
+
+
+def push(bench, user_id: str, listing: dict, action_id: str, callback: str) -> dict:
+    before = len(bench.standin.calls_to("views.push"))
+    bench.driver.block_action(user_id, action_id, view=listing)
+    bench.wait_for(lambda: len(bench.standin.calls_to("views.push")) > before)
+    return bench.standin.last_view(callback)
+
+
+def submit_pushed(bench, user_id: str, form: dict, values: dict, listing: dict) -> dict:
+    """Submit a pushed form; once it closes, the list beneath is updated: return it."""
+    before = len(bench.standin.calls_to("views.update"))
+    simple = {block: {ids.input_id(block): value} for block, value in values.items()}
+    response = bench.driver.submit_view(user_id, form, simple)
+    assert response.status == 200 and response.text in ("", "{}"), response.text
+    bench.wait_for(lambda: len(bench.standin.calls_to("views.update")) > before)
+    return bench.standin.view(listing["id"])
+
+
+def test_a_mentor_adds_an_indicator_then_a_value_and_sees_the_progress(bench):
+    mentor, team = person_named(bench, "Anaïs Bertrand"), team_named(bench, "LexImpact")
+    user_id = mentor.slack_user_id
+    listing = open_indicators(bench, user_id)
+    assert "Ajouter un indicateur" in json.dumps(listing, ensure_ascii=False)
+
+    form = push(bench, user_id, listing, ids.INDICATOR_ADD, ids.INDICATOR_ADD_VIEW)
+    new = {"objective": "Moins de papier", "name": "Démarches dématérialisées", "target": "60"}
+    response = bench.driver.submit_view(
+        user_id, form, {"target": {ids.input_id("target"): "soixante"}}
+    )
+    assert set(response.json()["errors"]) == {"target"}
+    listing = submit_pushed(bench, user_id, form, new, listing)
+    shown = json.dumps(listing, ensure_ascii=False)
+    assert "Démarches dématérialisées : pas encore de valeur" in shown
+
+    with bench.services.sessions() as session:
+        [indicator] = session.scalars(select(Indicator).where(Indicator.team_id == team.id))
+        assert indicator.created_by_id == mentor.id and indicator.target == 60
+    form = push(bench, user_id, listing, ids.INDICATOR_MEASURE, ids.INDICATOR_VALUE_VIEW)
+    measure = {"indicator": str(indicator.id), "value": "42", "measured_on": "2026-03-01"}
+    listing = submit_pushed(bench, user_id, form, measure, listing)
+    assert "Démarches dématérialisées : 42 / 60 (70\u00a0%)" in json.dumps(
+        listing, ensure_ascii=False
+    )
+
+
+def test_a_fellow_reads_the_indicators_but_cannot_add_one(bench):
+    mentor, fellow = person_named(bench, "Anaïs Bertrand"), person_named(bench, "Manon Moreau")
+    team = team_named(bench, "LexImpact")
+    with bench.services.sessions.begin() as session:
+        from evaluation.indicators import add_indicator
+
+        add_indicator(
+            session, session.get(Team, team.id), session.get(Person, mentor.id),
+            "Moins de papier", "Démarches dématérialisées", None, None, None, 60, bench.clock(),
+        )  # fmt: skip
+
+    listing = open_indicators(bench, fellow.slack_user_id)
+    shown = json.dumps(listing, ensure_ascii=False)
+    assert "Démarches dématérialisées" in shown
+    assert "Ajouter un indicateur" not in shown and "Saisir une valeur" not in shown
+
+    bench.driver.block_action(fellow.slack_user_id, ids.INDICATOR_ADD, team.id, view=listing)
+    assert "Seuls les mentors" in dms(bench, fellow.slack_user_id)[0]
+    assert bench.standin.calls_to("views.push") == []
+
+
+def test_staff_pick_a_team_first_and_may_edit_its_facts_and_indicators(bench):
+    staff, team = person_named(bench, "Maëlle David"), team_named(bench, "CartoBio")
+    picker = open_view(bench, staff.slack_user_id, "faits", callback=ids.EVALUATION_PICKER_VIEW)
+    assert len([b for b in picker["blocks"] if b.get("accessory")]) == 15  # every team
+
+    before = len(bench.standin.calls_to("views.update"))
+    value = f"{ids.FOR_INDICATORS}:{team.id}"
+    bench.driver.block_action(staff.slack_user_id, ids.EVALUATION_PICK_TEAM, value, view=picker)
+    bench.wait_for(lambda: len(bench.standin.calls_to("views.update")) > before)
+    listing = bench.standin.view(picker["id"])
+    assert listing["callback_id"] == ids.INDICATORS_VIEW
+    assert "CartoBio" in json.dumps(listing) and "Ajouter un indicateur" in json.dumps(
+        listing, ensure_ascii=False
+    )
+
+
+def test_help_lists_facts_and_indicators(bench):
+    from tests.e2e.form_helpers import ask
+
+    text = ask(bench, person_named(bench, "Manon Moreau").slack_user_id, "help")
+    assert "/bulletin facts" in text and "/bulletin indicators" in text
