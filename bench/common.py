@@ -6,7 +6,6 @@ import os
 import platform
 import sqlite3
 import tempfile
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from bulletins.db import make_engine, upgrade
+from tests.databases import postgres_schema
 
 
 @contextmanager
@@ -29,23 +29,9 @@ def fresh_database(url: str | None) -> Iterator[Engine]:
             finally:
                 engine.dispose()
         return
-    yield from _postgres_schema(url)
-
-
-def _postgres_schema(url: str) -> Iterator[Engine]:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
+    with postgres_schema(url, prefix="bench") as engine:
         upgrade(engine)
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def database_label(engine: Engine) -> str:

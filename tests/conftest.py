@@ -7,15 +7,15 @@ each other's rows.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bulletins.db import make_engine, make_session_factory, upgrade
+from tests.databases import postgres_schema
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -36,26 +36,12 @@ def shared_file(name: str) -> Path:
     return path
 
 
-def _postgres_engine() -> Iterator[Engine]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def bare_engine(request, tmp_path) -> Iterator[Engine]:
     """An engine on an empty database of each backend, not yet migrated."""
     if request.param == "postgresql":
-        yield from _postgres_engine()
+        with postgres_schema(PG_URL) as engine:
+            yield engine
     else:
         engine = make_engine(f"sqlite:///{tmp_path / 'bulletins.db'}")
         yield engine

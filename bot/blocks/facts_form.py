@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
-    ButtonElement,
     DatePickerElement,
     InputBlock,
     MarkdownTextObject,
@@ -21,6 +20,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks.bulletin_form import context_block, modal, plain
+from bot.blocks.modals import team_buttons
 from bulletins.db.models import Team, TeamFacts, ToolStatus
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
@@ -204,20 +204,9 @@ def team_of(private_metadata: str) -> int:
 def picker_view(teams: list[Team], purpose: str, locale: str) -> dict:
     """Which team the facts (or the indicators) are for."""
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=gettext(locale, "Which team is this for?")))
+        SectionBlock(text=MarkdownTextObject(text=gettext(locale, "Which team is this for?"))),
+        *team_buttons(teams, ids.EVALUATION_PICK_TEAM, f"{purpose}:", locale),
     ]
-    for team in teams:
-        blocks.append(
-            SectionBlock(
-                block_id=ids.team_block(team.id),
-                text=MarkdownTextObject(text=f"*{escape(team.name)}*"),
-                accessory=ButtonElement(
-                    text=plain(gettext(locale, "Choose")),
-                    action_id=ids.EVALUATION_PICK_TEAM,
-                    value=f"{purpose}:{team.id}",
-                ),
-            )
-        )
     return modal(ids.EVALUATION_PICKER_VIEW, gettext(locale, "Which team?"), blocks, locale)
 
 

@@ -54,23 +54,28 @@ def excuse_view(team: Team, week: IsoWeek, locale: str) -> dict:
     )
 
 
+def team_buttons(teams: list[Team], action_id: str, value_prefix: str, locale: str) -> list[Block]:
+    """One section per team with a "Choose" button whose value is the prefix and the id."""
+    return [
+        SectionBlock(
+            block_id=ids.team_block(team.id),
+            text=MarkdownTextObject(text=f"*{escape(team.name)}*"),
+            accessory=ButtonElement(
+                text=plain(gettext(locale, "Choose")),
+                action_id=action_id,
+                value=f"{value_prefix}{team.id}",
+            ),
+        )
+        for team in teams
+    ]
+
+
 def picker_view(teams: list[Team], purpose: str, locale: str) -> dict:
     """Which of their teams a person in several teams writes for."""
     blocks: list[Block] = [
-        section(gettext(locale, "You are in several teams. Which team is this for?"))
+        section(gettext(locale, "You are in several teams. Which team is this for?")),
+        *team_buttons(teams, ids.PICK_TEAM, "", locale),
     ]
-    for team in teams:
-        blocks.append(
-            SectionBlock(
-                block_id=ids.team_block(team.id),
-                text=MarkdownTextObject(text=f"*{escape(team.name)}*"),
-                accessory=ButtonElement(
-                    text=plain(gettext(locale, "Choose")),
-                    action_id=ids.PICK_TEAM,
-                    value=str(team.id),
-                ),
-            )
-        )
     return modal(
         ids.TEAM_PICKER_VIEW,
         gettext(locale, "Which team?"),

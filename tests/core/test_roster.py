@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bulletins.db import make_engine, make_session_factory, upgrade
@@ -23,6 +21,7 @@ from bulletins.roster import (
     read_roster_file,
     team_slug,
 )
+from tests.databases import postgres_schema
 
 SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/eig3-roster.csv"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -41,23 +40,6 @@ SMALL = HEADER + (
 # --- Fixtures ------------------------------------------------------------------------------
 
 
-@contextmanager
-def _postgres_engine() -> Iterator[Engine]:
-    """An engine confined to a fresh schema, dropped on exit."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.fixture(
     params=[
         "sqlite",
@@ -73,7 +55,7 @@ def _postgres_engine() -> Iterator[Engine]:
 def roster_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty database of each backend."""
     if request.param == "postgresql":
-        with _postgres_engine() as engine:
+        with postgres_schema(PG_URL) as engine:
             upgrade(engine)
             yield engine
     else:
