@@ -9,12 +9,16 @@ from bot.bootstrap import Services
 
 def register(app: App, services: Services) -> None:
     """Attach every listener kind to ``app``."""
-    from bot.listeners import actions, commands, errors, events, surveys, views
+    from bot.listeners import (
+        actions,
+        commands,
+        errors,
+        events,
+        facts,
+        indicators,
+        surveys,
+        views,
+    )
 
-    for module in (errors, commands, actions, views, events, surveys):
-        module.register(app, services)
-
-    from bot.listeners import facts, indicators
-
-    for module in (facts, indicators):
+    for module in (errors, commands, actions, views, events, surveys, facts, indicators):
         module.register(app, services)
