@@ -14,11 +14,9 @@ import argparse
 import random
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, event, insert, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from bench.common import database_label, fresh_database, machine, table
@@ -39,6 +37,7 @@ from bulletins.db.models import (
 )
 from evaluation.definitions import YES_NO, Question, Survey
 from evaluation.loading import SHIPPED_SURVEYS, load_surveys, survey_to_json
+from tests.databases import counting
 
 START = date(2025, 1, 6)  # a Monday
 STATUSES = ("in_production", "planned", "abandoned", "unknown")
@@ -202,21 +201,6 @@ def populate(
         loaded += _facts(session, team_ids)
         loaded += _campaigns(session, cohort, people, responses)
     return loaded
-
-
-@contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
-    """The SQL statements run on ``engine`` within the block."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def measure(engine: Engine, settings: Settings, teams: int, weeks: int, responses: int) -> list:

@@ -215,7 +215,8 @@ def export() -> None:
 @pass_context
 def export_bulletins(obj: Context, cohort: str | None, out: Path, comma: bool) -> None:
     """Write every bulletin and excused week as CSV (UTF-8 with BOM, ';'), by week then team."""
-    from bulletins.export import export_rows, find_cohort, write_csv
+    from bulletins.export import export_rows, write_csv
+    from bulletins.people import find_cohort
 
     services = obj.services(upgrade_sqlite=True)
     with services.sessions() as session:
@@ -266,8 +267,8 @@ def demo(obj: Context, weeks: int, out: Path) -> None:
     questionnaires; write what Slack would have shown as HTML and Markdown pages, with the
     survey results, the evaluation snapshot and the CSV export."""
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
-        for name in ("alembic", "bot.scheduler"):  # the demo prints its own summary
-            logging.getLogger(name).setLevel(logging.WARNING)
+        # The demo prints its own summary of what the scheduler did.
+        logging.getLogger("bot.scheduler").setLevel(logging.WARNING)
     from bot.demo import run_demo
 
     result = run_demo(obj.settings, weeks, out)

@@ -28,3 +28,5 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     # slack_sdk logs request bodies at DEBUG; they may hold what people typed.
     logging.getLogger("slack_sdk").setLevel(max(level, logging.INFO))
+    # Alembic tells of each plugin and migration step at INFO: noise on every command.
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.db.models import Bulletin, Cohort, Team, WeekExcuse
-from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
 
 
@@ -63,15 +62,6 @@ class ExportRow:
 
 
 HEADER = tuple(f.name for f in fields(ExportRow))
-
-
-def find_cohort(session: Session, name: str) -> Cohort:
-    """The cohort called ``name``; an unknown name is an error listing the known ones."""
-    cohort = session.scalar(select(Cohort).where(Cohort.name == name))
-    if cohort is None:
-        known = ", ".join(session.scalars(select(Cohort.name).order_by(Cohort.name))) or "none"
-        raise BulletinsError(f"unknown cohort {name!r}; known cohorts: {known}")
-    return cohort
 
 
 def export_rows(

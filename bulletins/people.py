@@ -16,6 +16,19 @@ class UnknownPerson(BulletinsError):
     """The Slack user is not in the roster."""
 
 
+class UnknownCohort(BulletinsError):
+    """No cohort has that name."""
+
+
+def find_cohort(session: Session, name: str) -> Cohort:
+    """The cohort called ``name``; an unknown name is an error listing the known ones."""
+    cohort = session.scalar(select(Cohort).where(Cohort.name == name))
+    if cohort is None:
+        known = ", ".join(session.scalars(select(Cohort.name).order_by(Cohort.name))) or "none"
+        raise UnknownCohort(f"unknown cohort {name!r}; known cohorts: {known}")
+    return cohort
+
+
 class NotAllowed(BulletinsError):
     """The person may not do this (not a member of the team, not staff)."""
 

@@ -9,20 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import Cohort, Membership, Person, StaffMember
-from bulletins.errors import BulletinsError
 from bulletins.people import active_teams, current
-
-
-class UnknownCohort(BulletinsError):
-    """No cohort has that name."""
-
-
-def find_cohort(session: Session, name: str) -> Cohort:
-    cohort = session.scalar(select(Cohort).where(Cohort.name == name))
-    if cohort is None:
-        known = ", ".join(session.scalars(select(Cohort.name).order_by(Cohort.name))) or "none"
-        raise UnknownCohort(f"no cohort is named {name!r} (cohorts: {known})")
-    return cohort
 
 
 def active_cohorts(session: Session, day: date) -> list[Cohort]:

@@ -18,8 +18,8 @@ from bulletins import outbox
 from bulletins.db.models import Campaign, Participation, Person
 from bulletins.i18n import normalize_locale
 from bulletins.jobs import CoreJob, JobContext
-from bulletins.people import away_ids
-from evaluation.audience import active_cohorts, find_cohort
+from bulletins.people import away_ids, find_cohort
+from evaluation.audience import active_cohorts
 from evaluation.campaigns import available_surveys, campaign_key, launch, survey_of
 from evaluation.definitions import Survey
 from evaluation.invitations import reminder

@@ -21,8 +21,9 @@ from bulletins.config import Settings
 from bulletins.db.models import Campaign, Cohort, Participation, Person
 from bulletins.errors import BulletinsError
 from bulletins.i18n import normalize_locale
+from bulletins.people import UnknownCohort, find_cohort
 from evaluation.answering import answer_pulse, finish, next_page, progress, reopen, save_page
-from evaluation.audience import UnknownCohort, active_cohorts, audience, find_cohort
+from evaluation.audience import active_cohorts, audience
 from evaluation.campaign_access import (
     AlreadySent,
     CampaignClosed,

@@ -32,6 +32,7 @@ from bulletins.config import Settings
 from bulletins.db.models import Cohort, Team
 from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
+from bulletins.people import find_cohort
 from evaluation.snapshot_facts import FactsPart, facts_part
 from evaluation.snapshot_participation import ParticipationPart, participation_part
 from evaluation.snapshot_surveys import CampaignRate, Headline, survey_part
@@ -105,16 +106,14 @@ class NoCohort(BulletinsError):
 def snapshot_cohort(session: Session, name: str | None, today: date) -> Cohort:
     """The cohort called ``name``; without a name, the latest cohort started by ``today``."""
     if name:
-        cohort = session.scalar(select(Cohort).where(Cohort.name == name))
-    else:
-        cohort = session.scalar(
-            select(Cohort)
-            .where(Cohort.starts_on <= today)
-            .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
-            .limit(1)
-        )
+        return find_cohort(session, name)
+    cohort = session.scalar(
+        select(Cohort)
+        .where(Cohort.starts_on <= today)
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+        .limit(1)
+    )
     if cohort is None:
         known = ", ".join(session.scalars(select(Cohort.name).order_by(Cohort.name))) or "none"
-        asked = f"no cohort is named {name!r}" if name else "no cohort has started yet"
-        raise NoCohort(f"{asked} (cohorts: {known})")
+        raise NoCohort(f"no cohort has started yet (cohorts: {known})")
     return cohort

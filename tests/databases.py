@@ -1,4 +1,5 @@
-"""Scratch PostgreSQL schemas for tests and benchmarks: each gets its own, dropped after."""
+"""Database helpers for tests and benchmarks: scratch PostgreSQL schemas (each its own,
+dropped after) and counting the SQL statements a piece of code runs."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from bulletins.db import make_engine
 
@@ -26,3 +27,18 @@ def postgres_schema(url: str, prefix: str = "t") -> Iterator[Engine]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def counting(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements run on ``engine`` within the block."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ARG001
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

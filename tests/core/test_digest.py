@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from bulletins.digest import compose_digest, compose_late, digest_data
 from bulletins.messages import Limits
 from tests.core.cycle_world import CALENDAR, SETTINGS, W10, make_world, paris
+from tests.databases import counting
 
 DEADLINE = CALENDAR.deadline(W10)
 MENTIONS = ["<!channel>", "<!here>", "<@U123>", "<!subteam^S1>", "@channel", "@here"]
@@ -135,11 +135,6 @@ def test_the_digest_reads_the_database_in_a_few_bulk_queries(world, engine):
     for name in world.teams:
         world.file(name, help_request="aide", key_date=date(2026, 3, 9), key_date_label="x")
     world.session.expire_all()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with counting(engine) as statements:
         digest(world)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     assert len(statements) <= 5, statements

@@ -15,7 +15,8 @@ from bulletins.config import Schedule
 from bulletins.cycle import Answers, excuse_week, file_bulletin
 from bulletins.db.models import Cohort, Person, Team
 from bulletins.errors import BulletinsError
-from bulletins.export import HEADER, export_rows, find_cohort, to_csv, write_csv
+from bulletins.export import HEADER, export_rows, to_csv, write_csv
+from bulletins.people import find_cohort
 from bulletins.roster import import_roster
 from bulletins.sample import sample_roster
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import Cohort, Membership, Person, StaffMember, Team, TeamFacts
@@ -22,6 +19,7 @@ from evaluation.facts import (
     parse_facts,
     record_facts,
 )
+from tests.databases import counting
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 REPO = "https://github.com/betagouv/leximpact"
@@ -60,20 +58,9 @@ def programme(session: Session) -> Programme:
     return make_programme(session)
 
 
-@contextmanager
-def counted_statements(session: Session) -> Iterator[list[str]]:
+def counted_statements(session: Session):
     """The SQL statements the session's engine runs meanwhile."""
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    return counting(session.get_bind())
 
 
 def test_a_sheet_is_stored_with_who_and_when(programme):

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bulletins.calendar import IsoWeek
 from bulletins.db.models import Bulletin, Campaign, Participation
@@ -15,6 +15,7 @@ from bulletins.messages import Limits
 from evaluation.monthly import compose_monthly, monthly_data, render_monthly
 from evaluation.participation import month_weeks
 from tests.core.cycle_world import CALENDAR, SETTINGS, make_world, paris
+from tests.databases import counting
 
 MARCH = (2026, 3)
 NOW = paris(2026, 4, 1, 10, 0)
@@ -192,13 +193,8 @@ def test_a_long_digest_is_split_within_the_limits(world):
 def count_statements(world, engine) -> int:
     world.session.flush()
     world.session.expire_all()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with counting(engine) as statements:
         compose_monthly(world.session, CALENDAR, SETTINGS, MARCH, NOW)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     return len(statements)
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from bench.snapshot import counting, fake_answers, populate
+from bench.snapshot import fake_answers, populate
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.config import Settings, settings_from_dict
 from bulletins.db import make_session_factory
@@ -28,6 +28,7 @@ from evaluation.snapshot_opendata import _fields
 from evaluation.snapshot_render import render_html, render_markdown
 from evaluation.snapshot_view import HEADLINE_TITLES, RANK_NOTE, ROLE_LABELS, WITHHELD_NOTE
 from evaluation.snapshot_view_parts import STATUS_LABELS, TOOL_LABELS
+from tests.databases import counting
 from tests.e2e.conftest import COHORT_START, load_eig3, paris
 
 AS_OF = date(2027, 6, 30)
