@@ -31,11 +31,10 @@ from bot.standin.bench import SIGNING_SECRET, TOKEN
 from bot.standin.driver import Response, SlackDriver
 from bot.standin.web_api import SlackStandIn
 from bulletins.config import settings_from_dict
-from bulletins.db import make_session_factory
+from bulletins.db import make_session_factory, url_for_processes
 from bulletins.roster import import_roster
 from bulletins.sample import sample_roster
 from tests.e2e.conftest import paris
-from tests.faults.support import database_url
 
 NOW = paris(2026, 3, 3, 10, 0)  # a Tuesday of the sample cohort: the week's form is open
 COHORT_START = date(2026, 2, 2)
@@ -149,10 +148,12 @@ def warm_up(ours: SlackDriver, bare: SlackDriver, users: Sequence[str]) -> None:
 
 
 @contextmanager
-def served(kind: str, engine: Engine, standin: SlackStandIn) -> Iterator[SlackDriver]:
+def served(
+    kind: str, engine: Engine, standin: SlackStandIn, workers: int = 0
+) -> Iterator[SlackDriver]:
     """``bench.serve KIND`` in a process of its own, and a driver sending it requests."""
-    command = [sys.executable, "-m", "bench.serve", kind, database_url(engine),
-               standin.base_url, NOW.isoformat()]  # fmt: skip
+    command = [sys.executable, "-m", "bench.serve", kind, url_for_processes(engine),
+               standin.base_url, NOW.isoformat(), str(workers)]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -176,13 +177,16 @@ def slack_for(users: Sequence[str]) -> SlackStandIn:
 Figures = dict[str, tuple[Timings, Timings]]  # kind -> (our app, the bare app)
 
 
-def run(engine: Engine, requests: int, clients: int) -> tuple[Figures, int]:
+def run(engine: Engine, requests: int, clients: int, workers: int) -> tuple[Figures, int]:
     """Both kinds of request against both apps, in the same run; also returns how many of
     the ``/bulletin`` typed opened no form."""
     users = load_sample(engine)
     standin = slack_for([row.slack_user_id for row in sample_roster()])
     try:
-        with served("bulletins", engine, standin) as ours, served("bare", engine, standin) as bare:
+        with (
+            served("bulletins", engine, standin, workers) as ours,
+            served("bare", engine, standin) as bare,
+        ):
             warm_up(ours, bare, users)
             ours_typed, forms = open_forms(ours, users, requests, clients)
             bare_typed = hammer(commands(bare, users, requests), clients)
@@ -215,12 +219,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1000, help="of each kind (1000)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="worker processes of the app, as `bulletins serve --workers` (2)",
+    )
     parser.add_argument("--database-url", help="PostgreSQL URL; a fresh schema is used")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with fresh_database(args.database_url) as engine:
         database = database_label(engine)
-        figures, unopened = run(engine, args.requests, args.clients)
+        figures, unopened = run(engine, args.requests, args.clients, args.workers)
     print(machine())
     print(report(figures, database, args.clients))
     if unopened:

@@ -2,7 +2,10 @@
 ``bulletins serve`` does (``bootstrap``, ``create_app``, ``HttpServer``) but on a fixed
 clock, or a bare Bolt app that only acknowledges, served the same way. Prints the port.
 
-    python -m bench.serve {bulletins,bare} DATABASE_URL SLACK_API_URL NOW
+    python -m bench.serve {bulletins,bare} DATABASE_URL SLACK_API_URL NOW WORKERS
+
+``WORKERS``: processes for the work after acknowledging, as ``bulletins serve --workers``
+(0: none, that work runs in the serving process).
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.app import create_app
 from bot.bootstrap import bootstrap
-from bot.server import HttpServer
-from bot.standin.bench import SIGNING_SECRET, TOKEN
+from bot.server import HttpServer, exit_on_sigterm
+from bot.standin.bench import SIGNING_SECRET, TOKEN, MovableClock
+from bot.workers import WorkerPool
 from bulletins.config import settings_from_dict
 
 
@@ -39,7 +43,7 @@ def bare_app(slack_api_url: str) -> App:
 
 
 def main() -> None:
-    kind, database_url, slack_api_url, now = sys.argv[1:5]
+    kind, database_url, slack_api_url, now, workers = sys.argv[1:6]
     logging.basicConfig(level=logging.ERROR, format=f"{kind}: %(levelname)s %(message)s")
     env = {
         "DATABASE_URL": database_url,
@@ -47,12 +51,20 @@ def main() -> None:
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
     }
-    moment = datetime.fromisoformat(now)
-    services = bootstrap(settings_from_dict({}, env), clock=lambda: moment)
+    settings = settings_from_dict({}, env)
+    clock = MovableClock(datetime.fromisoformat(now))
+    services = bootstrap(settings, clock=clock)
+    if kind == "bulletins" and int(workers):
+        services.workers = WorkerPool(settings, int(workers), clock, logging.ERROR).start()
     app = create_app(services) if kind == "bulletins" else bare_app(slack_api_url)
     server = HttpServer(app, services.engine, host="127.0.0.1", port=0)
     print(server.port, flush=True)
-    server.serve_forever()
+    exit_on_sigterm()
+    try:
+        server.serve_forever()
+    finally:
+        if services.workers is not None:
+            services.workers.close()
 
 
 if __name__ == "__main__":

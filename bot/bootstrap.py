@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -17,6 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bulletins.calendar import ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.db import make_engine, make_session_factory
+
+if TYPE_CHECKING:
+    from bot.workers import Task, WorkerPool
+
+
+T = TypeVar("T")
+# Slack waits 3 seconds for an acknowledgement; this leaves time to send it.
+ACK_BUDGET = 2.5
 
 
 def utc_now() -> datetime:
@@ -33,6 +42,22 @@ class Services:
     calendar: ProgrammeCalendar
     slack: WebClient
     clock: Callable[[], datetime] = field(default=utc_now)
+    workers: WorkerPool | None = None
+
+    def before_ack(self, task: Callable[..., T], *args: Any) -> T:
+        """``task(self, *args)``'s result: computed in a worker process when the server has
+        workers (this thread waits, at most ``ACK_BUDGET`` seconds), else here."""
+        if self.workers is None:
+            return task(self, *args)
+        return self.workers.call(task, *args, timeout=ACK_BUDGET)
+
+    def after_ack(self, task: Task, *args: Any) -> None:
+        """Run ``task(self, *args)``: in a worker process when the server has workers,
+        else here and now (after the acknowledgement, in the listener's thread)."""
+        if self.workers is None:
+            task(self, *args)
+        else:
+            self.workers.submit(task, *args)
 
 
 def make_slack_client(settings: Settings) -> WebClient:

@@ -130,21 +130,40 @@ def roster_import(obj: Context, file: Path, start: datetime | None, end: datetim
 @click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, help="Port (default: $PORT, else 3000).")
 @click.option("--socket", "socket_mode", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Worker processes for the work of requests (filing, modals, confirmations), and as "
+    "many for the work after answering; 0 does it all in the serving process.",
+)
 @pass_context
-def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
+def serve(obj: Context, host: str, port: int | None, socket_mode: bool, workers: int) -> None:
     """Serve the Slack app over HTTP (POST /slack/events, GET /healthz) or Socket Mode."""
     from bot.app import create_app
-    from bot.server import HttpServer, serve_socket_mode
+    from bot.server import HttpServer, exit_on_sigterm, serve_socket_mode
+    from bot.workers import WorkerPool
 
     services = obj.services(upgrade_sqlite=True)
+    if socket_mode and not services.settings.slack.app_token:
+        raise BulletinsError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token)")
+    if not socket_mode and port is None:
+        port = _port_from_env()
     app = create_app(services)
-    if socket_mode:
-        if not services.settings.slack.app_token:
-            raise BulletinsError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token)")
-        serve_socket_mode(app, services.settings.slack.app_token)
-        return
-    port = port if port is not None else _port_from_env()
-    HttpServer(app, services.engine, host=host, port=port).serve_forever()
+    if workers:
+        exit_on_sigterm()
+        level = logging.getLogger().getEffectiveLevel()
+        services.workers = WorkerPool(services.settings, workers, services.clock, level).start()
+    try:
+        if socket_mode:
+            serve_socket_mode(app, services.settings.slack.app_token)
+        else:
+            assert port is not None
+            HttpServer(app, services.engine, host=host, port=port).serve_forever()
+    finally:
+        if services.workers is not None:
+            services.workers.close()
 
 
 def _port_from_env() -> int:

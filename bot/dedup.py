@@ -82,14 +82,14 @@ def recorded_by_listener(body: dict) -> bool:
     return body.get("type") == "view_submission" and view.get("callback_id") in RECORDED_BY_LISTENER
 
 
-def claim(services: Services, session: Session, context: BoltContext) -> None:
-    """Record the pending key of the request in ``session``, as the first write of its
-    transaction; raise ``Repeated`` when it is already there.
+def claim(services: Services, key: str | None, session: Session) -> None:
+    """Record ``key``, the pending key of a request (``context[PENDING_KEY]``), in
+    ``session`` as the first write of its transaction; raise ``Repeated`` when it is
+    already there.
 
     A plain insert, not a savepoint: on SQLite a savepoint opening the transaction would
     commit the key on its own when released.
     """
-    key = context.get(PENDING_KEY)
     if not key:
         return
     try:

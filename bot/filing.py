@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.blocks.form_values import FormMeta
 from bot.bootstrap import Services
@@ -60,7 +61,7 @@ def in_transaction(services: Services, work: Callable[[Session], T], claim: Clai
 
 
 def _team(session: Session, team_id: int) -> Team:
-    team = session.get(Team, team_id)
+    team = session.scalar(select(Team).options(joinedload(Team.cohort)).where(Team.id == team_id))
     if team is None:
         raise NotAllowed(f"team {team_id} does not exist")
     return team

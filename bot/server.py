@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import threading
 from collections.abc import Callable, Iterable
 
@@ -79,6 +80,16 @@ class HttpServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM (how process managers stop a service) end the process as Ctrl-C does,
+    through ``finally`` blocks: the worker processes are then stopped cleanly."""
+
+    def exit_now(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, exit_now)
 
 
 def serve_socket_mode(app: App, app_token: str) -> None:

@@ -185,6 +185,7 @@ def file_bulletin(
     if problems:
         raise InvalidBulletin(problems)
     bulletin = bulletin_for(session, team, window.week)
+    excuse = excuse_for(session, team, window.week)  # read before any write: no autoflush
     created = bulletin is None
     if bulletin is None:
         bulletin = Bulletin(
@@ -203,7 +204,6 @@ def file_bulletin(
     for field, value in vars(answers).items():
         setattr(bulletin, field, value)
     bulletin.updated_at, bulletin.updated_by = now, person
-    excuse = excuse_for(session, team, window.week)
     if excuse is not None:
         session.delete(excuse)
     session.flush()

@@ -92,7 +92,15 @@ def readable_teams(session: Session, person: Person, day: date) -> list[Team]:
 
 
 def require_member(session: Session, person: Person, team: Team, day: date) -> None:
-    if team.id not in {t.id for t in teams_of(session, person, day)}:
+    """Raise ``NotAllowed`` unless ``person`` is a fellow or mentor of ``team``, active on
+    ``day``: one indexed lookup, since every submission goes through it."""
+    query = select(Membership.id).where(
+        Membership.person_id == person.id,
+        Membership.team_id == team.id,
+        Membership.role.in_([Role.FELLOW.value, Role.MENTOR.value]),
+        current(Membership.since, Membership.until, day),
+    )
+    if session.scalar(query.limit(1)) is None or not team.is_active(day):
         raise NotAllowed(f"{person.slack_user_id} is not a member of team {team.slug}")
 
 

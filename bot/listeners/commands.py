@@ -14,7 +14,7 @@ from bot import ids
 from bot.bootstrap import Services
 from bot.command_text import SHOWN, Command, parse_away, parse_command
 from bot.forms import open_modal
-from bot.listeners.errors import reported
+from bot.listeners.errors import after_ack
 from bot.listeners.facts import open_evaluation_modal
 from bot.locales import locale_for_user, locale_of
 from bot.replies import Reply, reply_to, text_message
@@ -78,7 +78,7 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def run_command(services: Services, body: dict, respond: Respond) -> None:
+def run_command(services: Services, body: dict, respond: Respond | None) -> None:
     """Route ``/bulletin <text>`` to its subcommand."""
     user_id = body["user_id"]
     command = parse_command(body.get("text", ""))
@@ -96,5 +96,4 @@ def register(app: App, services: Services) -> None:
     @app.command(ids.COMMAND)
     def bulletin_command(ack: Ack, command: dict, respond: Respond) -> None:
         ack()
-        with reported(services, command, respond):
-            run_command(services, command, respond)
+        after_ack(services, command, respond, run_command)

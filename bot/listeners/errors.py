@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from slack_bolt import App
 
@@ -142,6 +143,25 @@ def reported(services: Services, body: dict, respond=None) -> Iterator[None]:
         yield
     except Exception as error:
         report_error(services, error, body, respond)
+
+
+def _reported_task(
+    services: Services, task: Callable[..., None], body: dict, respond: Any, args: tuple
+) -> None:
+    with reported(services, body, respond):
+        task(services, body, respond, *args)
+
+
+def after_ack(
+    services: Services, body: dict, respond: Any, task: Callable[..., None], *args: Any
+) -> None:
+    """Once acknowledged, run ``task(services, body, respond, *args)`` where the services
+    say (here, or in a worker process), its errors reported to the person.
+
+    ``task`` is a module-level function and its arguments can be pickled: Bolt's
+    ``respond`` is only the request's response_url.
+    """
+    services.after_ack(_reported_task, task, body, respond, args)
 
 
 def register(app: App, services: Services) -> None:

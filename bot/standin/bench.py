@@ -7,6 +7,7 @@ The end-to-end tests and ``bulletins demo`` both run on it: no Slack account, no
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from datetime import datetime
 
@@ -18,7 +19,9 @@ from bot.scheduler import JobRun, tick
 from bot.server import HttpServer
 from bot.standin.driver import SlackDriver
 from bot.standin.web_api import SlackStandIn
+from bot.workers import WorkerPool
 from bulletins.config import Delivery, Settings, SlackSecrets
+from bulletins.db import url_for_processes
 from bulletins.db.models import Person
 
 TOKEN = "xoxb-bench-token"
@@ -41,11 +44,20 @@ class MovableClock:
 class SlackBench:
     """Start with ``with SlackBench(settings, engine, now) as bench:``."""
 
-    def __init__(self, settings: Settings, engine: Engine, now: datetime, paced: bool = False):
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        now: datetime,
+        paced: bool = False,
+        workers: int = 0,
+    ):
         """``paced``: keep Slack's posting limits (benchmarks); otherwise post at once,
-        since the local stand-in has no limits unless told to."""
+        since the local stand-in has no limits unless told to. ``workers``: serve as
+        ``bulletins serve --workers`` does; their clock stays at ``now``."""
         self.standin = SlackStandIn(token=TOKEN)
         self._paced = paced
+        self._workers = workers
         self.clock = MovableClock(now)
         self._base_settings = settings
         self._engine = engine
@@ -66,6 +78,10 @@ class SlackBench:
         for channel in dataclasses.astuple(settings.channels):
             self.standin.add_channel(channel)
         self.services = bootstrap(settings, engine=self._engine, clock=self.clock)
+        if self._workers:
+            shared = dataclasses.replace(settings, database_url=url_for_processes(self._engine))
+            pool = WorkerPool(shared, self._workers, self.clock, logging.WARNING)
+            self.services.workers = pool.start()
         self.server = HttpServer(
             create_app(self.services), self._engine, host="127.0.0.1", port=0
         ).start_in_background()
@@ -74,6 +90,8 @@ class SlackBench:
 
     def stop(self) -> None:
         self.server.stop()
+        if self.services.workers is not None:
+            self.services.workers.close()
         self.standin.stop()
 
     def __enter__(self) -> SlackBench:

@@ -69,6 +69,17 @@ def _is_memory(dbapi_connection) -> bool:
     return any(row[1] == "main" and not row[2] for row in rows)
 
 
+def url_for_processes(engine: Engine) -> str:
+    """A URL another process can use to reach ``engine``'s database, and on PostgreSQL the
+    schema its connections use (a ``search_path`` set by options, as in the tests)."""
+    url = engine.url
+    if url.get_backend_name() == "postgresql":
+        with engine.connect() as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar()
+        url = url.set(query={**url.query, "options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -9,11 +9,10 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from bulletins.db import make_session_factory
+from bulletins.db import make_session_factory, url_for_processes
 from bulletins.db.models import OutboxStatus
 from bulletins.messages import Message, Section
 from bulletins.outbox import enqueue
@@ -51,19 +50,9 @@ def add_messages(engine: Engine) -> None:
         )
 
 
-def database_url(engine: Engine) -> str:
-    """A URL another process can use to reach ``engine``'s database (and schema)."""
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.dialect.name == "sqlite":
-        return url
-    with engine.connect() as connection:
-        schema = connection.execute(text("SELECT current_schema()")).scalar()
-    return f"{url}?options={quote(f'-csearch_path={schema}')}"
-
-
 def outbox_command(engine: Engine, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BULLETINS_"))}
-    env["DATABASE_URL"] = database_url(engine)
+    env["DATABASE_URL"] = url_for_processes(engine)
     return subprocess.run(
         [BULLETINS, "outbox", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
     )

@@ -8,12 +8,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
 from bot.standin import SlackStandIn
 from bot.standin.bench import SIGNING_SECRET, TOKEN
 from bulletins import outbox
-from bulletins.db import make_session_factory
+from bulletins.db import make_session_factory, url_for_processes
 from bulletins.db.models import OutboxMessage
 from bulletins.messages import Message, Section
 
@@ -46,16 +46,6 @@ def statuses(engine: Engine) -> dict[str, int]:
     return counts
 
 
-def database_url(engine: Engine) -> str:
-    """A URL a child process can use to reach the same database (and schema)."""
-    url = engine.url
-    if url.get_backend_name() == "postgresql":
-        with engine.connect() as connection:
-            schema = connection.execute(text("SELECT current_schema()")).scalar()
-        url = url.set(query={"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
-
-
 def app_process(args: list[str], engine: Engine, standin: SlackStandIn, tmp_path: Path,
                 per_minute: int = 6000) -> subprocess.Popen:  # fmt: skip
     """Run ``bulletins ARGS`` against the database and the stand-in; its output goes to
@@ -65,7 +55,7 @@ def app_process(args: list[str], engine: Engine, standin: SlackStandIn, tmp_path
     config.write_text(f"[delivery]\nworkspace_messages_per_minute = {per_minute}\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
     env.update(
-        DATABASE_URL=database_url(engine),
+        DATABASE_URL=url_for_processes(engine),
         SLACK_API_URL=standin.base_url,
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,

@@ -1,0 +1,69 @@
+"""The app served as ``bulletins serve --workers 2`` serves it: the form, its filing and the
+confirmation go through worker processes, and a person sees the same as without them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from bot import ids
+from bot.standin.bench import SlackBench
+from tests.e2e.conftest import load_eig3, paris, person_named, team_named
+from tests.e2e.form_helpers import answers, bulletins, dms, open_view
+
+
+@pytest.fixture
+def served(engine, settings) -> Iterator[SlackBench]:
+    load_eig3(engine)
+    with SlackBench(settings, engine, now=paris(2026, 3, 2, 10, 0), workers=2) as bench:
+        bench.register_people()
+        yield bench
+
+
+def test_with_workers_the_form_opens_files_and_confirms(served):
+    manon, team = person_named(served, "Manon Moreau"), team_named(served, "LexImpact")
+    view = open_view(served, manon.slack_user_id)
+    assert view["title"]["text"] == "LexImpact · 2026-W10"
+
+    response = served.driver.submit_view(
+        manon.slack_user_id, view, answers(help_request="Un accès")
+    )
+
+    assert response.status == 200 and response.text == ""
+    # Filed before Slack got its answer, by a worker: it is there as the modal closes.
+    [stored] = bulletins(served, team)
+    assert (stored.week, stored.help_request) == ("2026-W10", "Un accès")
+    assert "publié" in dms(served, manon.slack_user_id)[0]
+
+
+def test_with_workers_a_problem_in_the_answers_comes_back_in_the_modal(served):
+    manon, team = person_named(served, "Manon Moreau"), team_named(served, "LexImpact")
+    view = open_view(served, manon.slack_user_id)
+
+    response = served.driver.submit_view(manon.slack_user_id, view, answers(priority="x" * 301))
+
+    assert response.json()["errors"] == {
+        ids.PRIORITY: "300 caractères au plus, s'il vous plaît (actuellement 301)."
+    }
+    assert bulletins(served, team) == []
+
+
+def test_with_workers_a_form_sent_twice_at_once_is_filed_once(served):
+    manon, team = person_named(served, "Manon Moreau"), team_named(served, "LexImpact")
+    view = open_view(served, manon.slack_user_id)
+    texts: list[str] = []
+
+    def send() -> None:
+        texts.append(served.driver.submit_view(manon.slack_user_id, view, answers()).text)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert texts == ["", ""]
+    assert len(bulletins(served, team)) == 1
+    assert len(dms(served, manon.slack_user_id)) == 1
