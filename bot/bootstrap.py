@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -23,11 +23,6 @@ if TYPE_CHECKING:
     from bot.workers import Task, WorkerPool
 
 
-T = TypeVar("T")
-# Slack waits 3 seconds for an acknowledgement; this leaves time to send it.
-ACK_BUDGET = 2.5
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -43,13 +38,6 @@ class Services:
     slack: WebClient
     clock: Callable[[], datetime] = field(default=utc_now)
     workers: WorkerPool | None = None
-
-    def before_ack(self, task: Callable[..., T], *args: Any) -> T:
-        """``task(self, *args)``'s result: computed in a worker process when the server has
-        workers (this thread waits, at most ``ACK_BUDGET`` seconds), else here."""
-        if self.workers is None:
-            return task(self, *args)
-        return self.workers.call(task, *args, timeout=ACK_BUDGET)
 
     def after_ack(self, task: Task, *args: Any) -> None:
         """Run ``task(self, *args)``: in a worker process when the server has workers,

@@ -135,8 +135,8 @@ def roster_import(obj: Context, file: Path, start: datetime | None, end: datetim
     type=click.IntRange(min=0),
     default=2,
     show_default=True,
-    help="Worker processes for the work of requests (filing, modals, confirmations), and as "
-    "many for the work after answering; 0 does it all in the serving process.",
+    help="Worker processes for the work after answering Slack (filing, modals, "
+    "confirmations); 0 does it in the serving process.",
 )
 @pass_context
 def serve(obj: Context, host: str, port: int | None, socket_mode: bool, workers: int) -> None:

@@ -6,12 +6,11 @@
 
 The key is recorded in a short transaction of its own before the listener runs; a repeat is
 acknowledged and dropped. The bulletin and "no bulletin" forms are the exception: their
-listener records the key in the very transaction that files the answers (one commit, one
-fsync instead of two), so that a refused or failed filing leaves no key behind. The
-database's timeouts bound that transaction, so Slack still gets its answer in time; when
-the database does not answer, a form submission is answered in the modal itself (nothing
-typed is lost), and other requests go on to their listener, which acknowledges and then
-explains the problem.
+listener records the key with the accepted form, in the same statement (one commit, one
+fsync instead of two), so that a refused form leaves no key behind. The database's timeouts
+bound that statement, so Slack still gets its answer in time; when the database does not
+answer, a form submission is answered in the modal itself (nothing typed is lost), and other
+requests go on to their listener, which acknowledges and then explains the problem.
 """
 
 from __future__ import annotations
@@ -23,13 +22,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from slack_bolt import App, BoltContext, BoltResponse
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.bootstrap import Services
 from bulletins.db import database_unavailable
-from bulletins.db.models import ReceivedRequest
 from bulletins.i18n import gettext
 from bulletins.received import first_time, first_within, forget
 
@@ -73,30 +69,9 @@ def request_key(body: dict) -> tuple[str, timedelta | None] | None:
     return None
 
 
-class Repeated(Exception):
-    """The request was already handled: acknowledge it and do nothing more."""
-
-
 def recorded_by_listener(body: dict) -> bool:
     view = body.get("view") or {}
     return body.get("type") == "view_submission" and view.get("callback_id") in RECORDED_BY_LISTENER
-
-
-def claim(services: Services, key: str | None, session: Session) -> None:
-    """Record ``key``, the pending key of a request (``context[PENDING_KEY]``), in
-    ``session`` as the first write of its transaction; raise ``Repeated`` when it is
-    already there.
-
-    A plain insert, not a savepoint: on SQLite a savepoint opening the transaction would
-    commit the key on its own when released.
-    """
-    if not key:
-        return
-    try:
-        session.add(ReceivedRequest(key=key, received_at=services.clock()))
-        session.flush()
-    except IntegrityError:
-        raise Repeated(key) from None
 
 
 def record(services: Services, key: str, window: timedelta | None) -> bool:

@@ -3,15 +3,15 @@
 Python runs one thread at a time in a process. When ``bulletins serve`` also built modals,
 called Slack and sent confirmations in the process that answers Slack, every request waited
 for that work of the others before it got its acknowledgement. With ``--workers N`` that
-work goes to N processes, and the serving process only parses, checks signatures, files
-what must be filed before answering, and answers.
+work goes to N processes, and the serving process only parses, checks signatures, stores
+what must be stored before answering (a submitted form), and answers.
 
 A task is a module-level function ``task(services, *args)`` with arguments that can be
 pickled (Slack's payload as a dict, ids, small frozen dataclasses). Without workers, the
 same task runs in the listener's thread right after the acknowledgement, as in the tests
 and the demo. A worker that dies is replaced; the task it was running is lost, like the
-work of a killed process: none of it is what a person typed, which is filed before Slack
-gets its answer.
+work of a killed process: none of it is what a person typed, which is stored before Slack
+gets its answer (a form stored and not filed is filed by the scheduler's next tick).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import pickle
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,8 +34,7 @@ log = logging.getLogger(__name__)
 
 Task = Callable[..., None]  # task(services, *args), defined at a module's top level
 
-# Confirmations and other work after the answer yield the CPU to the work before it.
-BACKGROUND_NICENESS = 10
+NICENESS = 10  # where Linux's SCHED_IDLE is not available
 
 _services: Services | None = None  # a worker's own services, built once when it starts
 
@@ -50,36 +48,35 @@ def _exit_with_parent() -> None:
         os._exit(0)
 
 
-def _start_worker(
-    settings: Settings, clock: Callable[[], datetime], log_level: int, niceness: int
-) -> None:
+def _lower_priority() -> None:
+    """Run only on CPU time nothing else wants (Linux's SCHED_IDLE), else at a lower
+    priority; where neither is allowed, at the same priority as the serving process."""
+    try:
+        if hasattr(os, "sched_setscheduler"):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        else:
+            os.nice(NICENESS)
+    except OSError as error:
+        log.warning("worker processes run at the serving process's priority: %s", error)
+
+
+def _start_worker(settings: Settings, clock: Callable[[], datetime], log_level: int) -> None:
     from bot.bootstrap import bootstrap
     from bot.logs import configure_logging
 
     global _services
-    if niceness and hasattr(os, "sched_setscheduler"):
-        # Linux: run only on CPU time nothing else wants.
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    elif niceness:
-        os.nice(niceness)
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     configure_logging(log_level)
+    _lower_priority()
     _services = bootstrap(settings, clock=clock)
 
 
-def _run(task: Task, args: tuple[Any, ...]) -> Any:
+def _run(task: Task, args: tuple[Any, ...]) -> None:
     assert _services is not None, "a worker runs tasks only once started"
     try:
-        return task(_services, *args)
-    except Exception as error:
-        # An exception goes back to the serving process pickled; one that cannot be
-        # unpickled there would break the whole pool, so it goes back as its text.
-        try:
-            pickle.loads(pickle.dumps(error))
-        except Exception:
-            log.exception("a task failed in a worker process")
-            raise RuntimeError(f"{type(error).__name__}: {error}") from None
-        raise
+        task(_services, *args)
+    except Exception:
+        log.exception("a task failed in a worker process")
 
 
 def _ready() -> bool:
@@ -87,54 +84,14 @@ def _ready() -> bool:
 
 
 def _log_failure(future: Future) -> None:
-    if future.cancelled():
-        return
-    error = future.exception()
-    if isinstance(error, BrokenProcessPool):
+    if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
         log.warning("a worker process died while running a task: that task is lost")
-    elif error is not None:
-        log.error("a task failed in a worker process", exc_info=error)
-
-
-class _Executor:
-    """A process pool of ``processes`` workers at ``niceness``, replaced when broken."""
-
-    def __init__(self, processes: int, initargs: tuple[Any, ...], niceness: int):
-        self._processes = processes
-        self._initargs = (*initargs, niceness)
-        self._lock = threading.Lock()
-        self._pool = self._new_pool()
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self._processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=self._initargs,
-        )
-
-    def start(self) -> list[Future]:
-        return [self._pool.submit(_ready) for _ in range(self._processes)]
-
-    def submit(self, task: Task, args: tuple[Any, ...]) -> Future:
-        with self._lock:
-            try:
-                return self._pool.submit(_run, task, args)
-            except BrokenProcessPool:
-                log.warning("a worker process died; starting new ones")
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._new_pool()
-                return self._pool.submit(_run, task, args)
-
-    def close(self) -> None:
-        with self._lock:
-            self._pool.shutdown(wait=True)
 
 
 class WorkerPool:
-    """Worker processes for the work of requests: ``processes`` for the work Slack's answer
-    waits for (``call``), as many at a lower priority for the work after it (``submit``),
-    so that the answers to other requests do not wait for confirmations being sent.
+    """``processes`` worker processes for the work after Slack's answer (``submit``). They
+    run only on CPU time nothing else wants (Linux's ``SCHED_IDLE``; elsewhere a lower
+    priority), so that the answers to other requests never wait for that work.
 
     Workers are started with ``spawn``: a fresh interpreter each, which shares no database
     connection, socket or lock with the serving process.
@@ -149,30 +106,43 @@ class WorkerPool:
     ):
         if processes < 1:
             raise ValueError("a worker pool needs at least one process")
-        initargs = (settings, clock, log_level)
-        self._urgent = _Executor(processes, initargs, niceness=0)
-        self._background = _Executor(processes, initargs, niceness=BACKGROUND_NICENESS)
+        self._processes = processes
+        self._initargs = (settings, clock, log_level)
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=self._initargs,
+        )
 
     def start(self, timeout: float = 60) -> WorkerPool:
         """Start every worker now, so that the first request does not wait for one."""
-        for future in self._urgent.start() + self._background.start():
+        started = [self._pool.submit(_ready) for _ in range(self._processes)]
+        for future in started:
             future.result(timeout=timeout)
         return self
 
     def submit(self, task: Task, *args: Any) -> None:
-        """Hand ``task(services, *args)`` to a background worker and return at once."""
-        self._background.submit(task, args).add_done_callback(_log_failure)
-
-    def call(self, task: Task, *args: Any, timeout: float) -> Any:
-        """Run ``task(services, *args)`` in a worker and return its result, or raise its
-        exception, ``TimeoutError`` after ``timeout`` seconds, or ``BrokenProcessPool`` if
-        the worker died."""
-        return self._urgent.submit(task, args).result(timeout=timeout)
+        """Hand ``task(services, *args)`` to a worker and return at once; a pool broken by
+        a dead worker is replaced first."""
+        with self._lock:
+            try:
+                future = self._pool.submit(_run, task, args)
+            except BrokenProcessPool:
+                log.warning("a worker process died; starting new ones")
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+                future = self._pool.submit(_run, task, args)
+        future.add_done_callback(_log_failure)
 
     def close(self) -> None:
         """Finish the tasks handed over, then stop the workers."""
-        self._urgent.close()
-        self._background.close()
+        with self._lock:
+            self._pool.shutdown(wait=True)
 
     def __enter__(self) -> WorkerPool:
         return self.start()

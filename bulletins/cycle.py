@@ -162,6 +162,46 @@ def _check_open(window: Window, now: datetime) -> None:
         raise FormClosed(f"the form for {window.week} is closed")
 
 
+def check_bulletin(
+    calendar: ProgrammeCalendar, answers: Answers, now: datetime, week: IsoWeek | None = None
+) -> tuple[Window, Answers]:
+    """The window a bulletin for ``week`` (default: the week being written) is filed in at
+    ``now``, and its cleaned answers; raise ``FormClosed`` or ``InvalidBulletin``. Reads
+    nothing: what can be said of a form before anything is stored."""
+    window = window_of(calendar, week, now) if week else filing_window(calendar, now)
+    _check_open(window, now)
+    answers = answers.cleaned()
+    problems = validate(answers, calendar.local(now).date())
+    if problems:
+        raise InvalidBulletin(problems)
+    return window, answers
+
+
+def check_excuse(
+    calendar: ProgrammeCalendar, reason: str, now: datetime, week: IsoWeek | None = None
+) -> tuple[Window, str]:
+    """The window a "no bulletin" for ``week`` (default: the week being written) is given
+    in at ``now``, and its stripped reason; raise ``FormClosed`` or ``InvalidBulletin``.
+    Reads nothing."""
+    window = filing_window(calendar, now)
+    if week is not None and window.week != week:
+        raise FormClosed(f"the form for {week} is closed")
+    _check_open(window, now)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidBulletin({"reason": Problem("Say why there is no bulletin this week.")})
+    if len(reason) > MAX_REASON:
+        raise InvalidBulletin(
+            {
+                "reason": Problem(
+                    "At most %(limit)s characters, please (now %(length)s).",
+                    (("limit", MAX_REASON), ("length", len(reason))),
+                )
+            }
+        )
+    return window, reason
+
+
 def file_bulletin(
     session: Session,
     calendar: ProgrammeCalendar,
@@ -177,13 +217,8 @@ def file_bulletin(
     A second filing the same week edits the bulletin and keeps a revision saying who
     changed it, when, and what it said before. Filing lifts a "no bulletin" excuse.
     """
-    window = window_of(calendar, week, now) if week else filing_window(calendar, now)
-    _check_open(window, now)
+    window, answers = check_bulletin(calendar, answers, now, week)
     require_member(session, person, team, calendar.local(now).date())
-    answers = answers.cleaned()
-    problems = validate(answers, calendar.local(now).date())
-    if problems:
-        raise InvalidBulletin(problems)
     bulletin = bulletin_for(session, team, window.week)
     excuse = excuse_for(session, team, window.week)  # read before any write: no autoflush
     created = bulletin is None
@@ -224,23 +259,12 @@ def excuse_week(
     team: Team,
     reason: str,
     now: datetime,
+    week: IsoWeek | None = None,
 ) -> WeekExcuse:
-    """Mark the week being written as "no bulletin" for ``team``, with a reason."""
-    window = filing_window(calendar, now)
-    _check_open(window, now)
+    """Mark the week being written as "no bulletin" for ``team``, with a reason; ``week``:
+    the week the form was opened for, refused once it is no longer the week being written."""
+    window, reason = check_excuse(calendar, reason, now, week)
     require_member(session, person, team, calendar.local(now).date())
-    reason = reason.strip()
-    if not reason:
-        raise InvalidBulletin({"reason": Problem("Say why there is no bulletin this week.")})
-    if len(reason) > MAX_REASON:
-        raise InvalidBulletin(
-            {
-                "reason": Problem(
-                    "At most %(limit)s characters, please (now %(length)s).",
-                    (("limit", MAX_REASON), ("length", len(reason))),
-                )
-            }
-        )
     if bulletin_for(session, team, window.week) is not None:
         raise InvalidBulletin(
             {"reason": Problem("This week's bulletin is already filed; edit it instead.")}

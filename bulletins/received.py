@@ -4,13 +4,20 @@ double clicks and twice-submitted forms find their key and are not handled again
 Each key is inserted in a short transaction of its own, before the work: the unique
 constraint, not a read followed by a write, decides which of two concurrent deliveries is
 the first, on SQLite and PostgreSQL alike.
+
+A submitted bulletin form is *accepted*: kept under its key, in one statement, before Slack
+gets its answer; it is filed just after (``pending_form``, then ``take_pending`` in the
+filing's transaction), and a form whose filing never happened (a worker killed) is found by
+the scheduler (``pending_keys``).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,12 +54,67 @@ def forget(session: Session, key: str) -> None:
     session.execute(delete(ReceivedRequest).where(ReceivedRequest.key == key))
 
 
+def accept(session: Session, key: str, now: datetime, form: dict[str, Any]) -> bool:
+    """Keep ``form`` under ``key`` until it is filed; False when ``key`` was already
+    received (the same form sent again). One statement, committed on its own (``session``
+    must not have begun a transaction): it is what Slack's answer waits for."""
+    row = {"key": key, "received_at": now, "pending_form": json.dumps(form, ensure_ascii=False)}
+    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    try:
+        connection.execute(insert(ReceivedRequest).values(**row))
+    except IntegrityError:
+        return False
+    return True
+
+
+def pending_form(session: Session, key: str) -> tuple[dict[str, Any], datetime] | None:
+    """The form accepted under ``key`` and when, or None when it is filed already."""
+    query = select(ReceivedRequest.pending_form, ReceivedRequest.received_at)
+    found = session.execute(query.where(ReceivedRequest.key == key)).one_or_none()
+    if found is None or found.pending_form is None:
+        return None
+    return json.loads(found.pending_form), found.received_at
+
+
+def take_pending(session: Session, key: str) -> bool:
+    """Mark the form accepted under ``key`` as filed, in ``session``'s transaction; False
+    when it is already (the transaction must then be rolled back: another one filed it).
+
+    Of two transactions taking the same form, the second waits for the first (a row lock
+    on PostgreSQL, the write lock on SQLite), then finds nothing to take. Taking it last,
+    after the filing's own writes, keeps SQLite's write lock for as short a time as can be.
+    """
+    taken = session.execute(
+        update(ReceivedRequest)
+        .where(ReceivedRequest.key == key, ReceivedRequest.pending_form.is_not(None))
+        .values(pending_form=None)
+    )
+    return taken.rowcount == 1
+
+
+def pending_keys(session: Session, received_before: datetime) -> list[str]:
+    """The keys of forms accepted before ``received_before`` and not filed yet, oldest
+    first."""
+    query = (
+        select(ReceivedRequest.key)
+        .where(
+            ReceivedRequest.pending_form.is_not(None),
+            ReceivedRequest.received_at < received_before,
+        )
+        .order_by(ReceivedRequest.id)
+    )
+    return list(session.scalars(query))
+
+
 def prune_received(session: Session, now: datetime, keep: timedelta = KEEP) -> int:
-    """Delete the keys received more than ``keep`` before ``now``; returns how many.
+    """Delete the keys received more than ``keep`` before ``now``; returns how many. A
+    form not filed yet is kept.
 
     Idempotent, for a scheduled job: nothing repeats that long after its first delivery.
     """
     result = session.execute(
-        delete(ReceivedRequest).where(ReceivedRequest.received_at < now - keep)
+        delete(ReceivedRequest).where(
+            ReceivedRequest.received_at < now - keep, ReceivedRequest.pending_form.is_(None)
+        )
     )
     return result.rowcount or 0

@@ -1,13 +1,25 @@
-"""Received requests: a key counts once, a click once within its window, old keys go."""
+"""Received requests: a key counts once, a click once within its window, old keys go; an
+accepted form is kept until it is taken for filing, once."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
+from bulletins.db import make_session_factory
 from bulletins.db.models import ReceivedRequest
-from bulletins.received import first_time, first_within, forget, prune_received
+from bulletins.received import (
+    accept,
+    first_time,
+    first_within,
+    forget,
+    pending_form,
+    pending_keys,
+    prune_received,
+    take_pending,
+)
 
 NOW = datetime(2026, 3, 6, 14, 0, 1, tzinfo=UTC)
 WINDOW = timedelta(seconds=2)
@@ -42,3 +54,47 @@ def test_pruning_deletes_only_keys_older_than_three_days(session):
     assert prune_received(session, NOW) == 1
     assert prune_received(session, NOW) == 0
     assert session.scalars(select(ReceivedRequest.key)).all() == ["event:recent"]
+
+
+def test_an_accepted_form_is_kept_once_and_taken_once(engine):
+    sessions = make_session_factory(engine)
+    form = {"kind": "bulletin", "priority": "Écrire la doc"}
+    with sessions() as session:
+        assert accept(session, "view:V1:abc", NOW, form)
+    with sessions() as session:
+        assert not accept(session, "view:V1:abc", NOW, form)  # the same form sent again
+
+    with sessions() as session:
+        assert pending_keys(session, NOW + timedelta(minutes=1)) == ["view:V1:abc"]
+        assert pending_keys(session, NOW) == []  # accepted at NOW: not before it
+    with sessions.begin() as session:
+        assert pending_form(session, "view:V1:abc") == (form, NOW)
+        assert take_pending(session, "view:V1:abc")
+    with sessions.begin() as session:
+        assert pending_form(session, "view:V1:abc") is None
+        assert not take_pending(session, "view:V1:abc")
+        assert pending_keys(session, NOW + timedelta(minutes=1)) == []
+
+
+def test_a_form_taken_in_a_transaction_that_fails_is_there_to_take_again(engine):
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        accept(session, "view:V2:def", NOW, {"kind": "excuse"})
+    with pytest.raises(RuntimeError), sessions.begin() as session:
+        assert take_pending(session, "view:V2:def")
+        raise RuntimeError("the filing failed")
+    with sessions.begin() as session:
+        assert pending_form(session, "view:V2:def") == ({"kind": "excuse"}, NOW)
+        assert take_pending(session, "view:V2:def")
+
+
+def test_pruning_keeps_a_form_not_filed_yet(engine):
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        accept(session, "view:V3:old", NOW - timedelta(days=4), {"kind": "bulletin"})
+    with sessions.begin() as session:
+        assert prune_received(session, NOW) == 0
+    with sessions.begin() as session:
+        take_pending(session, "view:V3:old")
+    with sessions.begin() as session:
+        assert prune_received(session, NOW) == 1

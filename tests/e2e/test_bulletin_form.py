@@ -89,8 +89,8 @@ def test_a_submission_delivered_twice_at_once_files_one_bulletin(bench):
         thread.join()
 
     assert statuses == ["", ""]
-    assert len(bulletins(bench, team)) == 1
     assert len(dms(bench, manon.slack_user_id)) == 1  # the repeat was dropped, not filed again
+    assert len(bulletins(bench, team)) == 1
 
 
 def test_a_person_in_two_teams_picks_the_team_first(bench):

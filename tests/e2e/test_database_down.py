@@ -43,7 +43,8 @@ def database_down(bench, tmp_path) -> Iterator[None]:
 @contextmanager
 def database_locked(engine: Engine) -> Iterator[None]:
     """Another connection holds a lock: SQLite's write lock, or PostgreSQL's on the
-    bulletins, so that what needs it waits for it."""
+    received requests (where a submitted form is first kept), so that what needs it waits
+    for it."""
     if engine.dialect.name == "sqlite":
         holder = sqlite3.connect(engine.url.database, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
@@ -54,7 +55,7 @@ def database_locked(engine: Engine) -> Iterator[None]:
             holder.close()
         return
     with engine.connect() as connection:
-        connection.execute(text("LOCK TABLE bulletins IN ACCESS EXCLUSIVE MODE"))
+        connection.execute(text("LOCK TABLE received_requests IN ACCESS EXCLUSIVE MODE"))
         try:
             yield
         finally:

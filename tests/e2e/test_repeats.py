@@ -58,7 +58,7 @@ def test_a_form_submitted_twice_files_once_and_confirms_once(bench):
     assert len(bulletins(bench, team)) == 1
     assert count(bench, BulletinRevision) == 0
     assert len(dms(bench, manon.slack_user_id)) == 1
-    assert count(bench, ReceivedRequest) == 1  # recorded with the bulletin, in its transaction
+    assert count(bench, ReceivedRequest) == 1  # recorded with the accepted form
 
 
 def test_a_form_corrected_after_a_refusal_is_filed(bench):
@@ -66,7 +66,7 @@ def test_a_form_corrected_after_a_refusal_is_filed(bench):
     view = open_view(bench, manon.slack_user_id)
     refused = bench.driver.submit_view(manon.slack_user_id, view, answers(priority="x" * 301))
     assert refused.json()["response_action"] == "errors"
-    assert count(bench, ReceivedRequest) == 0  # rolled back with the refused filing
+    assert count(bench, ReceivedRequest) == 0  # a refused form leaves no key
 
     # Slack sends the same view (id and hash) again, with the corrected answers.
     assert submit(bench, manon.slack_user_id, view, answers()).text == ""

@@ -4,6 +4,7 @@ confirmation go through worker processes, and a person sees the same as without 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -32,10 +33,10 @@ def test_with_workers_the_form_opens_files_and_confirms(served):
     )
 
     assert response.status == 200 and response.text == ""
-    # Filed before Slack got its answer, by a worker: it is there as the modal closes.
+    # Accepted before Slack got its answer; filed by a worker, which then confirms.
+    assert "publié" in dms(served, manon.slack_user_id)[0]
     [stored] = bulletins(served, team)
     assert (stored.week, stored.help_request) == ("2026-W10", "Un accès")
-    assert "publié" in dms(served, manon.slack_user_id)[0]
 
 
 def test_with_workers_a_problem_in_the_answers_comes_back_in_the_modal(served):
@@ -65,5 +66,7 @@ def test_with_workers_a_form_sent_twice_at_once_is_filed_once(served):
         thread.join()
 
     assert texts == ["", ""]
+    assert len(dms(served, manon.slack_user_id)) == 1
     assert len(bulletins(served, team)) == 1
+    time.sleep(0.5)  # a second filing would have confirmed by now
     assert len(dms(served, manon.slack_user_id)) == 1
