@@ -9,7 +9,7 @@ from bot import ids
 from bot.blocks.form_values import from_home, opened_from_home, purpose_of
 from bot.bootstrap import Services
 from bot.forms import modal_for, open_modal, show
-from bot.listeners.errors import reported
+from bot.listeners.errors import after_ack
 from bot.replies import reply_to
 
 
@@ -19,14 +19,14 @@ def team_id_of(action: dict) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def open_form_clicked(services: Services, body: dict, action: dict, respond: Respond) -> None:
+def open_form_clicked(services: Services, body: dict, respond: Respond, action: dict) -> None:
     user_id = body["user"]["id"]
     reply = reply_to(services, user_id, respond)
     team_id, home = team_id_of(action), opened_from_home(body)
     open_modal(services, user_id, body["trigger_id"], reply, ids.FOR_FORM, team_id, home)
 
 
-def excuse_clicked(services: Services, body: dict, action: dict, respond: Respond) -> None:
+def excuse_clicked(services: Services, body: dict, respond: Respond, action: dict) -> None:
     """From the form, the excuse form is pushed on top of it; elsewhere, opened."""
     user_id = body["user"]["id"]
     shown = modal_for(services, user_id, ids.FOR_EXCUSE, team_id_of(action))
@@ -40,7 +40,7 @@ def excuse_clicked(services: Services, body: dict, action: dict, respond: Respon
     show(shown, reply_to(services, user_id, respond), lambda v: send(trigger_id=trigger_id, view=v))
 
 
-def team_picked(services: Services, body: dict, action: dict, respond: Respond) -> None:
+def team_picked(services: Services, body: dict, respond: Respond, action: dict) -> None:
     """The picker becomes the chosen team's form (or excuse form)."""
     user_id, picker = body["user"]["id"], body["view"]
     shown = modal_for(services, user_id, purpose_of(picker["private_metadata"]), team_id_of(action))
@@ -55,17 +55,14 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.OPEN_FORM)
     def on_open_form(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        with reported(services, body, respond):
-            open_form_clicked(services, body, action, respond)
+        after_ack(services, body, respond, open_form_clicked, action)
 
     @app.action(ids.EXCUSE_WEEK)
     def on_excuse(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        with reported(services, body, respond):
-            excuse_clicked(services, body, action, respond)
+        after_ack(services, body, respond, excuse_clicked, action)
 
     @app.action(ids.PICK_TEAM)
     def on_pick_team(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        with reported(services, body, respond):
-            team_picked(services, body, action, respond)
+        after_ack(services, body, respond, team_picked, action)

@@ -6,14 +6,16 @@ from slack_bolt import App
 
 from bot.bootstrap import Services
 from bot.home import publish_home
+from bot.listeners.errors import after_ack
 
 
-def home_opened(services: Services, event: dict) -> None:
+def home_opened(services: Services, body: dict, _respond: None) -> None:
+    event = body["event"]
     if event.get("tab", "home") == "home":
         publish_home(services, event["user"])
 
 
 def register(app: App, services: Services) -> None:
     @app.event("app_home_opened")
-    def on_home_opened(event: dict) -> None:
-        home_opened(services, event)
+    def on_home_opened(body: dict) -> None:  # Bolt acknowledges events by itself
+        after_ack(services, body, None, home_opened)

@@ -219,3 +219,12 @@ def test_an_unexpected_failure_is_told_with_a_reference(bench):
     bench.driver.command(manon.slack_user_id)
     [text] = replies(bench)
     assert "Un problème est survenu de notre côté (référence" in text
+
+
+def test_a_form_opened_too_late_for_slack_says_to_try_again(bench):
+    manon = person_named(bench, "Manon Moreau")
+    bench.standin.fail_next("views.open", status=200, error="expired_trigger_id")
+    bench.driver.command(manon.slack_user_id)
+    [text] = replies(bench)
+    assert "Slack laisse trois secondes pour ouvrir un formulaire" in text
+    assert "référence" not in text
