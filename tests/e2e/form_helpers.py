@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
 
 from sqlalchemy import select
@@ -119,3 +120,19 @@ def ask(bench: SlackBench, user_id: str, text: str = "") -> str:
     before = len(bench.standin.calls_to("response_url"))
     assert bench.driver.command(user_id, text).status == 200
     return replies(bench, before + 1)[before]
+
+
+def submit_twice_at_once(bench: SlackBench, user_id: str, view: dict, values: dict) -> list[str]:
+    """Send the same submission twice, concurrently (Slack retrying, or a double click);
+    the two answers' texts."""
+    texts: list[str] = []
+
+    def send() -> None:
+        texts.append(bench.driver.submit_view(user_id, view, values).text)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return texts

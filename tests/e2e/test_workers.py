@@ -3,7 +3,6 @@ confirmation go through worker processes, and a person sees the same as without 
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
@@ -12,7 +11,7 @@ import pytest
 from bot import ids
 from bot.standin.bench import SlackBench
 from tests.e2e.conftest import load_eig3, paris, person_named, team_named
-from tests.e2e.form_helpers import answers, bulletins, dms, open_view
+from tests.e2e.form_helpers import answers, bulletins, dms, open_view, submit_twice_at_once
 
 
 @pytest.fixture
@@ -54,16 +53,7 @@ def test_with_workers_a_problem_in_the_answers_comes_back_in_the_modal(served):
 def test_with_workers_a_form_sent_twice_at_once_is_filed_once(served):
     manon, team = person_named(served, "Manon Moreau"), team_named(served, "LexImpact")
     view = open_view(served, manon.slack_user_id)
-    texts: list[str] = []
-
-    def send() -> None:
-        texts.append(served.driver.submit_view(manon.slack_user_id, view, answers()).text)
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    texts = submit_twice_at_once(served, manon.slack_user_id, view, answers())
 
     assert texts == ["", ""]
     assert len(dms(served, manon.slack_user_id)) == 1
