@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.cli import cli
+from bot.standin import SlackStandIn
 from bulletins.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +92,24 @@ def test_serve_refuses_to_start_without_a_signing_secret(tmp_path):
     result = run("serve", "--port", "0", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-1"})
     assert result.returncode == 2
     assert "SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_serve_says_when_slack_refuses_the_token_or_does_not_answer(tmp_path):
+    with SlackStandIn(token="xoxb-the-right-one") as standin:
+        env = {"SLACK_BOT_TOKEN": "xoxb-a-wrong-one", "SLACK_SIGNING_SECRET": "s"}
+        refused = run("serve", "--port", "0", cwd=tmp_path, env=env | {
+            "SLACK_API_URL": standin.base_url})  # fmt: skip
+    assert refused.returncode == 2
+    assert "SLACK_BOT_TOKEN: Slack refused it" in refused.stderr
+    assert "invalid_auth" in refused.stderr
+    assert "xoxb-a-wrong-one" not in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    nobody = "http://127.0.0.1:9/api/"  # the discard port: nothing listens there
+    unreachable = run("serve", "--port", "0", cwd=tmp_path, env=env | {"SLACK_API_URL": nobody})
+    assert unreachable.returncode == 2
+    assert f"Slack did not answer at {nobody}" in unreachable.stderr
+    assert "Traceback" not in unreachable.stderr
 
 
 def test_roster_import_of_the_real_cohort_then_again_changes_nothing(tmp_path):
