@@ -102,10 +102,19 @@ def _retry_after(headers: dict) -> int:
         return 30
 
 
+def error_code(error: BaseException) -> str | None:
+    """The error code of a Slack Web API call that failed (``channel_not_found``,
+    ``expired_trigger_id``...); None for other errors, and for an answer that is not JSON
+    (a proxy's 5xx page)."""
+    if not isinstance(error, SlackApiError) or not isinstance(error.response.data, dict):
+        return None
+    return error.response.get("error") or None
+
+
 def _classify(error: SlackApiError, attempts: int) -> tuple[str, bool, timedelta]:
     """(reason, permanent, wait) for a call Slack refused."""
     status = error.response.status_code
-    code = error.response.get("error") if isinstance(error.response.data, dict) else None
+    code = error_code(error)
     reason = code or f"http_{status}"
     if status == 429:
         return reason, False, timedelta(seconds=_retry_after(error.response.headers or {}))

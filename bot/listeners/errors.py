@@ -15,12 +15,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.form_values import translate
 from bot.bootstrap import Services
 from bot.command_text import UsageError
 from bot.dedup import database_down_text
+from bot.delivery import error_code
 from bot.locales import locale_for_user
 from bot.replies import reply_to, text_message
 from bulletins.cycle import FormClosed, InvalidBulletin
@@ -72,19 +72,12 @@ def explain(error: BaseException, locale: str) -> str | None:
         )
     if isinstance(error, BulletinsError):
         return gettext(locale, "That could not be done: %(reason)s", reason=escape(str(error)))
-    if slack_error(error) == "expired_trigger_id":
+    if error_code(error) == "expired_trigger_id":
         return gettext(
             locale,
             "Slack gives three seconds to open a form, and Bulletins was too busy to do it in "
             "time. Please try again.",
         )
-    return None
-
-
-def slack_error(error: BaseException) -> str | None:
-    """The error code of a Slack Web API call that failed (``expired_trigger_id``...)."""
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or "") or None
     return None
 
 
