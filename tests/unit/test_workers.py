@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def note(services: Services, path: str) -> None:
     """Write where and when the task ran, and at which scheduling policy."""
     policy = os.sched_getscheduler(0) if hasattr(os, "sched_getscheduler") else -1
-    Path(path).write_text(f"{os.getpid()} {services.clock().isoformat()} {policy}")
+    written = Path(f"{path}.part")  # renamed whole, so that a reader never sees it half written
+    written.write_text(f"{os.getpid()} {services.clock().isoformat()} {policy}")
+    written.replace(path)
 
 
 def fail(_services: Services) -> None:
