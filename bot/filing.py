@@ -125,8 +125,9 @@ def accept_form(services: Services, key: str, form: Form) -> bool:
         check_bulletin(services.calendar, form.answers, now, form.week)
     else:
         check_excuse(services.calendar, form.reason, now, form.week)
-    with services.sessions() as session:
-        return accept(session, key, now, form.to_json())
+    # A connection, not a session: one statement, with none of a session's bookkeeping.
+    with services.sessions.kw["bind"].connect() as connection:
+        return accept(connection, key, now, form.to_json())
 
 
 def in_transaction(services: Services, work: Callable[[Session], T]) -> T:

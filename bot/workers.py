@@ -9,9 +9,13 @@ what must be stored before answering (a submitted form), and answers.
 A task is a module-level function ``task(services, *args)`` with arguments that can be
 pickled (Slack's payload as a dict, ids, small frozen dataclasses). Without workers, the
 same task runs in the listener's thread right after the acknowledgement, as in the tests
-and the demo. A worker that dies is replaced; the task it was running is lost, like the
-work of a killed process: none of it is what a person typed, which is stored before Slack
-gets its answer (a form stored and not filed is filed by the scheduler's next tick).
+and the demo. A worker that dies is replaced; the tasks it had not finished are lost, like
+the work of a killed process: none of it is what a person typed, which is stored before
+Slack gets its answer (a form stored and not filed is filed by the scheduler's next tick).
+
+Handing a task over costs the serving process one pickling and one write, in a thread of
+its own: each worker has its own queue, and nothing comes back per task but a count of the
+tasks it has done, which says which worker is the least busy.
 """
 
 from __future__ import annotations
@@ -19,15 +23,18 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing.connection import wait
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
+    from multiprocessing.process import BaseProcess
+    from multiprocessing.queues import Queue
+
     from bulletins.config import Settings
 
 log = logging.getLogger(__name__)
@@ -35,8 +42,7 @@ log = logging.getLogger(__name__)
 Task = Callable[..., None]  # task(services, *args), defined at a module's top level
 
 NICENESS = 10  # where Linux's SCHED_IDLE is not available
-
-_services: Services | None = None  # a worker's own services, built once when it starts
+_CONTEXT = multiprocessing.get_context("spawn")
 
 
 def _exit_with_parent() -> None:
@@ -60,32 +66,45 @@ def _lower_priority() -> None:
         log.warning("worker processes run at the serving process's priority: %s", error)
 
 
-def _start_worker(settings: Settings, clock: Callable[[], datetime], log_level: int) -> None:
+def _work(
+    tasks: Queue,
+    done: Any,  # a shared counter (RawValue): no lock for a worker to hold while paused
+    ready: Any,
+    settings: Settings,
+    clock: Callable[[], datetime],
+    log_level: int,
+) -> None:
+    """A worker process: run the tasks of its queue, one after the other, until ``None``."""
     from bot.bootstrap import bootstrap
     from bot.logs import configure_logging
 
-    global _services
+    # Ctrl-C reaches the whole process group: the serving process stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     configure_logging(log_level)
     _lower_priority()
-    _services = bootstrap(settings, clock=clock)
+    services = bootstrap(settings, clock=clock)
+    ready.set()
+    while (item := tasks.get()) is not None:
+        task, args = item
+        try:
+            task(services, *args)
+        except Exception:
+            log.exception("a task failed in a worker process")
+        done.value += 1  # written by this worker only; read by the serving process
 
 
-def _run(task: Task, args: tuple[Any, ...]) -> None:
-    assert _services is not None, "a worker runs tasks only once started"
-    try:
-        task(_services, *args)
-    except Exception:
-        log.exception("a task failed in a worker process")
+@dataclass
+class _Worker:
+    process: BaseProcess
+    tasks: Queue
+    done: Any
+    ready: Any
+    sent: int = 0
 
-
-def _ready() -> bool:
-    return _services is not None
-
-
-def _log_failure(future: Future) -> None:
-    if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
-        log.warning("a worker process died while running a task: that task is lost")
+    @property
+    def unfinished(self) -> int:
+        return self.sent - self.done.value
 
 
 class WorkerPool:
@@ -107,42 +126,79 @@ class WorkerPool:
         if processes < 1:
             raise ValueError("a worker pool needs at least one process")
         self._processes = processes
-        self._initargs = (settings, clock, log_level)
+        self._settings, self._clock, self._log_level = settings, clock, log_level
         self._lock = threading.Lock()
-        self._pool = self._new_pool()
+        self._workers: list[_Worker] = []
+        self._closing = False
+        self._wake_reader, self._wake_writer = _CONTEXT.Pipe(duplex=False)
+        self._watcher = threading.Thread(target=self._watch, name="worker-watch", daemon=True)
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self._processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=self._initargs,
-        )
+    def _spawn(self) -> _Worker:
+        tasks, done, ready = _CONTEXT.Queue(), _CONTEXT.RawValue("q", 0), _CONTEXT.Event()
+        args = (tasks, done, ready, self._settings, self._clock, self._log_level)
+        process = _CONTEXT.Process(target=_work, args=args, name="bulletins-worker", daemon=True)
+        process.start()
+        return _Worker(process, tasks, done, ready)
 
     def start(self, timeout: float = 60) -> WorkerPool:
         """Start every worker now, so that the first request does not wait for one."""
-        started = [self._pool.submit(_ready) for _ in range(self._processes)]
-        for future in started:
-            future.result(timeout=timeout)
+        with self._lock:
+            self._workers = [self._spawn() for _ in range(self._processes)]
+        for worker in self._workers:
+            if not worker.ready.wait(timeout):
+                self.close()
+                raise RuntimeError(f"a worker process did not start within {timeout:g} s")
+        self._watcher.start()
         return self
 
     def submit(self, task: Task, *args: Any) -> None:
-        """Hand ``task(services, *args)`` to a worker and return at once; a pool broken by
-        a dead worker is replaced first."""
+        """Hand ``task(services, *args)`` to the least busy worker and return at once."""
         with self._lock:
-            try:
-                future = self._pool.submit(_run, task, args)
-            except BrokenProcessPool:
-                log.warning("a worker process died; starting new ones")
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._new_pool()
-                future = self._pool.submit(_run, task, args)
-        future.add_done_callback(_log_failure)
+            if not self._workers:
+                raise RuntimeError("the worker pool is not started")
+            worker = min(self._workers, key=lambda w: w.unfinished)
+            worker.sent += 1
+            worker.tasks.put((task, args))
+
+    def _watch(self) -> None:
+        """Replace a worker that died, until the pool closes."""
+        while True:
+            with self._lock:
+                sentinels = {w.process.sentinel: w for w in self._workers}
+            ready = wait([*sentinels, self._wake_reader])
+            with self._lock:
+                if self._closing:
+                    return
+                for sentinel in ready:
+                    if sentinel in sentinels:
+                        self._replace(sentinels[sentinel])
+
+    def _replace(self, dead: _Worker) -> None:
+        lost = max(0, dead.unfinished)
+        log.warning(
+            "a worker process died (exit code %s): %d task(s) it had not finished are lost; "
+            "starting another",
+            dead.process.exitcode,
+            lost,
+        )
+        dead.tasks.cancel_join_thread()  # nobody reads that queue any more
+        dead.tasks.close()
+        self._workers[self._workers.index(dead)] = self._spawn()
 
     def close(self) -> None:
         """Finish the tasks handed over, then stop the workers."""
         with self._lock:
-            self._pool.shutdown(wait=True)
+            self._closing = True
+            workers = list(self._workers)
+            for worker in workers:
+                worker.tasks.put(None)
+        self._wake_writer.send_bytes(b"")
+        for worker in workers:
+            worker.process.join()
+            if worker.process.exitcode != 0:  # died first: what is left in its queue is lost
+                worker.tasks.cancel_join_thread()
+            worker.tasks.close()
+            worker.tasks.join_thread()
 
     def __enter__(self) -> WorkerPool:
         return self.start()

@@ -14,10 +14,13 @@ the scheduler (``pending_keys``).
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -54,17 +57,35 @@ def forget(session: Session, key: str) -> None:
     session.execute(delete(ReceivedRequest).where(ReceivedRequest.key == key))
 
 
-def accept(session: Session, key: str, now: datetime, form: dict[str, Any]) -> bool:
+def accept(connection: Connection, key: str, now: datetime, form: dict[str, Any]) -> bool:
     """Keep ``form`` under ``key`` until it is filed; False when ``key`` was already
-    received (the same form sent again). One statement, committed on its own (``session``
-    must not have begun a transaction): it is what Slack's answer waits for."""
+    received (the same form sent again). One statement, committed at once (``connection``
+    must not be in a transaction): it is what Slack's answer waits for."""
     row = {"key": key, "received_at": now, "pending_form": json.dumps(form, ensure_ascii=False)}
-    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    try:
-        connection.execute(insert(ReceivedRequest).values(**row))
-    except IntegrityError:
-        return False
+    with _one_writer(connection):
+        try:
+            connection.execute(_ACCEPT, row)
+        except IntegrityError:
+            connection.rollback()
+            return False
+        connection.commit()
     return True
+
+
+_ACCEPT = insert(ReceivedRequest)  # built once: its compiled form is cached
+_SQLITE_WRITER = threading.Lock()
+
+
+@contextmanager
+def _one_writer(connection: Connection) -> Iterator[None]:
+    """On SQLite, one thread of this process at a time: SQLite takes one writer at a time
+    anyway, and a connection that finds it taken sleeps a millisecond or more before
+    trying again, while a thread waiting here goes on as soon as the other is done."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    with _SQLITE_WRITER:
+        yield
 
 
 def pending_form(session: Session, key: str) -> tuple[dict[str, Any], datetime] | None:

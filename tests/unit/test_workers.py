@@ -121,3 +121,18 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"  # a zombie has ended; only its parent's bookkeeping is left
+
+
+def slowly_note(services: Services, path: str, seconds: float) -> None:
+    time.sleep(seconds)
+    note(services, path)
+
+
+def test_a_slow_task_does_not_hold_up_the_next_one(tmp_path):
+    settings = settings_from_dict({}, {"DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}"})
+    clock = MovableClock(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+    with WorkerPool(settings, 2, clock) as pool:
+        pool.submit(slowly_note, str(tmp_path / "slow"), 3)  # a Slack call that hangs, say
+        pool.submit(note, str(tmp_path / "quick"))
+        noted(tmp_path / "quick", timeout=2)
+        assert not (tmp_path / "slow").exists()
