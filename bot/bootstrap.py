@@ -39,13 +39,14 @@ class Services:
     clock: Callable[[], datetime] = field(default=utc_now)
     workers: WorkerPool | None = None
 
-    def after_ack(self, task: Task, *args: Any) -> None:
-        """Run ``task(self, *args)``: in a worker process when the server has workers,
-        else here and now (after the acknowledgement, in the listener's thread)."""
+    def after_ack(self, task: Task, *args: Any, when_quiet: bool = False) -> None:
+        """Run ``task(self, *args)``: in a worker process when the server has workers
+        (``when_quiet``: once requests stop coming for a moment, see ``bot.workers``), else
+        here and now (after the acknowledgement, in the listener's thread)."""
         if self.workers is None:
             task(self, *args)
         else:
-            self.workers.submit(task, *args)
+            self.workers.submit(task, *args, when_quiet=when_quiet)
 
 
 def make_slack_client(settings: Settings) -> WebClient:

@@ -13,9 +13,18 @@ and the demo. A worker that dies is replaced; the tasks it had not finished are 
 the work of a killed process: none of it is what a person typed, which is stored before
 Slack gets its answer (a form stored and not filed is filed by the scheduler's next tick).
 
-Handing a task over costs the serving process one pickling and one write, in a thread of
-its own: each worker has its own queue, and nothing comes back per task but a count of the
-tasks it has done, which says which worker is the least busy.
+Handing a task over costs the serving process one pickling; a thread of its own writes it
+to the worker's pipe. Nothing comes back per task but a count of the tasks each worker has
+done, which says which worker is the least busy. Tasks not yet written to a worker that
+dies go to its replacement.
+
+A task that writes to the database and can wait (filing a form) is handed over
+``when_quiet``: once no request has come for ``QUIET`` seconds, and at the latest
+``LONGEST_WAIT`` seconds after it was submitted. During a burst of requests, the workers'
+writes would otherwise compete with the serving process's: on SQLite a write locks the
+whole database, and a worker at idle priority holding that lock makes every form submitted
+meanwhile wait for it. Such a task waits in the serving process, not in a worker, so that
+tasks that cannot wait (opening a modal within Slack's 3 seconds) never queue behind it.
 """
 
 from __future__ import annotations
@@ -23,17 +32,19 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
-    from multiprocessing.queues import Queue
 
     from bulletins.config import Settings
 
@@ -42,6 +53,8 @@ log = logging.getLogger(__name__)
 Task = Callable[..., None]  # task(services, *args), defined at a module's top level
 
 NICENESS = 10  # where Linux's SCHED_IDLE is not available
+QUIET = 0.05  # seconds without a request before tasks submitted ``when_quiet`` go
+LONGEST_WAIT = 5.0  # seconds such a task waits at most
 _CONTEXT = multiprocessing.get_context("spawn")
 
 
@@ -67,14 +80,15 @@ def _lower_priority() -> None:
 
 
 def _work(
-    tasks: Queue,
+    tasks: Connection,
     done: Any,  # a shared counter (RawValue): no lock for a worker to hold while paused
     ready: Any,
     settings: Settings,
     clock: Callable[[], datetime],
     log_level: int,
 ) -> None:
-    """A worker process: run the tasks of its queue, one after the other, until ``None``."""
+    """A worker process: run the tasks read from ``tasks``, one after the other, until
+    ``None``."""
     from bot.bootstrap import bootstrap
     from bot.logs import configure_logging
 
@@ -85,7 +99,7 @@ def _work(
     _lower_priority()
     services = bootstrap(settings, clock=clock)
     ready.set()
-    while (item := tasks.get()) is not None:
+    while (item := pickle.loads(tasks.recv_bytes())) is not None:
         task, args = item
         try:
             task(services, *args)
@@ -94,17 +108,48 @@ def _work(
         done.value += 1  # written by this worker only; read by the serving process
 
 
+_STOP = object()  # tells a feeder thread that its worker is gone
+_LAST = pickle.dumps(None)  # tells a worker to stop once its tasks are done
+
+
 @dataclass
 class _Worker:
+    """A worker process, and in the serving process its backlog: the tasks handed over
+    and not yet written to its pipe, which a thread of its own (the feeder) writes there.
+    A write can wait for the worker to read; a request's thread never does."""
+
     process: BaseProcess
-    tasks: Queue
+    pipe: Connection
     done: Any
     ready: Any
+    backlog: SimpleQueue[bytes | object] = field(default_factory=SimpleQueue)
     sent: int = 0
+
+    def __post_init__(self) -> None:
+        self.feeder = threading.Thread(target=self._feed, name="worker-feeder", daemon=True)
+        self.feeder.start()
 
     @property
     def unfinished(self) -> int:
         return self.sent - self.done.value
+
+    def _feed(self) -> None:
+        while isinstance(data := self.backlog.get(), bytes):
+            try:
+                self.pipe.send_bytes(data)
+            except OSError:  # the worker died: what is left in the backlog goes to another
+                return
+            if data == _LAST:
+                return
+
+    def left_over(self) -> list[bytes]:
+        """Once the feeder has stopped: the tasks never written to the pipe."""
+        items = []
+        while not self.backlog.empty():
+            data = self.backlog.get()
+            if isinstance(data, bytes) and data != _LAST:
+                items.append(data)
+        return items
 
 
 class WorkerPool:
@@ -122,6 +167,9 @@ class WorkerPool:
         processes: int,
         clock: Callable[[], datetime],
         log_level: int = logging.INFO,
+        *,
+        quiet: float = QUIET,
+        longest_wait: float = LONGEST_WAIT,
     ):
         if processes < 1:
             raise ValueError("a worker pool needs at least one process")
@@ -130,15 +178,22 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._closing = False
+        self._quiet, self._longest_wait = quiet, longest_wait
+        self._last_request = 0.0
+        self._waiting: list[tuple[float, bytes]] = []  # (submitted at, task) submitted when_quiet
+        self._waiting_changed = threading.Condition(self._lock)
         self._wake_reader, self._wake_writer = _CONTEXT.Pipe(duplex=False)
         self._watcher = threading.Thread(target=self._watch, name="worker-watch", daemon=True)
+        self._releaser = threading.Thread(target=self._release, name="worker-release", daemon=True)
 
     def _spawn(self) -> _Worker:
-        tasks, done, ready = _CONTEXT.Queue(), _CONTEXT.RawValue("q", 0), _CONTEXT.Event()
-        args = (tasks, done, ready, self._settings, self._clock, self._log_level)
+        reader, writer = _CONTEXT.Pipe(duplex=False)
+        done, ready = _CONTEXT.RawValue("q", 0), _CONTEXT.Event()
+        args = (reader, done, ready, self._settings, self._clock, self._log_level)
         process = _CONTEXT.Process(target=_work, args=args, name="bulletins-worker", daemon=True)
         process.start()
-        return _Worker(process, tasks, done, ready)
+        reader.close()  # the worker has its own: a write to a dead worker then fails at once
+        return _Worker(process, writer, done, ready)
 
     def start(self, timeout: float = 60) -> WorkerPool:
         """Start every worker now, so that the first request does not wait for one."""
@@ -149,16 +204,50 @@ class WorkerPool:
                 self.close()
                 raise RuntimeError(f"a worker process did not start within {timeout:g} s")
         self._watcher.start()
+        self._releaser.start()
         return self
 
-    def submit(self, task: Task, *args: Any) -> None:
-        """Hand ``task(services, *args)`` to the least busy worker and return at once."""
+    def submit(self, task: Task, *args: Any, when_quiet: bool = False) -> None:
+        """Hand ``task(services, *args)`` to the least busy worker and return at once;
+        ``when_quiet``: once requests have stopped coming for a moment (see above)."""
+        data = pickle.dumps((task, args), pickle.HIGHEST_PROTOCOL)
         with self._lock:
             if not self._workers:
                 raise RuntimeError("the worker pool is not started")
-            worker = min(self._workers, key=lambda w: w.unfinished)
-            worker.sent += 1
-            worker.tasks.put((task, args))
+            self._last_request = now = time.monotonic()
+            if when_quiet:
+                self._waiting.append((now, data))
+                self._waiting_changed.notify()
+            else:
+                self._hand_over(data)
+
+    def _release(self) -> None:
+        """Hand over the tasks waiting for quiet, each when its time comes."""
+        with self._lock:
+            while not self._closing:
+                if not self._waiting:
+                    self._waiting_changed.wait()
+                    continue
+                now = time.monotonic()
+                quiet_at = self._last_request + self._quiet
+                if now >= quiet_at:
+                    self._hand_over_waiting(len(self._waiting))
+                    continue
+                late = sum(1 for at, _ in self._waiting if at + self._longest_wait <= now)
+                self._hand_over_waiting(late)
+                if self._waiting:
+                    due = min(quiet_at, self._waiting[0][0] + self._longest_wait)
+                    self._waiting_changed.wait(due - now)
+
+    def _hand_over_waiting(self, count: int) -> None:
+        for _, data in self._waiting[:count]:
+            self._hand_over(data)
+        del self._waiting[:count]
+
+    def _hand_over(self, data: bytes) -> None:
+        worker = min(self._workers, key=lambda w: w.unfinished)
+        worker.sent += 1
+        worker.backlog.put(data)
 
     def _watch(self) -> None:
         """Replace a worker that died, until the pool closes."""
@@ -174,31 +263,37 @@ class WorkerPool:
                         self._replace(sentinels[sentinel])
 
     def _replace(self, dead: _Worker) -> None:
-        lost = max(0, dead.unfinished)
+        dead.backlog.put(_STOP)
+        dead.feeder.join()
+        dead.pipe.close()
+        waiting = dead.left_over()
+        lost = max(0, dead.unfinished - len(waiting))
         log.warning(
-            "a worker process died (exit code %s): %d task(s) it had not finished are lost; "
-            "starting another",
+            "a worker process died (exit code %s): %d task(s) it had begun or been sent are "
+            "lost; starting another",
             dead.process.exitcode,
             lost,
         )
-        dead.tasks.cancel_join_thread()  # nobody reads that queue any more
-        dead.tasks.close()
         self._workers[self._workers.index(dead)] = self._spawn()
+        for data in waiting:
+            self._hand_over(data)
 
     def close(self) -> None:
         """Finish the tasks handed over, then stop the workers."""
         with self._lock:
             self._closing = True
+            if self._workers:
+                self._hand_over_waiting(len(self._waiting))
             workers = list(self._workers)
             for worker in workers:
-                worker.tasks.put(None)
+                worker.backlog.put(_LAST)
+            self._waiting_changed.notify()
         self._wake_writer.send_bytes(b"")
         for worker in workers:
             worker.process.join()
-            if worker.process.exitcode != 0:  # died first: what is left in its queue is lost
-                worker.tasks.cancel_join_thread()
-            worker.tasks.close()
-            worker.tasks.join_thread()
+            worker.backlog.put(_STOP)  # in case the worker died before reading None
+            worker.feeder.join()
+            worker.pipe.close()
 
     def __enter__(self) -> WorkerPool:
         return self.start()

@@ -160,15 +160,21 @@ def _reported_task(
 
 
 def after_ack(
-    services: Services, body: dict, respond: Any, task: Callable[..., None], *args: Any
+    services: Services,
+    body: dict,
+    respond: Any,
+    task: Callable[..., None],
+    *args: Any,
+    when_quiet: bool = False,
 ) -> None:
     """Once acknowledged, run ``task(services, body, respond, *args)`` where the services
-    say (here, or in a worker process), its errors reported to the person.
+    say (here, or in a worker process; ``when_quiet``: see ``bot.workers``), its errors
+    reported to the person.
 
     ``task`` is a module-level function and its arguments can be pickled: Bolt's
     ``respond`` is only the request's response_url.
     """
-    services.after_ack(_reported_task, task, body, respond, args)
+    services.after_ack(_reported_task, task, body, respond, args, when_quiet=when_quiet)
 
 
 def register(app: App, services: Services) -> None:

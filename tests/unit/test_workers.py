@@ -136,3 +136,40 @@ def test_a_slow_task_does_not_hold_up_the_next_one(tmp_path):
         pool.submit(note, str(tmp_path / "quick"))
         noted(tmp_path / "quick", timeout=2)
         assert not (tmp_path / "slow").exists()
+
+
+def stamp(_services: Services, path: str) -> None:
+    """Write when the task ran, on the clock all processes of the machine share."""
+    written = Path(f"{path}.part")
+    written.write_text(str(time.monotonic()))
+    written.replace(path)
+
+
+def nothing(_services: Services) -> None:
+    pass
+
+
+def burst(pool: WorkerPool, seconds: float) -> float:
+    """Submit a task every 10 ms for ``seconds``, as requests coming in; when it ended."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pool.submit(nothing)
+        time.sleep(0.01)
+    return time.monotonic()
+
+
+def test_a_task_that_can_wait_lets_a_burst_of_requests_pass(pool, tmp_path):
+    pool.submit(stamp, str(tmp_path / "filed"), when_quiet=True)
+    ended = burst(pool, 1.0)
+    assert float(noted(tmp_path / "filed")[0]) >= ended
+
+
+def test_a_task_that_can_wait_waits_no_longer_than_its_limit(tmp_path):
+    settings = settings_from_dict({}, {"DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}"})
+    clock = MovableClock(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+    with WorkerPool(settings, 1, clock, longest_wait=0.5) as pool:
+        submitted = time.monotonic()
+        pool.submit(stamp, str(tmp_path / "filed"), when_quiet=True)
+        ended = burst(pool, 2.0)
+        ran = float(noted(tmp_path / "filed")[0])
+    assert submitted + 0.5 <= ran < ended
