@@ -1,13 +1,18 @@
 """The schema on both databases: migrations, constraints, timestamps."""
 
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import psycopg
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from bulletins.db.engine import IDLE_BEFORE_PING
 from bulletins.db.migrate import downgrade, upgrade
 from bulletins.db.models import Base, Bulletin, Cohort, Person, Team
+from tests.conftest import PG_URL
+from tests.databases import postgres_schema
 
 EXPECTED_TABLES = {"cohorts", "teams", "people", "memberships", "staff", "bulletins"}
 
@@ -86,3 +91,19 @@ def test_naive_datetimes_are_refused(session):
     session.add(_bulletin(team, person, created_at=naive))
     with pytest.raises(Exception, match="naive"):
         session.flush()
+
+
+@pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set")
+def test_a_connection_the_server_dropped_while_idle_is_replaced():
+    """As after a restart of the database server: the next use after a pause works."""
+    assert PG_URL is not None
+    with postgres_schema(PG_URL) as engine:
+        with engine.connect() as connection:
+            dropped = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        admin_url = PG_URL.replace("postgresql+psycopg", "postgresql")
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (dropped,))
+        time.sleep(IDLE_BEFORE_PING + 0.1)
+
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != dropped
