@@ -9,8 +9,8 @@ what must be stored before answering (a submitted form), and answers.
 A task is a module-level function ``task(services, *args)`` with arguments that can be
 pickled (Slack's payload as a dict, ids, small frozen dataclasses). Without workers, the
 same task runs in the listener's thread right after the acknowledgement, as in the tests
-and the demo. A worker that dies is replaced; the tasks it had not finished are lost, like
-the work of a killed process: none of it is what a person typed, which is stored before
+and the demo. A worker that dies is replaced; the tasks it had begun or been sent are lost,
+like the work of a killed process: none of it is what a person typed, which is stored before
 Slack gets its answer (a form stored and not filed is filed by the scheduler's next tick).
 
 Handing a task over costs the serving process one pickling; a thread of its own writes it
