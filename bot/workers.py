@@ -217,7 +217,8 @@ class WorkerPool:
             self._last_request = now = time.monotonic()
             if when_quiet:
                 self._waiting.append((now, data))
-                self._waiting_changed.notify()
+                if len(self._waiting) == 1:  # else the releaser is already due to wake
+                    self._waiting_changed.notify()
             else:
                 self._hand_over(data)
 
@@ -233,7 +234,11 @@ class WorkerPool:
                 if now >= quiet_at:
                     self._hand_over_waiting(len(self._waiting))
                     continue
-                late = sum(1 for at, _ in self._waiting if at + self._longest_wait <= now)
+                late = 0  # the waiting tasks are in the order they were submitted
+                while (
+                    late < len(self._waiting) and self._waiting[late][0] <= now - self._longest_wait
+                ):
+                    late += 1
                 self._hand_over_waiting(late)
                 if self._waiting:
                     due = min(quiet_at, self._waiting[0][0] + self._longest_wait)
