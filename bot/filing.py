@@ -22,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from bot.bootstrap import Services
+from bot.explanations import explain
 from bot.home import publish_home
-from bot.listeners.errors import explain
 from bot.locales import locale_for_user
 from bot.replies import reply_to
 from bulletins.calendar import IsoWeek

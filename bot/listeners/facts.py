@@ -20,9 +20,10 @@ from bot import dedup, ids
 from bot.blocks.facts_form import facts_view, picker_view, raw_facts, team_of
 from bot.blocks.form_values import translate
 from bot.bootstrap import Services
+from bot.explanations import explain
 from bot.forms import Shown, no_team_message, own_team, show
 from bot.home import publish_home
-from bot.listeners.errors import explain, reported
+from bot.listeners.errors import reported
 from bot.locales import locale_for_user, locale_of, stored_locale
 from bot.replies import Reply, reply_to, text_message
 from bulletins.db import database_unavailable

@@ -20,8 +20,9 @@ from bot import dedup, ids
 from bot.blocks.survey_pulse import PULSE_ACTION, answered_blocks, closed_blocks
 from bot.blocks.survey_values import PageMeta, input_blocks
 from bot.bootstrap import Services
+from bot.explanations import explain
 from bot.forms import show
-from bot.listeners.errors import explain, reported
+from bot.listeners.errors import reported
 from bot.locales import locale_for_user
 from bot.replies import reply_to, text_message
 from bot.surveys import (

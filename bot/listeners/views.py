@@ -18,8 +18,9 @@ from slack_bolt import Ack, App, BoltContext
 from bot import dedup, ids
 from bot.blocks.form_values import FormMeta, answers_from_state, field_errors, text_value
 from bot.bootstrap import Services
+from bot.explanations import explain
 from bot.filing import BULLETIN, EXCUSE, Form, accept_form, file_accepted
-from bot.listeners.errors import after_ack, explain
+from bot.listeners.errors import after_ack
 from bot.locales import stored_locale
 from bulletins.cycle import InvalidBulletin
 from bulletins.db import database_unavailable

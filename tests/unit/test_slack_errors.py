@@ -7,7 +7,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.delivery import error_code
-from bot.listeners.errors import explain
+from bot.explanations import explain
 
 
 def failed(data: dict | str, status: int = 200) -> SlackApiError:
