@@ -17,7 +17,8 @@ TIMEOUT_SECONDS = 2.0
 
 def make_engine(url: str, *, timeout: float = TIMEOUT_SECONDS, **kwargs) -> Engine:
     """An engine for ``url`` whose connections, lock waits and statements (and waits for a
-    pooled connection) give up after ``timeout`` seconds; SQLite gets foreign keys and WAL."""
+    pooled connection) give up after ``timeout`` seconds; SQLite gets foreign keys and WAL,
+    a server database's pooled connections are checked after being idle (``ping_when_idle``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": timeout})
