@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bulletins.calendar import ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.db import make_engine, make_session_factory
+from bulletins.received import FormIntake
 
 if TYPE_CHECKING:
     from bot.workers import Task, WorkerPool
@@ -36,6 +37,7 @@ class Services:
     sessions: sessionmaker[Session]
     calendar: ProgrammeCalendar
     slack: WebClient
+    intake: FormIntake  # where submitted forms are kept until filed
     clock: Callable[[], datetime] = field(default=utc_now)
     workers: WorkerPool | None = None
 
@@ -74,5 +76,6 @@ def bootstrap(
         sessions=make_session_factory(engine),
         calendar=ProgrammeCalendar.from_settings(settings),
         slack=slack or make_slack_client(settings),
+        intake=FormIntake(engine),
         clock=clock,
     )

@@ -42,7 +42,7 @@ from bulletins.i18n import gettext
 from bulletins.messages import Message, Section
 from bulletins.mrkdwn import escape, quote
 from bulletins.people import NotAllowed, person_by_slack_id
-from bulletins.received import accept, pending_form, pending_keys, take_pending
+from bulletins.received import pending_form, pending_keys, take_pending
 from bulletins.rendering import format_moment
 
 log = logging.getLogger(__name__)
@@ -125,9 +125,7 @@ def accept_form(services: Services, key: str, form: Form) -> bool:
         check_bulletin(services.calendar, form.answers, now, form.week)
     else:
         check_excuse(services.calendar, form.reason, now, form.week)
-    # A connection, not a session: one statement, with none of a session's bookkeeping.
-    with services.sessions.kw["bind"].connect() as connection:
-        return accept(connection, key, now, form.to_json())
+    return services.intake.accept(key, now, form.to_json())
 
 
 def in_transaction(services: Services, work: Callable[[Session], T]) -> T:

@@ -5,20 +5,23 @@ Each key is inserted in a short transaction of its own, before the work: the uni
 constraint, not a read followed by a write, decides which of two concurrent deliveries is
 the first, on SQLite and PostgreSQL alike.
 
-A submitted bulletin form is *accepted*: kept under its key, in one statement, before Slack
-gets its answer; it is filed just after (``pending_form``, then ``take_pending`` in the
-filing's transaction), and a form whose filing never happened (a worker killed) is found by
-the scheduler (``pending_keys``).
+A submitted bulletin form is *accepted* (``FormIntake``): kept under its key, in one
+statement, before Slack gets its answer; it is filed just after (``pending_form``, then
+``take_pending`` in the filing's transaction), and a form whose filing never happened (a
+worker killed) is found by the scheduler (``pending_keys``).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -55,34 +58,81 @@ def forget(session: Session, key: str) -> None:
     session.execute(delete(ReceivedRequest).where(ReceivedRequest.key == key))
 
 
-def accept(connection: Connection, key: str, now: datetime, form: dict[str, Any]) -> bool:
-    """Keep ``form`` under ``key`` until it is filed; False when ``key`` was already
-    received (the same form sent again). One statement, committed at once (``connection``
-    must not be in a transaction): it is what Slack's answer waits for.
+class FormIntake:
+    """Keeps each submitted form under its request's key until it is filed (``accept``).
 
-    On SQLite, one thread of this process at a time: SQLite takes one writer at a time
-    anyway, and a connection that finds the database locked sleeps a millisecond or more
-    before trying again, while a thread waiting here goes on as soon as the other is done.
-    On PostgreSQL, the statement commits itself: one round trip instead of three."""
-    row = {"key": key, "received_at": now, "pending_form": json.dumps(form, ensure_ascii=False)}
-    if connection.dialect.name == "sqlite":
-        with _SQLITE_WRITER:
-            return _insert_once(connection, row)
-    return _insert_once(connection.execution_options(isolation_level="AUTOCOMMIT"), row)
+    Forms submitted at the same moment are kept together: while one thread writes, the
+    forms that arrive wait, then the next of them writes them all, in one statement and one
+    commit (one round trip on PostgreSQL), where each would otherwise have had its own. A
+    form that comes alone is written at once."""
+
+    def __init__(self, engine: Engine):
+        if engine.dialect.name == "postgresql":
+            # The statement commits itself: no second round trip for COMMIT.
+            engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._engine = engine
+        insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        # Built once, so that its compiled form is cached.
+        self._statement = (
+            insert(ReceivedRequest)
+            .on_conflict_do_nothing(index_elements=[ReceivedRequest.key])
+            .returning(ReceivedRequest.key)
+        )
+        self._turn = threading.Condition()
+        self._waiting: list[_Accepting] = []
+        self._writing = False
+
+    def accept(self, key: str, now: datetime, form: dict[str, Any]) -> bool:
+        """Keep ``form`` under ``key``; False when ``key`` was already received (the same
+        form sent again). Committed when it returns: it is what Slack's answer waits for."""
+        row = {"key": key, "received_at": now, "pending_form": json.dumps(form, ensure_ascii=False)}
+        mine = _Accepting(row)
+        with self._turn:
+            self._waiting.append(mine)
+            while self._writing and not mine.done:
+                self._turn.wait()
+            writer = not mine.done
+            if writer:
+                self._writing = True
+                batch, self._waiting = self._waiting, []
+        if writer:
+            try:
+                self._write(batch)
+            except BaseException as error:
+                for accepting in batch:
+                    accepting.error = error
+            finally:
+                with self._turn:
+                    for accepting in batch:
+                        accepting.done = True
+                    self._writing = False
+                    self._turn.notify_all()
+        if mine.error is not None:
+            # Each thread raises its own copy: one exception raised in several threads at
+            # once would mix their tracebacks.
+            raise mine.error if writer else copy.copy(mine.error)
+        return mine.fresh
+
+    def _write(self, batch: list[_Accepting]) -> None:
+        first: dict[str, _Accepting] = {}
+        for accepting in batch:  # the same form twice in one batch: the first one counts
+            first.setdefault(accepting.row["key"], accepting)
+        with self._engine.connect() as connection:
+            result = connection.execute(self._statement, [a.row for a in first.values()])
+            inserted = set(result.scalars())
+            connection.commit()
+        for key in inserted:
+            first[key].fresh = True
 
 
-_ACCEPT = insert(ReceivedRequest)  # built once: its compiled form is cached
-_SQLITE_WRITER = threading.Lock()
+@dataclass(eq=False)
+class _Accepting:
+    """A form waiting to be written, then whether it was new, or what went wrong."""
 
-
-def _insert_once(connection: Connection, row: dict[str, Any]) -> bool:
-    try:
-        connection.execute(_ACCEPT, row)
-    except IntegrityError:
-        connection.rollback()
-        return False
-    connection.commit()
-    return True
+    row: dict[str, Any]
+    done: bool = False
+    fresh: bool = False
+    error: BaseException | None = None
 
 
 def pending_form(session: Session, key: str) -> tuple[dict[str, Any], datetime] | None:

@@ -13,21 +13,28 @@ from sqlalchemy.pool import ConnectionPoolEntry
 # Slack wants an answer within 3 seconds: a connection, a lock or a query that takes longer
 # than this fails, so that the person gets "try again" in time rather than a Slack timeout.
 TIMEOUT_SECONDS = 2.0
+# Connections kept open between uses: one for each of the web server's request threads
+# (bot.server.THREADS), and a few more. A smaller pool opens and closes connections during
+# every burst of requests, a new PostgreSQL backend each time.
+POOL_SIZE = 10
 
 
 def make_engine(url: str, *, timeout: float = TIMEOUT_SECONDS, **kwargs) -> Engine:
     """An engine for ``url`` whose connections, lock waits and statements (and waits for a
-    pooled connection) give up after ``timeout`` seconds; SQLite gets foreign keys and WAL,
-    a server database's pooled connections are checked after being idle (``ping_when_idle``)."""
+    pooled connection) give up after ``timeout`` seconds, keeping up to ``POOL_SIZE``
+    connections open; SQLite gets foreign keys and WAL, a server database's pooled
+    connections are checked after being idle (``ping_when_idle``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": timeout})
         if parsed.database not in (None, "", ":memory:"):
             kwargs.setdefault("pool_timeout", timeout)
+            kwargs.setdefault("pool_size", POOL_SIZE)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_timeout", timeout)
+    kwargs.setdefault("pool_size", POOL_SIZE)
     if parsed.get_backend_name() == "postgresql":
         given = {"options": parsed.query.get("options", "")} | (kwargs.get("connect_args") or {})
         kwargs["connect_args"] = postgres_timeouts(given, timeout)

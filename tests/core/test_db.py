@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import psycopg
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from bulletins.db.engine import IDLE_BEFORE_PING
+from bulletins.db.engine import IDLE_BEFORE_PING, POOL_SIZE
 from bulletins.db.migrate import downgrade, upgrade
 from bulletins.db.models import Base, Bulletin, Cohort, Person, Team
 from tests.conftest import PG_URL
@@ -107,3 +107,16 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced():
 
         with engine.connect() as connection:
             assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != dropped
+
+
+def test_a_burst_of_requests_reuses_the_pooled_connections(engine):
+    """As many requests at once as the pool keeps, twice: connections are opened once."""
+    engine.dispose()  # the connections migrating the database opened
+    opened = []
+    event.listen(engine.pool, "connect", lambda *_: opened.append(1))
+    for _burst in range(2):
+        connections = [engine.connect() for _ in range(POOL_SIZE)]
+        for connection in connections:
+            connection.execute(text("SELECT 1"))
+            connection.close()
+    assert len(opened) == POOL_SIZE

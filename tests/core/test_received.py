@@ -3,15 +3,22 @@ accepted form is kept until it is taken for filing, once."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.exc import OperationalError
 
-from bulletins.db import make_session_factory
+from bulletins.db import database_unavailable, make_engine, make_session_factory, upgrade
 from bulletins.db.models import ReceivedRequest
 from bulletins.received import (
-    accept,
+    FormIntake,
     first_time,
     first_within,
     forget,
@@ -59,9 +66,9 @@ def test_pruning_deletes_only_keys_older_than_three_days(session):
 def test_an_accepted_form_is_kept_once_and_taken_once(engine):
     sessions = make_session_factory(engine)
     form = {"kind": "bulletin", "priority": "Écrire la doc"}
-    with engine.connect() as connection:
-        assert accept(connection, "view:V1:abc", NOW, form)
-        assert not accept(connection, "view:V1:abc", NOW, form)  # the same form sent again
+    intake = FormIntake(engine)
+    assert intake.accept("view:V1:abc", NOW, form)
+    assert not intake.accept("view:V1:abc", NOW, form)  # the same form sent again
 
     with sessions() as session:
         assert pending_keys(session, NOW + timedelta(minutes=1)) == ["view:V1:abc"]
@@ -77,8 +84,7 @@ def test_an_accepted_form_is_kept_once_and_taken_once(engine):
 
 def test_a_form_taken_in_a_transaction_that_fails_is_there_to_take_again(engine):
     sessions = make_session_factory(engine)
-    with engine.connect() as connection:
-        accept(connection, "view:V2:def", NOW, {"kind": "excuse"})
+    FormIntake(engine).accept("view:V2:def", NOW, {"kind": "excuse"})
     with pytest.raises(RuntimeError), sessions.begin() as session:
         assert take_pending(session, "view:V2:def")
         raise RuntimeError("the filing failed")
@@ -89,11 +95,79 @@ def test_a_form_taken_in_a_transaction_that_fails_is_there_to_take_again(engine)
 
 def test_pruning_keeps_a_form_not_filed_yet(engine):
     sessions = make_session_factory(engine)
-    with engine.connect() as connection:
-        accept(connection, "view:V3:old", NOW - timedelta(days=4), {"kind": "bulletin"})
+    FormIntake(engine).accept("view:V3:old", NOW - timedelta(days=4), {"kind": "bulletin"})
     with sessions.begin() as session:
         assert prune_received(session, NOW) == 0
     with sessions.begin() as session:
         take_pending(session, "view:V3:old")
     with sessions.begin() as session:
         assert prune_received(session, NOW) == 1
+
+
+@contextmanager
+def writes_held(engine: Engine) -> Iterator[None]:
+    """Another connection holds what accepting a form needs, until the block ends."""
+    if engine.dialect.name == "sqlite":
+        holder = sqlite3.connect(engine.url.database, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    with engine.connect() as connection:
+        connection.execute(text("LOCK TABLE received_requests IN ACCESS EXCLUSIVE MODE"))
+        yield
+        connection.rollback()
+
+
+def test_forms_submitted_together_are_each_kept_once(engine):
+    """Ten forms, one of them sent twice, arrive while the first is being written: all
+    are kept, the repeat is recognised, and they are written together, not one by one."""
+    intake = FormIntake(engine)
+    inserts = []
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_: inserts.append(1) if "INSERT" in statement else None,
+    )
+    keys = [f"view:V{n}:x" for n in range(10)] + ["view:V3:x"]
+    with ThreadPoolExecutor(max_workers=len(keys)) as pool:
+        with writes_held(engine):
+            first = pool.submit(intake.accept, keys[0], NOW, {"n": 0})
+            time.sleep(0.1)  # the first is writing, and waits for the database
+            others = [
+                pool.submit(intake.accept, key, NOW, {"n": n}) for n, key in enumerate(keys[1:], 1)
+            ]
+            time.sleep(0.2)
+        fresh = [first.result()] + [future.result() for future in others]
+
+    assert fresh.count(False) == 1  # view:V3:x, sent twice, counts once
+    assert len(inserts) == 2  # the first form, then the ten that came while it was written
+    with make_session_factory(engine)() as session:
+        assert sorted(pending_keys(session, NOW + timedelta(minutes=1))) == sorted(set(keys))
+        assert pending_form(session, "view:V9:x") == ({"n": 9}, NOW)
+
+
+def test_every_form_waiting_is_told_that_the_database_did_not_answer(tmp_path):
+    dead = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'gone.db'}")
+    intake = FormIntake(dead)
+    start = threading.Barrier(5)
+
+    def submit(n: int) -> BaseException | None:
+        start.wait()
+        try:
+            intake.accept(f"view:V{n}:x", NOW, {"n": n})
+        except OperationalError as error:
+            return error
+        return None
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        errors = list(pool.map(submit, range(5)))
+    assert all(error is not None and database_unavailable(error) for error in errors)
+
+    (tmp_path / "missing-dir").mkdir()  # the database answers again
+    upgrade(dead)
+    assert intake.accept("view:V9:x", NOW, {"n": 9})
+    dead.dispose()
