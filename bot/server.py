@@ -5,6 +5,7 @@ Served by waitress, a production WSGI server, in HTTP mode; or Socket Mode when 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
@@ -16,12 +17,14 @@ import waitress
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
+from waitress import wasyncore
 
 from bulletins.db import ping
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+THREADS = 8  # no more than bulletins.db.engine.POOL_SIZE: each may hold a connection
 
 
 def make_wsgi_app(app: App, engine: Engine) -> Callable:
@@ -53,7 +56,7 @@ class HttpServer:
 
     def __init__(self, app: App, engine: Engine, host: str = "0.0.0.0", port: int = 3000):
         self._server = waitress.create_server(
-            make_wsgi_app(app, engine), host=host, port=port, threads=8, ident="bulletins"
+            make_wsgi_app(app, engine), host=host, port=port, threads=THREADS, ident="bulletins"
         )
         self._thread: threading.Thread | None = None
 
@@ -81,7 +84,15 @@ class HttpServer:
             return
         # Closing from the loop's own thread wakes its select() at once instead of after
         # its one-second timeout.
-        self._server.trigger.pull_trigger(self._server.close)
+        try:
+            self._server.trigger.pull_trigger(self._server.close)
+        except OSError as error:
+            # Seldom, the descriptor of the loop's wake-up pipe is closed under it. Close
+            # the listening socket from here: the loop ends at its next timeout.
+            log.warning("closing the HTTP server without waking its loop: %s", error)
+            with contextlib.suppress(OSError):
+                self._server.trigger.close()
+            wasyncore.dispatcher.close(self._server)
         self._thread.join(timeout=5)
         self._server.task_dispatcher.shutdown(timeout=5)
 

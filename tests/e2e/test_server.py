@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.request
+
+import pytest
 
 
 def get(url: str) -> tuple[int, dict]:
@@ -45,3 +48,19 @@ def test_slack_url_verification_is_answered(bench):
     response = bench.driver.url_verification("challenge-42")
     assert response.status == 200
     assert "challenge-42" in response.text
+
+
+def test_a_server_whose_wake_up_pipe_was_closed_under_it_still_stops(bench):
+    from bot.app import create_app
+    from bot.server import HttpServer
+
+    app = create_app(bench.services, verify_token=False)
+    server = HttpServer(app, bench.services.engine, host="127.0.0.1", port=0)
+    health = server.url.replace("/slack/events", "/healthz")
+    server.start_in_background()
+    assert get(health)[0] == 200
+    os.close(server._server.trigger.trigger)  # as a stray close elsewhere in the process would
+
+    server.stop()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(health, timeout=2)
