@@ -2,10 +2,11 @@
 ``bulletins serve`` does (``bootstrap``, ``create_app``, ``HttpServer``) but on a fixed
 clock, or a bare Bolt app that only acknowledges, served the same way. Prints the port.
 
-    python -m bench.serve {bulletins,bare} DATABASE_URL SLACK_API_URL NOW WORKERS
+    python -m bench.serve {bulletins,bare} DATABASE_URL SLACK_API_URL NOW WORKERS [MODE]
 
 ``WORKERS``: processes for the work after acknowledging, as ``bulletins serve --workers``
-(0: none, that work runs in the serving process).
+(0: none, that work runs in the serving process). ``MODE`` ``on-return``: both apps in
+Bolt's ``process_before_response`` mode (see ``bot.app.create_app``).
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ from bot.workers import WorkerPool
 from bulletins.config import settings_from_dict
 
 
-def bare_app(slack_api_url: str) -> App:
+def bare_app(slack_api_url: str, process_before_response: bool = False) -> App:
     """A Bolt app that only acknowledges, with our app's token and signing secret."""
     app = App(
         client=WebClient(token=TOKEN, base_url=slack_api_url),
         signing_secret=SIGNING_SECRET,
         logger=logging.getLogger("bench.bare"),
+        process_before_response=process_before_response,
     )
 
     def ack_only(ack) -> None:
@@ -44,6 +46,7 @@ def bare_app(slack_api_url: str) -> App:
 
 def main() -> None:
     kind, database_url, slack_api_url, now, workers = sys.argv[1:6]
+    on_return = sys.argv[6:7] == ["on-return"]
     logging.basicConfig(level=logging.ERROR, format=f"{kind}: %(levelname)s %(message)s")
     env = {
         "DATABASE_URL": database_url,
@@ -56,7 +59,10 @@ def main() -> None:
     services = bootstrap(settings, clock=clock)
     if kind == "bulletins" and int(workers):
         services.workers = WorkerPool(settings, int(workers), clock, logging.ERROR).start()
-    app = create_app(services) if kind == "bulletins" else bare_app(slack_api_url)
+    if kind == "bulletins":
+        app = create_app(services, process_before_response=on_return)
+    else:
+        app = bare_app(slack_api_url, process_before_response=on_return)
     server = HttpServer(app, services.engine, host="127.0.0.1", port=0)
     print(server.port, flush=True)
     exit_on_sigterm()

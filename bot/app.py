@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
@@ -10,15 +11,23 @@ from slack_sdk.errors import SlackApiError
 
 from bot import dedup, listeners
 from bot.bootstrap import Services
+from bot.server import THREADS
 from bulletins.errors import BulletinsError, ConfigError
 
 log = logging.getLogger(__name__)
 
 
-def create_app(services: Services, *, verify_token: bool = True) -> App:
+def create_app(
+    services: Services, *, verify_token: bool = True, process_before_response: bool = False
+) -> App:
     """A Bolt app whose listeners call the core through ``services``.
 
     Request signatures are always verified: there is no switch to turn that off.
+
+    ``process_before_response``: Bolt's mode where a request's thread runs the listener and
+    answers when it returns. By default a listener runs in a thread of Bolt's while the
+    request's thread checks every 10 ms whether it has acknowledged, which lets a listener
+    go on working after its answer has left.
     """
     secrets = services.settings.slack
     if not secrets.signing_secret:
@@ -31,6 +40,10 @@ def create_app(services: Services, *, verify_token: bool = True) -> App:
             signing_secret=secrets.signing_secret,
             token_verification_enabled=verify_token,
             logger=logging.getLogger("bot.bolt"),
+            process_before_response=process_before_response,
+            # Bolt's default is 5 threads: with more requests at once than that, the
+            # others' listeners would wait for a thread while their answer is due.
+            listener_executor=ThreadPoolExecutor(THREADS, thread_name_prefix="listener"),
         )
     except (BoltError, SlackApiError) as error:  # Bolt turns invalid_auth into a BoltError
         raise ConfigError(

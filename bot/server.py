@@ -24,7 +24,9 @@ from bulletins.db import ping
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-THREADS = 8  # no more than bulletins.db.engine.POOL_SIZE: each may hold a connection
+# Requests served at once, and threads for their listeners (bot.app). No more than
+# bulletins.db.engine.POOL_SIZE: each may hold a connection.
+THREADS = 8
 
 
 def make_wsgi_app(app: App, engine: Engine) -> Callable:

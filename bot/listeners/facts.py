@@ -23,7 +23,7 @@ from bot.bootstrap import Services
 from bot.explanations import explain
 from bot.forms import Shown, no_team_message, own_team, show
 from bot.home import publish_home
-from bot.listeners.errors import reported
+from bot.listeners.errors import after_ack
 from bot.locales import locale_for_user, locale_of, stored_locale
 from bot.replies import Reply, reply_to, text_message
 from bulletins.db import database_unavailable
@@ -81,7 +81,7 @@ def open_evaluation_modal(
     show(shown, reply, lambda view: services.slack.views_open(trigger_id=trigger_id, view=view))
 
 
-def team_picked(services: Services, body: dict, action: dict) -> None:
+def team_picked(services: Services, body: dict, _respond: None, action: dict) -> None:
     """The picker becomes the chosen team's facts or indicators modal."""
     user_id, picker = body["user"]["id"], body["view"]
     purpose, _, team = str(action.get("value") or "").partition(":")
@@ -150,24 +150,28 @@ def facts_submitted(services: Services, ack: Ack, context: BoltContext, body: di
     if saved is None:
         return
     ack()
-    with reported(services, body):
-        locale = locale_for_user(services, user_id)
-        name, changed = saved
-        text = (
-            gettext(locale, "The facts of *%(team)s* are saved. Thank you!", team=escape(name))
-            if changed
-            else gettext(locale, "The facts of *%(team)s* were already so.", team=escape(name))
-        )
-        reply_to(services, user_id)(text_message(text))
-        publish_home(services, user_id)
+    after_ack(services, body, None, facts_saved, *saved)
+
+
+def facts_saved(services: Services, body: dict, _respond: None, name: str, changed: bool) -> None:
+    """Confirm by direct message, and show the new facts in the person's Home tab."""
+    user_id = body["user"]["id"]
+    locale = locale_for_user(services, user_id)
+    text = (
+        gettext(locale, "The facts of *%(team)s* are saved. Thank you!", team=escape(name))
+        if changed
+        else gettext(locale, "The facts of *%(team)s* were already so.", team=escape(name))
+    )
+    reply_to(services, user_id)(text_message(text))
+    publish_home(services, user_id)
 
 
 def register(app: App, services: Services) -> None:
     @app.action(ids.EVALUATION_PICK_TEAM)
     def on_pick_team(ack: Ack, body: dict, action: dict) -> None:
         ack()
-        with reported(services, body):  # in a modal: no response_url, replies go by DM
-            team_picked(services, body, action)
+        # In a modal: no response_url, replies go by DM.
+        after_ack(services, body, None, team_picked, action)
 
     @app.view(ids.FACTS_VIEW)
     def on_facts(ack: Ack, context: BoltContext, body: dict) -> None:

@@ -18,10 +18,10 @@ from bot.blocks.facts_form import raw_facts
 from bot.blocks.indicators import add_view, indicators_view, read_number, value_view
 from bot.bootstrap import Services
 from bot.forms import own_team
-from bot.listeners.errors import reported
+from bot.listeners.errors import after_ack
 from bot.listeners.facts import saved_or_errors, teams_for
 from bot.locales import locale_of
-from bot.replies import Reply, reply_to, text_message
+from bot.replies import reply_to, text_message
 from bulletins.cycle import Problem
 from bulletins.db.models import Person, Team
 from bulletins.i18n import gettext
@@ -52,9 +52,11 @@ def _context(services: Services, session: Session, user_id: str, team_id: int):
     return person, locale_of(services, user_id, person), day, team
 
 
-def button_clicked(services: Services, body: dict, action: dict, reply: Reply) -> None:
-    """Push the form to add an indicator, or to record a value, over the list."""
+def button_clicked(services: Services, body: dict, _respond: None, action: dict) -> None:
+    """Push the form to add an indicator, or to record a value, over the list. In a modal:
+    no response_url, so anything to say goes in a direct message."""
     user_id, listing = body["user"]["id"], body["view"]
+    reply = reply_to(services, user_id)
     with services.sessions.begin() as session:
         person, locale, day, team = _context(services, session, user_id, int(action["value"]))
         if not can_edit_indicators(session, person, team, day):
@@ -107,20 +109,23 @@ def form_submitted(services: Services, ack: Ack, context: BoltContext, body: dic
     if saved is None:
         return
     ack()  # closes the pushed form
-    team_id, list_view_id = saved
-    with reported(services, body):
-        with services.sessions.begin() as session:
-            person, locale, day, team = _context(services, session, user_id, team_id)
-            listing = indicators_shown(session, person, team, locale, day)
-        services.slack.views_update(view_id=list_view_id, view=listing)
+    after_ack(services, body, None, listing_refreshed, *saved)
+
+
+def listing_refreshed(
+    services: Services, body: dict, _respond: None, team_id: int, list_view_id: str
+) -> None:
+    """Show the list of indicators, under the closed form, with what was just saved."""
+    with services.sessions.begin() as session:
+        person, locale, day, team = _context(services, session, body["user"]["id"], team_id)
+        listing = indicators_shown(session, person, team, locale, day)
+    services.slack.views_update(view_id=list_view_id, view=listing)
 
 
 def register(app: App, services: Services) -> None:
     def on_button(ack: Ack, body: dict, action: dict) -> None:
         ack()
-        # In a modal: no response_url, so anything to say goes in a direct message.
-        with reported(services, body):
-            button_clicked(services, body, action, reply_to(services, body["user"]["id"]))
+        after_ack(services, body, None, button_clicked, action)
 
     def on_form(ack: Ack, context: BoltContext, body: dict) -> None:
         form_submitted(services, ack, context, body)

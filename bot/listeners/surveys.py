@@ -22,7 +22,7 @@ from bot.blocks.survey_values import PageMeta, input_blocks
 from bot.bootstrap import Services
 from bot.explanations import explain
 from bot.forms import show
-from bot.listeners.errors import reported
+from bot.listeners.errors import after_ack
 from bot.locales import locale_for_user
 from bot.replies import reply_to, text_message
 from bot.surveys import (
@@ -40,13 +40,14 @@ from bot.surveys import (
 from bulletins.db import database_unavailable
 from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
+from bulletins.messages import Message
 from evaluation import campaigns as core
 from evaluation.invitations import pulse_answer
 
 log = logging.getLogger(__name__)
 
 
-def answer_clicked(services: Services, body: dict, action: dict, respond: Respond) -> None:
+def answer_clicked(services: Services, body: dict, respond: Respond, action: dict) -> None:
     """Open the page the person is at (within the trigger's 3 seconds), or say why not."""
     user_id = body["user"]["id"]
     shown = answer_view(services, user_id, int(action["value"]))
@@ -54,7 +55,7 @@ def answer_clicked(services: Services, body: dict, action: dict, respond: Respon
     show(shown, reply_to(services, user_id, respond), lambda view: open_view(view=view))
 
 
-def input_changed(services: Services, body: dict) -> None:
+def input_changed(services: Services, body: dict, _respond: None) -> None:
     """An answer other questions depend on changed: redraw the page (what is typed stays)."""
     view = body["view"]
     meta = PageMeta.read(view["private_metadata"])
@@ -115,8 +116,12 @@ def page_sent(services: Services, ack: Ack, context: BoltContext, body: dict) ->
         return
     ack()
     if outcome.finished is not None:
-        with reported(services, body):
-            reply_to(services, user_id)(outcome.finished)
+        after_ack(services, body, None, survey_sent, outcome.finished)
+
+
+def survey_sent(services: Services, body: dict, _respond: None, thanks: Message) -> None:
+    """Confirm by direct message that the survey was sent."""
+    reply_to(services, body["user"]["id"])(thanks)
 
 
 def change_confirmed(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
@@ -161,7 +166,7 @@ def pulse_answered(
         return answered_blocks(blocks, question, chosen, who.locale, progress.finished), None
 
 
-def pulse_clicked(services: Services, body: dict, action: dict, respond: Respond) -> None:
+def pulse_clicked(services: Services, body: dict, respond: Respond, action: dict) -> None:
     """Answer the pulse, then update its message (a DM from the bot) to show the answer."""
     user_id = body["user"]["id"]
     channel, ts, message = message_of(body)
@@ -183,20 +188,17 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.SURVEY_ANSWER)
     def on_answer(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        with reported(services, body, respond):
-            answer_clicked(services, body, action, respond)
+        after_ack(services, body, respond, answer_clicked, action)
 
     @app.action(ids.SURVEY_INPUT)
     def on_input(ack: Ack, body: dict) -> None:
         ack()
-        with reported(services, body):
-            input_changed(services, body)
+        after_ack(services, body, None, input_changed)
 
     @app.action(PULSE_ACTION)
     def on_pulse(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        with reported(services, body, respond):
-            pulse_clicked(services, body, action, respond)
+        after_ack(services, body, respond, pulse_clicked, action)
 
     @app.view(ids.SURVEY_VIEW)
     def on_page(ack: Ack, context: BoltContext, body: dict) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -64,3 +66,28 @@ def test_a_server_whose_wake_up_pipe_was_closed_under_it_still_stops(bench):
     server.stop()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(health, timeout=2)
+
+
+def test_as_many_requests_at_once_as_the_server_has_threads_each_get_a_listener(bench):
+    """Each of these listeners answers only once all of them are running: none may wait
+    for another to finish before its own starts."""
+    from bot.app import create_app
+    from bot.server import THREADS, HttpServer
+    from bot.standin.bench import SIGNING_SECRET
+    from bot.standin.driver import SlackDriver
+
+    all_running = threading.Barrier(THREADS, timeout=2)
+    app = create_app(bench.services, verify_token=False)
+
+    @app.command("/together")
+    def together(ack) -> None:
+        all_running.wait()
+        ack("together")
+
+    with HttpServer(app, bench.services.engine, host="127.0.0.1", port=0) as server:
+        driver = SlackDriver(server.url, SIGNING_SECRET, bench.standin)
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            answers = list(
+                pool.map(lambda n: driver.command(f"U{n}", command="/together"), range(THREADS))
+            )
+    assert [(answer.status, answer.text) for answer in answers] == [(200, "together")] * THREADS

@@ -3,13 +3,17 @@ confirmation go through worker processes, and a person sees the same as without 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
 from bot import ids
 from bot.standin.bench import SlackBench
+from bulletins.db.models import SurveyResponse
+from tests.e2e import test_surveys as surveys
 from tests.e2e.conftest import load_eig3, paris, person_named, team_named
 from tests.e2e.form_helpers import answers, bulletins, dms, open_view, submit_twice_at_once
 
@@ -60,3 +64,28 @@ def test_with_workers_a_form_sent_twice_at_once_is_filed_once(served):
     assert len(bulletins(served, team)) == 1
     time.sleep(0.5)  # a second filing would have confirmed by now
     assert len(dms(served, manon.slack_user_id)) == 1
+
+
+def test_with_workers_a_questionnaire_is_answered_page_by_page(served):
+    # The "Answer" button opens the page, and the confirmation is sent, from a worker.
+    surveys.test_a_questionnaire_answered_page_by_page(served)
+
+
+def test_with_workers_a_pulse_is_answered_in_its_message(served):
+    user = surveys.mentors(served)[1].slack_user_id
+    campaign_id = surveys.launch(served, surveys.PULSE)
+    message = surveys.invitation(served, user, campaign_id)
+    response = served.driver.block_action(
+        user,
+        ids.SURVEY_PULSE,
+        value=f"{campaign_id}:satisfied:4",
+        message=message,
+        channel_id=served.standin.dm_channel(user),
+    )
+
+    assert response.status == 200
+    served.wait_for(lambda: served.standin.calls_to("chat.update"))
+    updated = next(m for m in served.standin.posted(user) if m["ts"] == message["ts"])
+    assert "Votre réponse : *4" in json.dumps(updated["blocks"], ensure_ascii=False)
+    with served.services.sessions() as session:
+        assert session.scalars(select(SurveyResponse.answers)).one() == {"satisfied": 4}
