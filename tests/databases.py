@@ -1,8 +1,10 @@
 """Database helpers for tests and benchmarks: scratch PostgreSQL schemas (each its own,
-dropped after) and counting the SQL statements a piece of code runs."""
+dropped after), counting the SQL statements a piece of code runs, and holding the lock
+that keeping a submitted form needs."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,3 +44,25 @@ def counting(engine: Engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def database_locked(engine: Engine) -> Iterator[None]:
+    """Another connection holds a lock: SQLite's write lock, or PostgreSQL's on the
+    received requests (where a submitted form is first kept), so that what needs it waits
+    for it."""
+    if engine.dialect.name == "sqlite":
+        holder = sqlite3.connect(engine.url.database, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    with engine.connect() as connection:
+        connection.execute(text("LOCK TABLE received_requests IN ACCESS EXCLUSIVE MODE"))
+        try:
+            yield
+        finally:
+            connection.rollback()

@@ -3,16 +3,13 @@ accepted form is kept until it is taken for filing, once."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
 from bulletins.db import database_unavailable, make_engine, make_session_factory, upgrade
@@ -27,6 +24,7 @@ from bulletins.received import (
     prune_received,
     take_pending,
 )
+from tests.databases import database_locked
 
 NOW = datetime(2026, 3, 6, 14, 0, 1, tzinfo=UTC)
 WINDOW = timedelta(seconds=2)
@@ -104,24 +102,6 @@ def test_pruning_keeps_a_form_not_filed_yet(engine):
         assert prune_received(session, NOW) == 1
 
 
-@contextmanager
-def writes_held(engine: Engine) -> Iterator[None]:
-    """Another connection holds what accepting a form needs, until the block ends."""
-    if engine.dialect.name == "sqlite":
-        holder = sqlite3.connect(engine.url.database, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        return
-    with engine.connect() as connection:
-        connection.execute(text("LOCK TABLE received_requests IN ACCESS EXCLUSIVE MODE"))
-        yield
-        connection.rollback()
-
-
 def test_forms_submitted_together_are_each_kept_once(engine):
     """Ten forms, one of them sent twice, arrive while the first is being written: all
     are kept, the repeat is recognised, and they are written together, not one by one."""
@@ -134,7 +114,7 @@ def test_forms_submitted_together_are_each_kept_once(engine):
     )
     keys = [f"view:V{n}:x" for n in range(10)] + ["view:V3:x"]
     with ThreadPoolExecutor(max_workers=len(keys)) as pool:
-        with writes_held(engine):
+        with database_locked(engine):
             first = pool.submit(intake.accept, keys[0], NOW, {"n": 0})
             time.sleep(0.1)  # the first is writing, and waits for the database
             others = [

@@ -3,17 +3,17 @@ told to try again, without losing what they typed."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import func, select
 
 from bot import ids
 from bulletins.db import make_engine
 from bulletins.db.models import ReceivedRequest
 from bulletins.received import FormIntake
+from tests.databases import database_locked
 from tests.e2e.conftest import person_named, team_named
 from tests.e2e.form_helpers import answers, ask, bulletins, dms, open_view, replies, submit
 from tests.e2e.test_repeats import HOME_OPENED, reminder_message
@@ -41,28 +41,6 @@ def database_down(bench, tmp_path) -> Iterator[None]:
         bench.services.sessions.configure(bind=bench.services.engine)
         bench.services.intake = FormIntake(bench.services.engine)
         dead.dispose()
-
-
-@contextmanager
-def database_locked(engine: Engine) -> Iterator[None]:
-    """Another connection holds a lock: SQLite's write lock, or PostgreSQL's on the
-    received requests (where a submitted form is first kept), so that what needs it waits
-    for it."""
-    if engine.dialect.name == "sqlite":
-        holder = sqlite3.connect(engine.url.database, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        return
-    with engine.connect() as connection:
-        connection.execute(text("LOCK TABLE received_requests IN ACCESS EXCLUSIVE MODE"))
-        try:
-            yield
-        finally:
-            connection.rollback()
 
 
 def timed(send):
