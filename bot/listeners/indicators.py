@@ -18,7 +18,7 @@ from bot.blocks.facts_form import raw_facts
 from bot.blocks.indicators import add_view, indicators_view, read_number, value_view
 from bot.bootstrap import Services
 from bot.forms import own_team
-from bot.listeners.errors import after_ack
+from bot.listeners.errors import after_ack, sender
 from bot.listeners.facts import saved_or_errors, teams_for
 from bot.locales import locale_of
 from bot.replies import reply_to, text_message
@@ -109,7 +109,7 @@ def form_submitted(services: Services, ack: Ack, context: BoltContext, body: dic
     if saved is None:
         return
     ack()  # closes the pushed form
-    after_ack(services, body, None, listing_refreshed, *saved)
+    after_ack(services, sender(body), None, listing_refreshed, *saved)
 
 
 def listing_refreshed(

@@ -22,7 +22,7 @@ from bot.blocks.survey_values import PageMeta, input_blocks
 from bot.bootstrap import Services
 from bot.explanations import explain
 from bot.forms import show
-from bot.listeners.errors import after_ack
+from bot.listeners.errors import after_ack, sender
 from bot.locales import locale_for_user
 from bot.replies import reply_to, text_message
 from bot.surveys import (
@@ -116,7 +116,7 @@ def page_sent(services: Services, ack: Ack, context: BoltContext, body: dict) ->
         return
     ack()
     if outcome.finished is not None:
-        after_ack(services, body, None, survey_sent, outcome.finished)
+        after_ack(services, sender(body), None, survey_sent, outcome.finished)
 
 
 def survey_sent(services: Services, body: dict, _respond: None, thanks: Message) -> None:

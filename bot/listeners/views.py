@@ -20,7 +20,7 @@ from bot.blocks.form_values import FormMeta, answers_from_state, field_errors, t
 from bot.bootstrap import Services
 from bot.explanations import explain
 from bot.filing import BULLETIN, EXCUSE, Form, accept_form, file_accepted
-from bot.listeners.errors import after_ack
+from bot.listeners.errors import after_ack, sender
 from bot.locales import stored_locale
 from bulletins.cycle import InvalidBulletin
 from bulletins.db import database_unavailable
@@ -63,11 +63,6 @@ def accept_or_refuse(
         after_ack(services, sender(body), None, file_accepted, key, when_quiet=True)
     else:
         log.info("ignored a repeated request (%s)", key)
-
-
-def sender(body: dict) -> dict:
-    """The part of a submission that the work after the answer needs: who sent it."""
-    return {"type": body["type"], "user": {"id": body["user"]["id"]}}
 
 
 def bulletin_submitted(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
