@@ -108,9 +108,7 @@ class FormIntake:
                     self._writing = False
                     self._turn.notify_all()
         if mine.error is not None:
-            # Each thread raises its own copy: one exception raised in several threads at
-            # once would mix their tracebacks.
-            raise mine.error if writer else copy.copy(mine.error)
+            raise mine.error if writer else _own_copy(mine.error)
         return mine.fresh
 
     def _write(self, batch: list[_Accepting]) -> None:
@@ -123,6 +121,15 @@ class FormIntake:
             connection.commit()
         for key in inserted:
             first[key].fresh = True
+
+
+def _own_copy(error: BaseException) -> BaseException:
+    """A copy of ``error`` for another thread to raise: one exception raised in several
+    threads at once would mix their tracebacks. The error itself if it cannot be copied."""
+    try:
+        return copy.copy(error)
+    except Exception:
+        return error
 
 
 @dataclass(eq=False)
