@@ -2,8 +2,8 @@
 under concurrent clients over HTTP, against the app served as ``bulletins serve`` serves
 it, divided by the same figures for a bare Bolt app that only acknowledges.
 
-    .venv/bin/python -m bench.ack_latency [--requests 1000] [--clients 20] [--on-return]
-                                          [--database-url postgresql+psycopg://...]
+    .venv/bin/python -m bench.ack_latency [--requests 5000] [--clients 20] [--rounds 10]
+                                          [--on-return] [--database-url postgresql+psycopg://...]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from itertools import cycle, islice
+from itertools import cycle, islice, pairwise
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -195,31 +195,77 @@ def slack_for(users: Sequence[str]) -> SlackStandIn:
 Figures = dict[str, tuple[Timings, Timings]]  # kind -> (our app, the bare app)
 
 
+def pooled(parts: Sequence[Timings]) -> Timings:
+    return Timings([ms for part in parts for ms in part.millis], sum(p.refused for p in parts))
+
+
+def shares(count: int, rounds: int) -> list[range]:
+    """``range(count)`` cut into ``rounds`` consecutive slices of nearly equal size."""
+    cuts = [count * i // rounds for i in range(rounds + 1)]
+    return [range(start, end) for start, end in pairwise(cuts)]
+
+
 def run(
-    engine: Engine, requests: int, clients: int, workers: int, on_return: bool = False
+    engine: Engine,
+    requests: int,
+    clients: int,
+    workers: int,
+    on_return: bool = False,
+    rounds: int = 10,
 ) -> tuple[Figures, int]:
-    """Both kinds of request against both apps, in the same run; also returns how many of
-    the ``/bulletin`` typed opened no form."""
+    """Both kinds of request against both apps, in the same run, taking turns in
+    ``rounds`` rounds (the first app of a round goes second in the next), so that a
+    moment when the machine is slow falls on both alike. Before the bare app's turn, our
+    app's work after answering is over. Also returns how many of the ``/bulletin`` typed
+    opened no form."""
     users = load_sample(engine)
     standin = slack_for([row.slack_user_id for row in sample_roster()])
+    typed: dict[str, list[Timings]] = {"ours": [], "bare": []}
+    submitted: dict[str, list[Timings]] = {"ours": [], "bare": []}
     try:
         with (
             served("bulletins", engine, standin, workers, on_return) as ours,
             served("bare", engine, standin, on_return=on_return) as bare,
         ):
             warm_up(ours, bare, users)
-            ours_typed, forms = open_forms(ours, users, requests, clients)
-            bare_typed = hammer(commands(bare, users, requests), clients)
-            bare_submitted = hammer(submissions(bare, forms), clients)
-            ours_submitted = hammer(submissions(ours, forms), clients)
-            settle(standin)
+            forms: list[tuple[str, dict]] = []
+            for n, share in enumerate(shares(requests, rounds)):
+                first = share.start % len(users)
+                typists = users[first:] + users[:first]
+
+                def ours_types(typists: list[str] = typists, size: int = len(share)) -> None:
+                    timings, opened = open_forms(ours, typists, size, clients)  # settles
+                    typed["ours"].append(timings)
+                    forms.extend(opened)
+
+                def bare_types(typists: list[str] = typists, size: int = len(share)) -> None:
+                    typed["bare"].append(hammer(commands(bare, typists, size), clients))
+
+                in_turn(n, ours_types, bare_types)
+            for n, share in enumerate(shares(len(forms), rounds)):
+                some = forms[share.start : share.stop]
+
+                def ours_submits(some: list[tuple[str, dict]] = some) -> None:
+                    submitted["ours"].append(hammer(submissions(ours, some), clients))
+                    settle(standin)  # the filings, once the burst has passed
+
+                def bare_submits(some: list[tuple[str, dict]] = some) -> None:
+                    submitted["bare"].append(hammer(submissions(bare, some), clients))
+
+                in_turn(n, ours_submits, bare_submits)
     finally:
         standin.stop()
     figures = {
-        "/bulletin": (ours_typed, bare_typed),
-        "view_submission": (ours_submitted, bare_submitted),
+        "/bulletin": (pooled(typed["ours"]), pooled(typed["bare"])),
+        "view_submission": (pooled(submitted["ours"]), pooled(submitted["bare"])),
     }
     return figures, requests - len(forms)
+
+
+def in_turn(round_: int, ours: Callable[[], None], bare: Callable[[], None]) -> None:
+    """Our app first in even rounds, the bare app first in odd ones."""
+    for turn in (ours, bare) if round_ % 2 == 0 else (bare, ours):
+        turn()
 
 
 def report(figures: Figures, database: str, clients: int) -> str:
@@ -237,13 +283,19 @@ def report(figures: Figures, database: str, clients: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=1000, help="of each kind (1000)")
+    parser.add_argument("--requests", type=int, default=5000, help="of each kind (5000)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
     parser.add_argument(
         "--workers",
         type=int,
         default=2,
         help="worker processes of the app, as `bulletins serve --workers` (2)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=10,
+        help="rounds in which the two apps take turns, each with its share of the requests (10)",
     )
     parser.add_argument("--database-url", help="PostgreSQL URL; a fresh schema is used")
     parser.add_argument(
@@ -256,7 +308,9 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with fresh_database(args.database_url) as engine:
         database = database_label(engine)
-        figures, unopened = run(engine, args.requests, args.clients, args.workers, args.on_return)
+        figures, unopened = run(
+            engine, args.requests, args.clients, args.workers, args.on_return, args.rounds
+        )
     print(machine())
     print(report(figures, database, args.clients))
     if unopened:
