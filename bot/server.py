@@ -15,11 +15,14 @@ from collections.abc import Callable, Iterable
 
 import waitress
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from waitress import wasyncore
 
 from bulletins.db import ping
+from bulletins.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +118,23 @@ def exit_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, exit_now)
 
 
-def serve_socket_mode(app: App, app_token: str) -> None:
-    """Socket Mode: Slack pushes requests over a websocket; no public URL needed."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
+    """Socket Mode: Slack pushes requests over a websocket that the app opens, with the URL
+    ``apps.connections.open`` gives for ``app_token``; no public URL needed. The handler
+    calls Slack with the app's client, so ``SLACK_API_URL`` holds here too. ``connect()``
+    to start in the background, ``close()`` to stop."""
+    return SocketModeHandler(app, app_token)
 
-    SocketModeHandler(app, app_token).start()
+
+def serve_socket_mode(app: App, app_token: str) -> None:
+    """Serve over Socket Mode until the process is stopped."""
+    handler = socket_mode_handler(app, app_token)
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        raise ConfigError(
+            f"SLACK_APP_TOKEN: Slack refused it ({error.response.get('error')}); give the "
+            "app-level token (xapp-...) with the connections:write scope"
+        ) from None
+    log.info("connected to Slack over Socket Mode")
+    threading.Event().wait()

@@ -10,19 +10,26 @@ import dataclasses
 import logging
 import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from slack_bolt import App
 from sqlalchemy import Engine, select
 
 from bot.app import create_app
 from bot.bootstrap import Services, bootstrap
 from bot.scheduler import JobRun, tick
-from bot.server import HttpServer
+from bot.server import HttpServer, socket_mode_handler
 from bot.standin.driver import SlackDriver
 from bot.standin.web_api import SlackStandIn
 from bot.workers import WorkerPool
 from bulletins.config import Delivery, Settings, SlackSecrets
 from bulletins.db import url_for_processes
 from bulletins.db.models import Person
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.standin.socket_mode import SocketModeSlack
 
 TOKEN = "xoxb-bench-token"
 SIGNING_SECRET = "bench-signing-secret"
@@ -51,13 +58,18 @@ class SlackBench:
         now: datetime,
         paced: bool = False,
         workers: int = 0,
+        socket_mode: bool = False,
     ):
         """``paced``: keep Slack's posting limits (benchmarks); otherwise post at once,
         since the local stand-in has no limits unless told to. ``workers``: serve as
-        ``bulletins serve --workers`` does; their clock stays at ``now``."""
+        ``bulletins serve --workers`` does; their clock stays at ``now``. ``socket_mode``:
+        serve as ``bulletins serve --socket`` does, the driver pushing its requests over
+        the websocket (needs the ``test`` extra)."""
         self.standin = SlackStandIn(token=TOKEN)
         self._paced = paced
         self._workers = workers
+        self._socket_mode = socket_mode
+        self._socket: tuple[SocketModeHandler, SocketModeSlack] | None = None
         self.clock = MovableClock(now)
         self._base_settings = settings
         self._engine = engine
@@ -82,14 +94,32 @@ class SlackBench:
             shared = dataclasses.replace(settings, database_url=url_for_processes(self._engine))
             pool = WorkerPool(shared, self._workers, self.clock, logging.WARNING)
             self.services.workers = pool.start()
-        self.server = HttpServer(
-            create_app(self.services), self._engine, host="127.0.0.1", port=0
-        ).start_in_background()
+        app = create_app(self.services)
+        if self._socket_mode:
+            self.driver = self._connect_socket_mode(app)
+            return self
+        self.server = HttpServer(app, self._engine, host="127.0.0.1", port=0)
+        self.server.start_in_background()
         self.driver = SlackDriver(self.server.url, SIGNING_SECRET, self.standin)
         return self
 
+    def _connect_socket_mode(self, app: App) -> SlackDriver:
+        from bot.standin.socket_mode import SocketModeDriver, SocketModeSlack
+
+        slack = SocketModeSlack(self.standin).start()
+        handler = socket_mode_handler(app, slack.app_token)
+        self._socket = handler, slack
+        handler.connect()
+        slack.wait_for_app()
+        return SocketModeDriver(slack)
+
     def stop(self) -> None:
-        self.server.stop()
+        if self._socket is not None:
+            handler, slack = self._socket
+            slack.stop()  # first: the app's client closes sooner once its socket has ended
+            handler.close()
+        else:
+            self.server.stop()
         if self.services.workers is not None:
             self.services.workers.close()
         self.standin.stop()

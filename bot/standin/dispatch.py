@@ -74,7 +74,7 @@ class DispatchMixin(FilesMixin, ResponseUrlsMixin):
         return self._record(method, args, reply)
 
     def _call_api(self, method: str, args: Args, headers: Mapping[str, str]) -> dict[str, Any]:
-        self._check_auth(headers, args)
+        self._check_auth(method, headers, args)
         handler = self._handlers.get(method)
         if handler is None:
             raise SlackError("unknown_method")
@@ -85,10 +85,17 @@ class DispatchMixin(FilesMixin, ResponseUrlsMixin):
             raise invalid_arguments(*(f"missing required field: {name}" for name in missing))
         return handler(args)
 
-    def _check_auth(self, headers: Mapping[str, str], args: Args) -> None:
+    def _check_auth(self, method: str, headers: Mapping[str, str], args: Args) -> None:
+        """The bot token for every method but ``apps.connections.open``, which takes the
+        app-level token; either token where the other belongs is the wrong type."""
         auth = headers.get("Authorization", "")
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else args.get("token")
         if not token:
             raise SlackError("not_authed")
-        if token != self.token:
+        wanted, other = self.token, self.app_token
+        if method == "apps.connections.open":
+            wanted, other = other, wanted
+        if token == other:
+            raise SlackError("not_allowed_token_type")
+        if token != wanted:
             raise SlackError("invalid_auth")

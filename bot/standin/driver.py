@@ -104,7 +104,7 @@ class SlackDriver:
             "response_url": response_url,
             "trigger_id": trigger_id,
         }
-        response = self._send(urlencode(fields).encode(), FORM)
+        response = self._deliver_command(fields)
         return self._annotate(response, fields, trigger_id, response_url)
 
     # ----------------------------------------------------------- interactions
@@ -211,13 +211,7 @@ class SlackDriver:
             ],
             "is_ext_shared_channel": False,
         }
-        headers = {}
-        if retry_num is not None:
-            headers = {
-                "X-Slack-Retry-Num": str(retry_num),
-                "X-Slack-Retry-Reason": retry_reason or "http_timeout",
-            }
-        response = self._send(json.dumps(envelope).encode(), JSON, headers)
+        response = self._deliver_event(envelope, retry_num, retry_reason)
         return self._annotate(response, envelope, None, None)
 
     def url_verification(self, challenge: str) -> Response:
@@ -276,8 +270,25 @@ class SlackDriver:
             return known
         return "directmessage" if channel_id.startswith("D") else channel_id.lower()
 
+    # How each kind of request reaches the app: over HTTP here, as Slack's Events API and
+    # interactivity do (``bot.standin.socket_mode.SocketModeDriver``: over a websocket).
+
+    def _deliver_command(self, fields: dict[str, Any]) -> Response:
+        return self._send(urlencode(fields).encode(), FORM)
+
     def _send_payload(self, payload: dict[str, Any]) -> Response:
         return self._send(urlencode({"payload": json.dumps(payload)}).encode(), FORM)
+
+    def _deliver_event(
+        self, envelope: dict[str, Any], retry_num: int | None, retry_reason: str | None
+    ) -> Response:
+        headers = {}
+        if retry_num is not None:
+            headers = {
+                "X-Slack-Retry-Num": str(retry_num),
+                "X-Slack-Retry-Reason": retry_reason or "http_timeout",
+            }
+        return self._send(json.dumps(envelope).encode(), JSON, headers)
 
     def _send(
         self,

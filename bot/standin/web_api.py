@@ -63,6 +63,8 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
         port: int = 0,
     ) -> None:
         self.token = token
+        self.app_token: str | None = None  # set by serve_socket_mode
+        self._socket_mode_url: str | None = None
         self.bot_user_id = bot_user_id
         self.bot_id = "B0001"
         self.app_id = "A0001"
@@ -104,6 +106,7 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
         """The Web API methods served, by name."""
         return {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.history": self._conversations_history,
@@ -164,6 +167,15 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
         """Register a user known to users.info and conversations.open."""
         with self._lock:
             self._users[user_id] = User(user_id, name, locale, tz, deleted)
+
+    def serve_socket_mode(self, url: str, app_token: str) -> None:
+        """Answer ``apps.connections.open``, for ``app_token``, with the websocket ``url``
+        (see ``bot.standin.socket_mode``)."""
+        with self._lock:
+            self._socket_mode_url, self.app_token = url, app_token
+
+    def _apps_connections_open(self, args: Args) -> dict[str, Any]:
+        return {"url": self._socket_mode_url}
 
     def add_channel(
         self, channel_id_or_name: str, archived: bool = False, member: bool = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from sqlalchemy import inspect
 
 from bot.cli import cli
 from bot.standin import SlackStandIn
+from bot.standin.socket_mode import SocketModeDriver, SocketModeSlack
 from bulletins.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,3 +147,40 @@ def test_roster_import_with_bad_rows_imports_nothing_and_names_each_line(tmp_pat
         not (tmp_path / "b.db").exists()
         or "people" not in inspect(make_engine(url)).get_table_names()
     )
+
+
+def test_serve_socket_says_when_slack_refuses_the_app_token(tmp_path):
+    with SlackStandIn(token="xoxb-1") as standin, SocketModeSlack(standin, "xapp-the-right-one"):
+        env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+               "SLACK_API_URL": standin.base_url}  # fmt: skip
+        wrong = run("serve", "--socket", cwd=tmp_path, env=env | {"SLACK_APP_TOKEN": "xapp-wrong"})
+        bot_token = run("serve", "--socket", cwd=tmp_path, env=env | {"SLACK_APP_TOKEN": "xoxb-1"})
+    assert wrong.returncode == 2
+    assert "SLACK_APP_TOKEN: Slack refused it (invalid_auth)" in wrong.stderr
+    assert "xapp-wrong" not in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    assert "(not_allowed_token_type)" in bot_token.stderr
+
+
+def test_serve_socket_answers_slack_over_the_websocket_until_stopped(tmp_path):
+    with SlackStandIn(token="xoxb-1") as standin, SocketModeSlack(standin) as slack:
+        env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+               "SLACK_API_URL": standin.base_url, "SLACK_APP_TOKEN": slack.app_token}  # fmt: skip
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+        serving = subprocess.Popen([BULLETINS, "serve", "--socket", "--workers", "1"],
+                                   cwd=tmp_path, env=environment | env, stderr=subprocess.PIPE,
+                                   text=True)  # fmt: skip
+        try:
+            slack.wait_for_app(timeout=30)
+            answer = SocketModeDriver(slack).command("U0NOBODY", "help")
+            assert answer.status == 200
+            deadline = time.monotonic() + 10
+            while not standin.calls_to("response_url") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            (reply,) = standin.calls_to("response_url")  # the help, where the command was typed
+            assert "/bulletin" in reply.args["text"]
+        finally:
+            serving.terminate()
+            _, stderr = serving.communicate(timeout=20)
+    assert serving.returncode == 0, stderr
+    assert "xapp-" not in stderr and "xoxb-" not in stderr

@@ -11,6 +11,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.standin import SlackStandIn
+from bot.standin.socket_mode import SocketModeSlack
 
 
 def section(text: str) -> dict:
@@ -99,6 +100,18 @@ def test_wrong_token_is_invalid_auth(standin):
 def test_missing_token_is_not_authed(standin):
     error = slack_error(WebClient(base_url=standin.base_url).auth_test)
     assert error.response["error"] == "not_authed"
+
+
+def test_each_token_serves_its_own_methods(standin, client):
+    """The app-level token opens Socket Mode connections and nothing else; the bot token
+    everything else."""
+    with SocketModeSlack(standin, app_token="xapp-1-test") as slack:
+        app = WebClient(token="xapp-1-test", base_url=standin.base_url)
+        assert app.apps_connections_open(app_token="xapp-1-test")["url"] == slack.url
+        error = slack_error(lambda: app.chat_postMessage(channel="C0GENERAL", text="hi"))
+        assert error.response["error"] == "not_allowed_token_type"
+        error = slack_error(lambda: client.apps_connections_open(app_token=client.token))
+        assert error.response["error"] == "not_allowed_token_type"
 
 
 def test_missing_required_argument(client):
