@@ -178,10 +178,12 @@ def _port_from_env() -> int:
 @pass_context
 def tick(obj: Context, now_text: str | None) -> None:
     """Run once, idempotently, every scheduled job due at NOW."""
+    from bot.channels import use_channel_ids
     from bot.lock import SchedulerLock
     from bot.scheduler import tick as run_tick
 
     services = obj.services(upgrade_sqlite=True)
+    use_channel_ids(services)
     now = parse_now(now_text, services.settings) if now_text else services.clock()
     lock = SchedulerLock(services.engine)
     if not lock.acquire(poll_seconds=1, timeout=60):

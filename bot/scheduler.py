@@ -8,12 +8,12 @@ moment does nothing more.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.bootstrap import Services
+from bot.channels import use_channel_ids
 from bot.delivery import deliver_due
 from bot.filing import file_left_pending
 from bot.lock import SchedulerLock
@@ -89,19 +89,6 @@ def locked_tick(services: Services, lock: SchedulerLock) -> list[JobRun]:
     return tick(services, services.clock())
 
 
-def warn_about_channel_names(services: Services) -> None:
-    """Slack takes channel names for posting, but file uploads and the search for a message
-    in doubt need channel ids: say so once, at start."""
-    for purpose, channel in vars(services.settings.channels).items():
-        if not re.fullmatch(r"[CG][A-Z0-9]{6,}", channel):
-            log.warning(
-                "[channels] %s = %r is a name: give the channel's id (C…) so that charts can "
-                "be uploaded there and a message in doubt can be looked for",
-                purpose,
-                channel,
-            )
-
-
 def run_scheduler(services: Services, lock: SchedulerLock | None = None) -> None:
     """The clock process: a tick at the top of every minute, in the programme's timezone.
 
@@ -111,7 +98,7 @@ def run_scheduler(services: Services, lock: SchedulerLock | None = None) -> None
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
 
-    warn_about_channel_names(services)
+    use_channel_ids(services)
     lock = lock or SchedulerLock(services.engine)
     lock.acquire()
     scheduler = BlockingScheduler(timezone=services.settings.timezone)

@@ -57,7 +57,8 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Channels:
-    """Where the bot posts. Slack channel ids (``C0123…``) are the safest values."""
+    """Where the bot posts: Slack channel names, or ids (``C0123…``); the processes that
+    post look names up when they start (``bot.channels``)."""
 
     digest: str = "bulletins"
     announce: str = "bulletins"

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from bot.app import create_app
 from bot.bootstrap import Services, bootstrap
+from bot.channels import use_channel_ids
 from bot.scheduler import JobRun, tick
 from bot.server import HttpServer, socket_mode_handler
 from bot.standin.driver import SlackDriver
@@ -90,8 +91,11 @@ class SlackBench:
         for channel in dataclasses.astuple(settings.channels):
             self.standin.add_channel(channel)
         self.services = bootstrap(settings, engine=self._engine, clock=self.clock)
+        use_channel_ids(self.services)  # as the scheduler does
         if self._workers:
-            shared = dataclasses.replace(settings, database_url=url_for_processes(self._engine))
+            shared = dataclasses.replace(
+                self.services.settings, database_url=url_for_processes(self._engine)
+            )
             pool = WorkerPool(shared, self._workers, self.clock, logging.WARNING)
             self.services.workers = pool.start()
         app = create_app(self.services)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -88,6 +89,34 @@ class ChatMixin(FaultsMixin):
             message["metadata"] = args["metadata"]
         self._messages[(channel, ts)] = message
         return {"channel": channel, "ts": ts, "message": message}
+
+    def _conversations_list(self, args: Args) -> dict[str, Any]:
+        """The channels the bot can see, a page at a time: public ones, and private ones it
+        is a member of (``types``), archived ones unless ``exclude_archived``."""
+        types = set(str(args.get("types") or "public_channel").split(","))
+        skip_archived = str(args.get("exclude_archived")).lower() in ("true", "1")
+        visible = [
+            c
+            for c in self._channels.values()
+            if ("private_channel" in types and c.private and c.member)
+            or ("public_channel" in types and not c.private)
+        ]
+        visible = [c for c in visible if not (skip_archived and c.archived)]
+        start = int(base64.b64decode(str(args.get("cursor") or "MA==")))  # "0"
+        end = start + min(int(args.get("limit") or 100), 1000)
+        listed = [
+            {
+                "id": c.id,
+                "name": c.name,
+                "is_channel": True,
+                "is_private": c.private,
+                "is_archived": c.archived,
+                "is_member": c.member,
+            }  # fmt: skip
+            for c in visible[start:end]
+        ]
+        cursor = base64.b64encode(str(end).encode()).decode() if end < len(visible) else ""
+        return {"channels": listed, "response_metadata": {"next_cursor": cursor}}
 
     def _conversations_history(self, args: Args) -> dict[str, Any]:
         """Top-level messages of a channel, newest first (thread replies are not listed)."""

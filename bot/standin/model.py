@@ -106,6 +106,7 @@ class Channel:
     name: str
     archived: bool = False
     member: bool = True
+    private: bool = False
 
 
 @dataclass

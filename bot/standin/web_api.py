@@ -109,6 +109,7 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
             "apps.connections.open": self._apps_connections_open,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
+            "conversations.list": self._conversations_list,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "chat.postMessage": self._chat_post_message,
@@ -178,15 +179,19 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
         return {"url": self._socket_mode_url}
 
     def add_channel(
-        self, channel_id_or_name: str, archived: bool = False, member: bool = True
+        self,
+        channel_id_or_name: str,
+        archived: bool = False,
+        member: bool = True,
+        private: bool = False,
     ) -> str:
         """Register a channel by id (``C…``/``G…``) or by name (``#general``); returns its id."""
         value = channel_id_or_name.lstrip("#")
         with self._lock:
             if looks_like_id(value, "CG"):
-                channel = Channel(value, value.lower(), archived, member)
+                channel = Channel(value, value.lower(), archived, member, private)
             else:
-                channel = Channel(f"C{next(self._seq):08d}", value, archived, member)
+                channel = Channel(f"C{next(self._seq):08d}", value, archived, member, private)
             self._channels[channel.id] = channel
             return channel.id
 

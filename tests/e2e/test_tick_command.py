@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.standin.web_api import SlackStandIn
 from bulletins.db import make_engine, make_session_factory, upgrade
+from bulletins.db.models import OutboxMessage
 from tests.e2e.conftest import load_eig3, paris
 from tests.e2e.cycle_helpers import block_texts
 
@@ -33,27 +36,36 @@ def _file_one(url: str) -> None:
     engine.dispose()
 
 
-def test_tick_now_posts_the_digest_once(tmp_path):
+def _cohort_with_a_bulletin(tmp_path: Path, config: str) -> str:
     url = f"sqlite:///{tmp_path / 'bulletins.db'}"
     engine = make_engine(url)
     upgrade(engine)
     load_eig3(engine)
     engine.dispose()
     _file_one(url)
-    (tmp_path / "bulletins.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "bulletins.toml").write_text(config, encoding="utf-8")
+    return url
+
+
+def _tick(tmp_path: Path, url: str, standin: SlackStandIn) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
+    env |= {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-cli",
+            "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": standin.base_url}  # fmt: skip
+    env.pop("BULLETINS_CONFIG", None)
+    return subprocess.run(
+        [BULLETINS, "tick", "--now", "2026-03-06T15:05"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_tick_now_posts_the_digest_once(tmp_path):
+    url = _cohort_with_a_bulletin(tmp_path, CONFIG)
     with SlackStandIn(token="xoxb-cli") as standin:
         for channel in ("C0DIGEST", "C0ANNOUNCE", "C0STAFF"):
             standin.add_channel(channel)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
-        env |= {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-cli",
-                "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": standin.base_url}  # fmt: skip
-        env.pop("BULLETINS_CONFIG", None)
         outputs = []
         for _ in range(2):
-            result = subprocess.run(
-                [BULLETINS, "tick", "--now", "2026-03-06T15:05"],
-                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
-            )  # fmt: skip
+            result = _tick(tmp_path, url, standin)
             assert result.returncode == 0, result.stderr
             outputs.append(result.stdout.splitlines())
         (post,) = standin.messages("C0DIGEST")
@@ -61,3 +73,23 @@ def test_tick_now_posts_the_digest_once(tmp_path):
     assert {"digest: 0", "deliver: 0"} <= set(outputs[1])
     body = "\n".join(block_texts(post))
     assert "Carte en ligne" in body and "&lt;!here&gt; bravo" in body
+
+
+def test_channels_given_by_name_are_posted_to_by_id(tmp_path):
+    config = '[channels]\ndigest = "#bulletins"\nannounce = "bulletins"\nstaff = "equipe"\n'
+    url = _cohort_with_a_bulletin(tmp_path, config)
+    with SlackStandIn(token="xoxb-cli") as standin:
+        digest = standin.add_channel("bulletins")
+        standin.add_channel("equipe", private=True, member=False)  # the bot was not invited
+        result = _tick(tmp_path, url, standin)
+
+    assert result.returncode == 0, result.stderr
+    assert "[channels] staff = 'equipe': no channel of that name that the bot can see" in (
+        result.stderr
+    )
+    assert "digest: 1" in result.stdout.splitlines()
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        (channel,) = session.scalars(select(OutboxMessage.channel).distinct())
+    engine.dispose()
+    assert channel == digest  # the id, so that a message in doubt can be looked for
