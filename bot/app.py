@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 
 from bot import dedup, listeners
@@ -15,6 +16,14 @@ from bot.server import THREADS
 from bulletins.errors import BulletinsError, ConfigError
 
 log = logging.getLogger(__name__)
+
+
+class SameToken(logging.Filter):
+    """Drops Bolt's warning that the token it reads from ``SLACK_BOT_TOKEN`` goes unused
+    because the app is given a client: the client holds that same token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
 def create_app(
@@ -34,12 +43,15 @@ def create_app(
         raise ConfigError("SLACK_SIGNING_SECRET is not set: Slack requests cannot be verified")
     if not secrets.bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set: the bot cannot call Slack")
+    logger = logging.getLogger("bot.bolt")
+    if not any(isinstance(f, SameToken) for f in logger.filters):
+        logger.addFilter(SameToken())
     try:  # Bolt checks the token with auth.test as it starts
         app = App(
             client=services.slack,
             signing_secret=secrets.signing_secret,
             token_verification_enabled=verify_token,
-            logger=logging.getLogger("bot.bolt"),
+            logger=logger,
             process_before_response=process_before_response,
             # Bolt's default is 5 threads: with more requests at once than that, the
             # others' listeners would wait for a thread while their answer is due.
