@@ -15,6 +15,7 @@ from bulletins.history import NoSuchTeam, TeamNotReadable
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from bulletins.people import NotAllowed, UnknownPerson
+from evaluation.indicators import NotAnEditor
 
 
 def explain(error: BaseException, locale: str) -> str | None:
@@ -37,6 +38,10 @@ def explain(error: BaseException, locale: str) -> str | None:
             "You can read the bulletins of your own teams only, and *%(team)s* is not one of "
             "them. The programme team reads every team's.",
             team=escape(error.team_name),
+        )
+    if isinstance(error, NotAnEditor):
+        return gettext(
+            locale, "Only the team's mentors and the programme team change its indicators."
         )
     if isinstance(error, NotAllowed):
         return gettext(locale, "Only the fellows and mentors of a team can do this for it.")

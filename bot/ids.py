@@ -59,5 +59,6 @@ FACTS_VIEW = "facts_form"  # metadata: team id; block id = field name, action id
 INDICATORS_VIEW = "indicators_list"  # metadata: team id
 INDICATOR_ADD = "indicator_add"  # button in the list; value: team id
 INDICATOR_MEASURE = "indicator_measure"  # button in the list; value: team id
+INDICATOR_ARCHIVE = "indicator_archive"  # button on an indicator; value: team id:indicator id
 INDICATOR_ADD_VIEW = "indicator_add_form"  # metadata: team id, the list's view id
 INDICATOR_VALUE_VIEW = "indicator_value_form"  # metadata: team id, the list's view id

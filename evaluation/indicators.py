@@ -54,9 +54,13 @@ def can_edit_indicators(session: Session, person: Person, team: Team, day: date)
     return team.id in {t.id for t in mentored} or is_staff(session, person, day)
 
 
+class NotAnEditor(NotAllowed):
+    """Only the team's mentors and the programme team change its indicators."""
+
+
 def require_editor(session: Session, person: Person, team: Team, day: date) -> None:
     if not can_edit_indicators(session, person, team, day):
-        raise NotAllowed(f"{person.slack_user_id} is not a mentor of team {team.slug}")
+        raise NotAnEditor(f"{person.slack_user_id} is not a mentor of team {team.slug}")
 
 
 def add_indicator(

@@ -13,12 +13,15 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     DatePickerElement,
     DividerBlock,
     InputBlock,
+    MarkdownTextObject,
     NumberInputElement,
     Option,
     PlainTextInputElement,
+    SectionBlock,
     StaticSelectElement,
 )
 
@@ -26,7 +29,7 @@ from bot import ids
 from bot.blocks.bulletin_form import context_block, modal, plain
 from bot.blocks.modals import section
 from bulletins.cycle import Problem
-from bulletins.db.models import Team
+from bulletins.db.models import Indicator, Team
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from evaluation.indicators import MAX_NAME, MAX_TEXT, MAX_UNIT, IndicatorProgress
@@ -58,7 +61,32 @@ def progress_line(item: IndicatorProgress, locale: str) -> str:
     return text
 
 
-def indicator_blocks(item: IndicatorProgress, locale: str) -> list[Block]:
+def archive_button(indicator: Indicator, locale: str) -> ButtonElement:
+    """Archive ``indicator``, once the person has confirmed."""
+    name = indicator.name if len(indicator.name) <= 120 else f"{indicator.name[:119]}…"
+    confirm = ConfirmObject(
+        title=plain(gettext(locale, "Archive this indicator?")),
+        text=plain(
+            gettext(
+                locale,
+                "“%(name)s” will no longer be shown nor measured. Its values are kept.",
+                name=name,
+            )
+        ),
+        confirm=plain(gettext(locale, "Archive")),
+        deny=plain(gettext(locale, "Cancel")),
+        style="danger",
+    )
+    return ButtonElement(
+        text=plain(gettext(locale, "Archive")),
+        action_id=ids.INDICATOR_ARCHIVE,
+        value=f"{indicator.team_id}:{indicator.id}",
+        confirm=confirm,
+    )
+
+
+def indicator_blocks(item: IndicatorProgress, locale: str, can_edit: bool = False) -> list[Block]:
+    """An indicator and its progress; for those who may edit, a button to archive it."""
     indicator, details = item.indicator, []
     details.append(gettext(locale, "Objective: %(text)s", text=escape(indicator.objective)))
     if indicator.method:
@@ -69,7 +97,11 @@ def indicator_blocks(item: IndicatorProgress, locale: str) -> list[Block]:
     if item.latest is not None:
         day = item.latest.measured_on.isoformat()
         details.append(gettext(locale, "Last measured on %(day)s.", day=day))
-    return [section(f"*{progress_line(item, locale)}*"), context_block(" · ".join(details))]
+    title = SectionBlock(
+        text=MarkdownTextObject(text=f"*{progress_line(item, locale)}*"),
+        accessory=archive_button(indicator, locale) if can_edit else None,
+    )
+    return [title, context_block(" · ".join(details))]
 
 
 def editor_buttons(team: Team, has_indicators: bool, locale: str) -> ActionsBlock:
@@ -102,7 +134,7 @@ def indicators_view(
     if not items:
         blocks.append(section(gettext(locale, "The team's mentors have set no indicator yet.")))
     for item in items[:30]:  # Slack shows at most 100 blocks
-        blocks += indicator_blocks(item, locale)
+        blocks += indicator_blocks(item, locale, can_edit)
     if can_edit:
         blocks += [DividerBlock(), editor_buttons(team, bool(items), locale)]
     meta = json.dumps({"team": team.id})

@@ -1,5 +1,6 @@
 """``/bulletin indicators``: the team's indicators with their progress; for its mentors and
-the programme team, buttons that push a form to add an indicator or to record a value.
+the programme team, buttons that push a form to add an indicator or to record a value, and
+one on each indicator to archive it (Slack asks to confirm first).
 
 A pushed form's submission closes it and refreshes the list beneath (its view id travels in
 the form's metadata); problems show under their fields.
@@ -29,6 +30,7 @@ from bulletins.people import person_by_slack_id
 from evaluation.indicators import (
     InvalidIndicator,
     add_indicator,
+    archive_indicator,
     can_edit_indicators,
     record_value,
     team_indicator,
@@ -122,6 +124,18 @@ def listing_refreshed(
     services.slack.views_update(view_id=list_view_id, view=listing)
 
 
+def indicator_archived(
+    services: Services, body: dict, _respond: None, value: str, list_view_id: str
+) -> None:
+    """Archive the indicator the button was on, then show the list without it."""
+    team_id, indicator_id = (int(part) for part in value.split(":"))
+    with services.sessions.begin() as session:
+        person, _locale, day, team = _context(services, session, body["user"]["id"], team_id)
+        indicator = team_indicator(session, team, indicator_id)
+        archive_indicator(session, indicator, person, today=day)
+    listing_refreshed(services, body, None, team_id, list_view_id)
+
+
 def register(app: App, services: Services) -> None:
     def on_button(ack: Ack, body: dict, action: dict) -> None:
         ack()
@@ -129,6 +143,12 @@ def register(app: App, services: Services) -> None:
 
     def on_form(ack: Ack, context: BoltContext, body: dict) -> None:
         form_submitted(services, ack, context, body)
+
+    @app.action(ids.INDICATOR_ARCHIVE)
+    def on_archive(ack: Ack, body: dict, action: dict) -> None:
+        ack()
+        after_ack(services, sender(body), None, indicator_archived, action["value"],
+                  body["view"]["id"])  # fmt: skip
 
     for action_id in (ids.INDICATOR_ADD, ids.INDICATOR_MEASURE):
         app.action(action_id)(on_button)

@@ -147,6 +147,47 @@ def test_a_fellow_reads_the_indicators_but_cannot_add_one(bench):
     assert bench.standin.calls_to("views.push") == []
 
 
+def test_a_mentor_archives_an_indicator_and_a_fellow_cannot(bench):
+    mentor, fellow = person_named(bench, "Anaïs Bertrand"), person_named(bench, "Manon Moreau")
+    team = team_named(bench, "LexImpact")
+    with bench.services.sessions.begin() as session:
+        from evaluation.indicators import add_indicator, record_value
+
+        for name in ("Démarches dématérialisées", "Indicateur saisi par erreur"):
+            indicator = add_indicator(
+                session, session.get(Team, team.id), session.get(Person, mentor.id),
+                "Moins de papier", name, None, None, None, 60, bench.clock(),
+            )  # fmt: skip
+        record_value(session, indicator, session.get(Person, mentor.id), 3, date(2026, 3, 1),
+                     bench.clock())  # fmt: skip
+        wrong = indicator.id
+
+    seen_by_fellow = open_indicators(bench, fellow.slack_user_id)
+    assert ids.INDICATOR_ARCHIVE not in json.dumps(seen_by_fellow)
+    bench.driver.block_action(fellow.slack_user_id, ids.INDICATOR_ARCHIVE, f"{team.id}:{wrong}",
+                              view=seen_by_fellow)  # fmt: skip  # a click Slack never showed
+    (told,) = dms(bench, fellow.slack_user_id)  # in a modal: a direct message says why
+    assert told.startswith("Seuls les mentors de l'équipe et l'équipe du programme modifient")
+
+    listing = open_indicators(bench, mentor.slack_user_id)
+    button = next(
+        block["accessory"] for block in listing["blocks"]
+        if "Indicateur saisi par erreur" in json.dumps(block, ensure_ascii=False)
+        and "accessory" in block
+    )  # fmt: skip
+    assert button["confirm"]["confirm"]["text"] == "Archiver"
+    before = len(bench.standin.calls_to("views.update"))
+    bench.driver.block_action(mentor.slack_user_id, ids.INDICATOR_ARCHIVE, button["value"],
+                              view=listing)  # fmt: skip
+    bench.wait_for(lambda: len(bench.standin.calls_to("views.update")) > before)
+
+    shown = json.dumps(bench.standin.view(listing["id"]), ensure_ascii=False)
+    assert "Démarches dématérialisées" in shown and "saisi par erreur" not in shown
+    with bench.services.sessions() as session:
+        archived = session.get(Indicator, wrong)
+        assert archived.archived and len(archived.values) == 1  # its values are kept
+
+
 def test_staff_pick_a_team_first_and_may_edit_its_facts_and_indicators(bench):
     staff, team = person_named(bench, "Maëlle David"), team_named(bench, "CartoBio")
     picker = open_view(bench, staff.slack_user_id, "faits", callback=ids.EVALUATION_PICKER_VIEW)
