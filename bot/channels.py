@@ -18,7 +18,7 @@ from bulletins.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{6,}")
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")  # Slack's names are lower case
 PAGE = 200  # channels per conversations.list page (Slack's advice: at most 200)
 
 

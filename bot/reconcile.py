@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.bootstrap import Services
+from bot.channels import CHANNEL_ID
 from bot.delivery_files import find_uploaded
 from bulletins import outbox
 from bulletins.db.models import OutboxMessage
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 
 METADATA_TYPE = "bulletins_outbox"
 _USER = re.compile(r"^[UW][A-Z0-9]+$")
-_CHANNEL = re.compile(r"^[CGD][A-Z0-9]+$")
 # How many of a channel's latest messages are searched: a message in doubt was posted
 # minutes ago at most, in a channel the bot alone writes to (a DM) or a quiet one.
 _RECENT = 200
@@ -61,7 +61,7 @@ def _doubts(services: Services) -> list[Doubt]:
 def _channel_id(slack: WebClient, channel: str) -> str | None:
     if _USER.match(channel):
         return slack.conversations_open(users=channel)["channel"]["id"]
-    return channel if _CHANNEL.match(channel) else None
+    return channel if CHANNEL_ID.fullmatch(channel) else None
 
 
 def _history(slack: WebClient, channel: str, doubt: Doubt) -> list[dict]:
