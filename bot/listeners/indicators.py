@@ -22,10 +22,8 @@ from bot.forms import own_team
 from bot.listeners.errors import after_ack, sender
 from bot.listeners.facts import saved_or_errors, teams_for
 from bot.locales import locale_of
-from bot.replies import reply_to, text_message
 from bulletins.cycle import Problem
 from bulletins.db.models import Person, Team
-from bulletins.i18n import gettext
 from bulletins.people import person_by_slack_id
 from evaluation.indicators import (
     InvalidIndicator,
@@ -33,6 +31,7 @@ from evaluation.indicators import (
     archive_indicator,
     can_edit_indicators,
     record_value,
+    require_editor,
     team_indicator,
     team_indicators,
 )
@@ -58,16 +57,9 @@ def button_clicked(services: Services, body: dict, _respond: None, action: dict)
     """Push the form to add an indicator, or to record a value, over the list. In a modal:
     no response_url, so anything to say goes in a direct message."""
     user_id, listing = body["user"]["id"], body["view"]
-    reply = reply_to(services, user_id)
     with services.sessions.begin() as session:
         person, locale, day, team = _context(services, session, user_id, int(action["value"]))
-        if not can_edit_indicators(session, person, team, day):
-            text = gettext(
-                locale,
-                "Only the team's mentors and the programme team add indicators and their values.",
-            )
-            reply(text_message(text))
-            return
+        require_editor(session, person, team, day)  # NotAnEditor: explained by a message
         if action["action_id"] == ids.INDICATOR_ADD:
             view = add_view(team, listing["id"], locale)
         else:
