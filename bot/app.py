@@ -12,10 +12,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot import dedup, listeners
 from bot.bootstrap import Services
-from bot.server import THREADS
 from bulletins.errors import BulletinsError, ConfigError
 
 log = logging.getLogger(__name__)
+
+# A listener's thread goes on, after its answer, with the work that follows it (opening a
+# modal, a confirmation: calls to Slack). With more listener threads than the web server
+# has request threads, a request never waits for one while other listeners call Slack.
+LISTENER_THREADS = 32
 
 
 class SameToken(logging.Filter):
@@ -34,9 +38,9 @@ def create_app(
     Request signatures are always verified: there is no switch to turn that off.
 
     ``process_before_response``: Bolt's mode where a request's thread runs the listener and
-    answers when it returns. By default a listener runs in a thread of Bolt's while the
-    request's thread checks every 10 ms whether it has acknowledged, which lets a listener
-    go on working after its answer has left.
+    answers when it returns (for benchmarks). By default, as ``bulletins serve`` runs, a
+    listener runs in a thread of Bolt's while the request's thread waits for its ``ack()``,
+    so that the listener goes on, at once, with the work after its answer.
     """
     secrets = services.settings.slack
     if not secrets.signing_secret:
@@ -55,7 +59,7 @@ def create_app(
             process_before_response=process_before_response,
             # Bolt's default is 5 threads: with more requests at once than that, the
             # others' listeners would wait for a thread while their answer is due.
-            listener_executor=ThreadPoolExecutor(THREADS, thread_name_prefix="listener"),
+            listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
         )
     except (BoltError, SlackApiError) as error:  # Bolt turns invalid_auth into a BoltError
         raise ConfigError(

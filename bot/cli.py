@@ -130,20 +130,14 @@ def roster_import(obj: Context, file: Path, start: datetime | None, end: datetim
 @click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, help="Port (default: $PORT, else 3000).")
 @click.option("--socket", "socket_mode", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN).")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0),
-    default=2,
-    show_default=True,
-    help="Worker processes for the work after answering Slack (filing, modals, "
-    "confirmations); 0 does it in the serving process.",
-)
 @pass_context
-def serve(obj: Context, host: str, port: int | None, socket_mode: bool, workers: int) -> None:
-    """Serve the Slack app over HTTP (POST /slack/events, GET /healthz) or Socket Mode."""
+def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
+    """Serve the Slack app over HTTP (POST /slack/events, GET /healthz) or Socket Mode.
+
+    To serve more people, run more of these processes on the same PostgreSQL database,
+    behind one address; keep a single scheduler."""
     from bot.app import create_app
     from bot.server import HttpServer, exit_on_sigterm, serve_socket_mode
-    from bot.workers import WorkerPool
 
     services = obj.services(upgrade_sqlite=True)
     if socket_mode and not services.settings.slack.app_token:
@@ -151,19 +145,12 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool, workers:
     if not socket_mode and port is None:
         port = _port_from_env()
     app = create_app(services)
-    if workers:
-        exit_on_sigterm()
-        level = logging.getLogger().getEffectiveLevel()
-        services.workers = WorkerPool(services.settings, workers, services.clock, level).start()
-    try:
-        if socket_mode:
-            serve_socket_mode(app, services.settings.slack.app_token)
-        else:
-            assert port is not None
-            HttpServer(app, services.engine, host=host, port=port).serve_forever()
-    finally:
-        if services.workers is not None:
-            services.workers.close()
+    exit_on_sigterm()
+    if socket_mode:
+        serve_socket_mode(app, services.settings.slack.app_token)
+    else:
+        assert port is not None
+        HttpServer(app, services.engine, host=host, port=port).serve_forever()
 
 
 def _port_from_env() -> int:

@@ -6,11 +6,11 @@
 
 The key is recorded in a short transaction of its own before the listener runs; a repeat is
 acknowledged and dropped. The bulletin and "no bulletin" forms are the exception: their
-listener records the key with the accepted form, in the same statement (one commit, one
-fsync instead of two), so that a refused form leaves no key behind. The database's timeouts
-bound that statement, so Slack still gets its answer in time; when the database does not
-answer, a form submission is answered in the modal itself (nothing typed is lost), and other
-requests go on to their listener, which acknowledges and then explains the problem.
+listener records the key in the transaction that files the form, so that a refused form
+leaves no key behind. The database's timeouts bound that transaction, so Slack still gets
+its answer in time; when the database does not answer, a form submission is answered in the
+modal itself (nothing typed is lost), and other requests go on to their listener, which
+acknowledges and then explains the problem.
 """
 
 from __future__ import annotations

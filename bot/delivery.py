@@ -135,10 +135,14 @@ def _thread_parent(session, row: OutboxMessage) -> tuple[str | None, str | None]
     return parent.slack_ts, None
 
 
-def _claim_next(services: Services, now: datetime) -> Claimed | str | None:
-    """Claim the oldest due message (committed before any call to Slack)."""
+def _claim_next(services: Services, now: datetime, key: str | None = None) -> Claimed | str | None:
+    """Claim the oldest due message, or the one of ``key`` if it is due (committed before
+    any call to Slack)."""
     with services.sessions.begin() as session:
-        rows = outbox.due(session, now, limit=1)
+        if key is None:
+            rows = outbox.due(session, now, limit=1)
+        else:
+            rows = [r for r in [outbox.by_key(session, key)] if r and outbox.is_due(r, now)]
         if not rows:
             return None
         row = rows[0]
@@ -149,7 +153,8 @@ def _claim_next(services: Services, now: datetime) -> Claimed | str | None:
         if problem:
             outbox.mark_failed(row, error=problem, permanent=True, retry_at=now)
             return "failed"
-        outbox.claim(row, now)
+        if not outbox.claim(session, row, now):
+            return "retry"  # another sender has it
         return Claimed(row.id, row.key, row.channel, row.payload, thread_ts)
 
 
@@ -176,10 +181,15 @@ def _record(services: Services, claimed: Claimed, now: datetime, result) -> str:
 
 
 def deliver_one(
-    services: Services, now: datetime, slack: WebClient, pacer: Pacer | None = None
+    services: Services,
+    now: datetime,
+    slack: WebClient,
+    pacer: Pacer | None = None,
+    key: str | None = None,
 ) -> str | None:
-    """Send the oldest due message; returns "sent", "failed", "retry" or None when idle."""
-    claimed = _claim_next(services, now)
+    """Send the oldest due message (or the one of ``key``); returns "sent", "failed",
+    "retry" or None when there is none to send."""
+    claimed = _claim_next(services, now, key)
     if claimed is None or isinstance(claimed, str):
         return claimed
     if pacer is not None:
@@ -228,6 +238,12 @@ def deliver_due(
             break
         counts[result] += 1
     return Outcome(sent=counts["sent"], failed=counts["failed"], retried=counts["retry"])
+
+
+def deliver_now(services: Services, key: str) -> str | None:
+    """Send the message of ``key`` at once, if it is still to be sent, as ``deliver_one``
+    does: a failure is recorded, and the clock process's delivery sends it later."""
+    return deliver_one(services, services.clock(), delivery_client(services.slack), key=key)
 
 
 def services_pacer(services: Services) -> Pacer:

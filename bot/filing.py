@@ -1,31 +1,29 @@
-"""Submitted bulletin and "no bulletin" forms: accepted before Slack gets its answer,
-filed just after, and the person told.
+"""Submitted bulletin and "no bulletin" forms: filed before Slack gets its answer, then the
+person told.
 
-Accepting checks what can be checked without reading the database (the form's week is open,
-the answers are complete and not too long: problems go back into the modal) and keeps the
-form under its request's key in one statement. The key makes a form sent twice count once.
-Filing takes the form back, in the transaction that files it, with the time it was accepted
-as its time: a form accepted before the deadline is on time even if filed after. A form
-whose filing never happened (the worker was killed) is filed by the next scheduler tick.
+Filing is one short transaction: the request's key (a form sent twice counts once), the
+bulletin or the excused week, and the confirmation, written to the outbox. A form the rules
+refuse rolls back whole, key included, so that the corrected form is not taken for a
+repeat. Right after Slack's answer, the listener sends the confirmation; if it cannot (Slack
+is slow, the process is stopped), the clock process's delivery sends it, once.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from bot.bootstrap import Services
-from bot.explanations import explain
+from bot.delivery import deliver_now
 from bot.home import publish_home
-from bot.locales import locale_for_user
-from bot.replies import reply_to
+from bulletins import outbox
 from bulletins.calendar import IsoWeek
 from bulletins.cycle import (
     Answers,
@@ -35,22 +33,18 @@ from bulletins.cycle import (
     file_bulletin,
     filing_window,
 )
-from bulletins.db import database_unavailable
-from bulletins.db.models import Team
-from bulletins.errors import BulletinsError
-from bulletins.i18n import gettext
+from bulletins.db.models import Person, Team
+from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Message, Section
 from bulletins.mrkdwn import escape, quote
 from bulletins.people import NotAllowed, person_by_slack_id
-from bulletins.received import pending_form, pending_keys, take_pending
+from bulletins.received import first_time
 from bulletins.rendering import format_moment
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BULLETIN, EXCUSE = "bulletin", "excuse"
-# A form accepted this long ago and not filed has lost its worker: the scheduler files it.
-STALE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -66,34 +60,6 @@ class Form:
     answers: Answers | None = None
     reason: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        data = {"kind": self.kind, "user": self.user_id, "team": self.team_id}
-        data |= {"week": str(self.week), "home": self.home, "reason": self.reason}
-        if self.answers is not None:
-            answers = asdict(self.answers)
-            key_date = self.answers.key_date
-            data["answers"] = answers | {"key_date": key_date.isoformat() if key_date else None}
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Form:
-        answers = None
-        if data.get("answers") is not None:
-            values = dict(data["answers"])
-            key_date = values.get("key_date")
-            answers = Answers(
-                **values | {"key_date": date.fromisoformat(key_date) if key_date else None}
-            )
-        return cls(
-            kind=data["kind"],
-            user_id=data["user"],
-            team_id=int(data["team"]),
-            week=IsoWeek.parse(data["week"]),
-            home=bool(data.get("home")),
-            answers=answers,
-            reason=data.get("reason") or "",
-        )
-
 
 @dataclass(frozen=True)
 class Receipt:
@@ -108,24 +74,11 @@ class Receipt:
 
 @dataclass(frozen=True)
 class Filing:
-    """A form taken for filing: its receipt, or the reason it was refused."""
+    """A form filed: what its author is told, and the outbox key of that confirmation."""
 
     form: Form
-    receipt: Receipt | None = None
-    refusal: BulletinsError | None = None
-
-
-def accept_form(services: Services, key: str, form: Form) -> bool:
-    """Keep ``form`` under ``key`` for filing; False when ``key`` was already received
-    (the same form sent again). Raise ``FormClosed`` or ``InvalidBulletin`` for what the
-    person must fix first."""
-    now = services.clock()
-    if form.kind == BULLETIN:
-        assert form.answers is not None
-        check_bulletin(services.calendar, form.answers, now, form.week)
-    else:
-        check_excuse(services.calendar, form.reason, now, form.week)
-    return services.intake.accept(key, now, form.to_json())
+    receipt: Receipt
+    confirmation_key: str
 
 
 def in_transaction(services: Services, work: Callable[[Session], T]) -> T:
@@ -140,45 +93,44 @@ def in_transaction(services: Services, work: Callable[[Session], T]) -> T:
             return work(session)
 
 
-class _Refused(Exception):
-    def __init__(self, form: Form, error: BulletinsError):
-        super().__init__(str(error))
-        self.form, self.error = form, error
-
-
-class _FiledAlready(Exception):
-    """Another transaction filed the form first: this one must roll back."""
-
-
-def file_pending(services: Services, key: str) -> Filing | None:
-    """File the form accepted under ``key``, as of the moment it was accepted; None when
-    it is filed already. A form the rules refuse now (its author left the team since) is
-    taken all the same, with the reason, so that the person gets their text back."""
+def file_form(services: Services, key: str, form: Form) -> Filing | None:
+    """File ``form``, received under the request key ``key``, and queue its confirmation,
+    in one transaction; None when ``key`` was received already (the same form sent again).
+    Raise ``FormClosed``, ``InvalidBulletin`` or ``NotAllowed`` for what the person must
+    fix first: nothing is then stored."""
 
     def work(session: Session) -> Filing | None:
-        found = pending_form(session, key)
-        if found is None:
+        now = services.clock()
+        check(services, form, now)  # reads nothing: a refused form takes no lock
+        # The key first: on SQLite it takes the write lock, so the reads below see the latest.
+        if not first_time(session, key, now):
             return None
-        data, accepted_at = found
-        form = Form.from_json(data)
-        try:
-            receipt = _file(services, session, form, accepted_at)
-        except BulletinsError as error:
-            raise _Refused(form, error) from error
-        if not take_pending(session, key):
-            raise _FiledAlready(key)
-        return Filing(form, receipt=receipt)
+        person = person_by_slack_id(session, form.user_id)
+        receipt = _file(services, session, person, form, now)
+        # The language stored when the form was opened: no call to Slack before the answer.
+        locale = normalize_locale(person.locale, services.settings.locale)
+        message = confirmation(form, receipt, locale)
+        confirmation_key = f"{outbox.CONFIRMATION}:{key}"
+        outbox.enqueue(
+            session,
+            key=confirmation_key,
+            kind=outbox.CONFIRMATION,
+            channel=form.user_id,
+            message=message,
+            now=now,
+        )
+        return Filing(form, receipt, confirmation_key)
 
-    try:
-        return in_transaction(services, work)
-    except _FiledAlready:
-        return None
-    except _Refused as refused:
-        log.info("an accepted %s form was refused at filing: %s", refused.form.kind, refused)
-        with services.sessions.begin() as session:
-            if not take_pending(session, key):
-                return None
-        return Filing(refused.form, refusal=refused.error)
+    return in_transaction(services, work)
+
+
+def check(services: Services, form: Form, now: datetime) -> None:
+    """Raise ``FormClosed`` or ``InvalidBulletin`` for what can be seen without the database."""
+    if form.kind == BULLETIN:
+        assert form.answers is not None
+        check_bulletin(services.calendar, form.answers, now, form.week)
+    else:
+        check_excuse(services.calendar, form.reason, now, form.week)
 
 
 def _team(session: Session, team_id: int) -> Team:
@@ -188,9 +140,10 @@ def _team(session: Session, team_id: int) -> Team:
     return team
 
 
-def _file(services: Services, session: Session, form: Form, now: datetime) -> Receipt:
+def _file(
+    services: Services, session: Session, person: Person, form: Form, now: datetime
+) -> Receipt:
     team = _team(session, form.team_id)
-    person = person_by_slack_id(session, form.user_id)
     calendar = services.calendar
     if form.kind == EXCUSE:
         excuse_week(
@@ -232,76 +185,24 @@ def excused_message(receipt: Receipt, reason: str, locale: str) -> Message:
     return Message(text=text, sections=(Section(text + "\n" + quote(reason.strip())),))
 
 
-def refused_message(form: Form, why: str, locale: str) -> Message:
-    """A form accepted, then refused when filed: why, and what the person wrote, so that
-    nothing they typed is lost."""
-    text = gettext(
-        locale,
-        "Your form for week %(week)s could not be saved: %(why)s",
-        week=str(form.week),
-        why=why,
-    )
-    if form.answers is not None:
-        answers = form.answers
-        wrote = [answers.priority, answers.ups_and_downs, answers.help_request or ""]
-        wrote.append(answers.key_date_label or "")
-    else:
-        wrote = [form.reason]
-    kept = gettext(locale, "What you wrote, to send again:")
-    body = "\n".join(quote(part) for part in wrote if part.strip())
-    return Message(text=text, sections=(Section(text), Section(f"{kept}\n{body}")))
+def confirmation(form: Form, receipt: Receipt, locale: str) -> Message:
+    """What the person is told once their form is filed."""
+    if form.kind == EXCUSE:
+        return excused_message(receipt, form.reason, locale)
+    return filed_message(receipt, locale)
 
 
-def confirmation(filing: Filing, locale: str, why: str = "") -> Message:
-    """What the person is told once their form is filed, or refused (``why``)."""
-    if filing.refusal is not None:
-        return refused_message(filing.form, why, locale)
-    assert filing.receipt is not None
-    if filing.form.kind == EXCUSE:
-        return excused_message(filing.receipt, filing.form.reason, locale)
-    return filed_message(filing.receipt, locale)
-
-
-def tell(services: Services, filing: Filing) -> None:
-    """Confirm a filing to its author (or give them back their text, if it was refused), and
-    refresh their Home tab when the form was opened from it."""
-    user_id = filing.form.user_id
-    locale = locale_for_user(services, user_id)
-    why = ""
-    if filing.refusal is not None:
-        why = explain(filing.refusal, locale) or ""
-    reply_to(services, user_id)(confirmation(filing, locale, why))
-    if filing.form.home and filing.receipt is not None:
-        publish_home(services, user_id)
-
-
-def file_accepted(services: Services, _body: dict, _respond: None, key: str) -> None:
-    """File the form accepted under ``key`` and tell its author: the work after Slack's
-    answer to a form."""
+def confirm(services: Services, filing: Filing) -> None:
+    """After Slack's answer: send the filing's confirmation, and refresh its author's Home
+    tab when the form was opened from it. The form is filed whatever happens here: a
+    failure is logged, not told to the person as if their form were lost (the clock process
+    sends the confirmation, the Home tab is rebuilt when they next open it)."""
     try:
-        filing = file_pending(services, key)
-    except Exception as error:
-        if not database_unavailable(error):
-            raise
-        log.warning("an accepted form waits for the database; the scheduler files it: %s", error)
-        return
-    if filing is not None:
-        tell(services, filing)
-
-
-def file_left_pending(services: Services, now: datetime) -> int:
-    """File the forms accepted more than ``STALE`` before ``now`` and still waiting (their
-    worker was stopped before filing them), and tell their authors; how many. A job."""
-    with services.sessions() as session:
-        keys = pending_keys(session, now - STALE)
-    filed = 0
-    for key in keys:
-        filing = file_pending(services, key)
-        if filing is None:
-            continue
-        filed += 1
+        deliver_now(services, filing.confirmation_key)
+    except Exception:
+        log.warning("a confirmation waits for the clock process's delivery", exc_info=True)
+    if filing.form.home:
         try:
-            tell(services, filing)
+            publish_home(services, filing.form.user_id)
         except Exception:
-            log.warning("could not confirm a filed form to its author", exc_info=True)
-    return filed
+            log.warning("could not refresh a Home tab after a filing", exc_info=True)

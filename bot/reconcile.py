@@ -47,10 +47,10 @@ class Doubt:
     filename: str | None = None  # a file to upload, looked for by its name
 
 
-def _doubts(services: Services) -> list[Doubt]:
+def _doubts(services: Services, now: datetime) -> list[Doubt]:
     with services.sessions.begin() as session:
         doubts = []
-        for row in outbox.in_doubt(session):
+        for row in outbox.in_doubt(session, now):
             parent = outbox.by_key(session, row.thread_of) if row.thread_of else None
             parent_ts = parent.slack_ts if parent else None
             filename = (row.payload.get("file") or {}).get("filename")
@@ -98,10 +98,12 @@ def reconcile_in_doubt(services: Services, slack: WebClient, now: datetime) -> i
     """Mark in-doubt messages found in Slack as sent, put the others back in line.
 
     Only the process holding the scheduler lock delivers, so any message still claimed when
-    delivery starts belongs to a sender that died.
+    delivery starts belongs to a sender that died; except a confirmation, which the web
+    process that filed its form sends too: it is in doubt once claimed long enough ago
+    (``outbox.IN_FLIGHT``).
     """
     settled = 0
-    for doubt in _doubts(services):
+    for doubt in _doubts(services, now):
         try:
             found = find_posted(slack, doubt)
         except (SlackApiError, SlackClientError, OSError) as error:

@@ -15,7 +15,6 @@ from datetime import datetime
 from bot.bootstrap import Services
 from bot.channels import use_channel_ids
 from bot.delivery import deliver_due
-from bot.filing import file_left_pending
 from bot.lock import SchedulerLock
 from bulletins.jobs import CoreJob, JobContext, cycle_jobs
 from evaluation.campaign_jobs import survey_jobs
@@ -56,8 +55,7 @@ def default_jobs() -> list[Job]:
     """The jobs of the product, in the order a tick runs them: compose, then deliver."""
     core = [*cycle_jobs(), *survey_jobs(), *monthly_jobs(), *snapshot_jobs()]
     jobs = [Job(name, _core(job)) for name, job in core]
-    # Forms accepted and not filed come first: the digest and reminders count them.
-    return [Job("file_accepted_forms", file_left_pending), *jobs, Job("deliver", _deliver)]
+    return [*jobs, Job("deliver", _deliver)]
 
 
 def tick(services: Services, now: datetime, jobs: Sequence[Job] | None = None) -> list[JobRun]:

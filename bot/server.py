@@ -6,7 +6,6 @@ Served by waitress, a production WSGI server, in HTTP mode; or Socket Mode when 
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import logging
 import signal
@@ -27,8 +26,8 @@ from bulletins.errors import ConfigError
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-# Requests served at once, and threads for their listeners (bot.app). No more than
-# bulletins.db.engine.POOL_SIZE: each may hold a connection.
+# Requests served at once. No more than bulletins.db.engine.POOL_SIZE: each may hold a
+# connection (a form is filed before its answer).
 THREADS = 8
 
 
@@ -46,14 +45,6 @@ def make_wsgi_app(app: App, engine: Engine) -> Callable:
         return slack(environ, start_response)
 
     return application
-
-
-def freeze_startup_objects() -> None:
-    """Move the objects alive once the app is built (modules, models, templates,
-    catalogs) out of the garbage collector's sight: they live as long as the process, and
-    each full collection would otherwise walk them all while requests wait."""
-    gc.collect()
-    gc.freeze()
 
 
 class HttpServer:
@@ -75,7 +66,6 @@ class HttpServer:
 
     def serve_forever(self) -> None:
         log.info("listening on %s:%s", self._server.effective_host, self.port)
-        freeze_startup_objects()
         self._server.run()
 
     def start_in_background(self) -> HttpServer:
@@ -110,7 +100,7 @@ class HttpServer:
 
 def exit_on_sigterm() -> None:
     """Make SIGTERM (how process managers stop a service) end the process as Ctrl-C does,
-    through ``finally`` blocks: the worker processes are then stopped cleanly."""
+    through ``finally`` blocks."""
 
     def exit_now(_signum: int, _frame: object) -> None:
         raise SystemExit(0)

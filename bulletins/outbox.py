@@ -8,15 +8,21 @@ when its sender died is "in doubt": the sender looks in Slack for it before send
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import OutboxMessage, OutboxStatus
 from bulletins.messages import Message
 
 MAX_ATTEMPTS = 8  # then a message that keeps failing is given up, as a permanent failure
+# Longer than a call to Slack can last, its retries included (bot.bootstrap's client).
+IN_FLIGHT = timedelta(minutes=2)
+# The confirmation of a filed form: written with the form, sent by the web process that
+# filed it right after Slack's answer (by the clock process if that one fails or dies).
+CONFIRMATION = "confirmation"
+SENT_BY_WEB = frozenset({CONFIRMATION})
 
 
 def enqueue(
@@ -76,21 +82,42 @@ def due(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage
     return list(session.scalars(query))
 
 
+def is_due(row: OutboxMessage, now: datetime) -> bool:
+    return row.status == OutboxStatus.PENDING and row.not_before <= now
+
+
 def by_key(session: Session, key: str) -> OutboxMessage | None:
     return session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
 
 
-def claim(row: OutboxMessage, now: datetime) -> None:
-    """Mark ``row`` as being sent, before the call to Slack: one more attempt."""
-    row.status, row.claimed_at = OutboxStatus.SENDING, now
-    row.attempts += 1
+def claim(session: Session, row: OutboxMessage, now: datetime) -> bool:
+    """Mark ``row`` as being sent, before the call to Slack: one more attempt. False when
+    another sender claimed it first (the web processes send confirmations while the clock
+    process delivers): one conditional update, so that of two senders one alone wins."""
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    return claimed.rowcount == 1
 
 
-def in_doubt(session: Session, limit: int = 100) -> list[OutboxMessage]:
-    """Messages claimed by a sender that never recorded the answer."""
+def in_doubt(
+    session: Session, now: datetime, in_flight: frozenset[str] = SENT_BY_WEB, limit: int = 100
+) -> list[OutboxMessage]:
+    """Messages claimed by a sender that never recorded the answer. A message of a kind in
+    ``in_flight`` (sent by the web processes too) counts only once claimed more than
+    ``IN_FLIGHT`` before ``now``: a web process may still be sending it."""
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            or_(
+                OutboxMessage.kind.not_in(in_flight),
+                OutboxMessage.claimed_at < now - IN_FLIGHT,
+            ),
+        )
         .order_by(OutboxMessage.id)
         .limit(limit)
     )

@@ -1,6 +1,6 @@
 """Database helpers for tests and benchmarks: scratch PostgreSQL schemas (each its own,
 dropped after), counting the SQL statements a piece of code runs, and holding the lock
-that keeping a submitted form needs."""
+that filing a submitted form needs."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def counting(engine: Engine) -> Iterator[list[str]]:
 @contextmanager
 def database_locked(engine: Engine) -> Iterator[None]:
     """Another connection holds a lock: SQLite's write lock, or PostgreSQL's on the
-    received requests (where a submitted form is first kept), so that what needs it waits
+    received requests (where filing a submitted form begins), so that what needs it waits
     for it."""
     if engine.dialect.name == "sqlite":
         holder = sqlite3.connect(engine.url.database, isolation_level=None)

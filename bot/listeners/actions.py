@@ -9,7 +9,7 @@ from bot import ids
 from bot.blocks.form_values import from_home, opened_from_home, purpose_of
 from bot.bootstrap import Services
 from bot.forms import modal_for, open_modal, show
-from bot.listeners.errors import after_ack
+from bot.listeners.errors import reported
 from bot.replies import reply_to
 
 
@@ -55,14 +55,17 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.OPEN_FORM)
     def on_open_form(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        after_ack(services, body, respond, open_form_clicked, action)
+        with reported(services, body, respond):
+            open_form_clicked(services, body, respond, action)
 
     @app.action(ids.EXCUSE_WEEK)
     def on_excuse(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        after_ack(services, body, respond, excuse_clicked, action)
+        with reported(services, body, respond):
+            excuse_clicked(services, body, respond, action)
 
     @app.action(ids.PICK_TEAM)
     def on_pick_team(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        after_ack(services, body, respond, team_picked, action)
+        with reported(services, body, respond):
+            team_picked(services, body, respond, action)

@@ -14,7 +14,7 @@ from bot import ids
 from bot.bootstrap import Services
 from bot.command_text import SHOWN, Command, parse_away, parse_command
 from bot.forms import open_modal
-from bot.listeners.errors import after_ack
+from bot.listeners.errors import reported
 from bot.listeners.facts import open_evaluation_modal
 from bot.locales import locale_for_user, locale_of
 from bot.replies import Reply, reply_to, text_message
@@ -96,4 +96,5 @@ def register(app: App, services: Services) -> None:
     @app.command(ids.COMMAND)
     def bulletin_command(ack: Ack, command: dict, respond: Respond) -> None:
         ack()
-        after_ack(services, command, respond, run_command)
+        with reported(services, command, respond):
+            run_command(services, command, respond)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from slack_bolt import App
 
@@ -87,7 +86,9 @@ def report_error(services: Services, error: Exception, body: dict, respond) -> N
 
 @contextmanager
 def reported(services: Services, body: dict, respond=None) -> Iterator[None]:
-    """Report errors raised after ``ack()`` to the person.
+    """Report errors raised after ``ack()`` to the person: the work a listener does once
+    Slack has its answer (opening a modal, a reply, a confirmation) runs in that listener's
+    thread, inside this.
 
     They must not reach Bolt: when a listener raises after acknowledging, Bolt resets the
     acknowledgement and Slack gets a 404 after 3 seconds instead of the 200 already given.
@@ -96,38 +97,6 @@ def reported(services: Services, body: dict, respond=None) -> Iterator[None]:
         yield
     except Exception as error:
         report_error(services, error, body, respond)
-
-
-def _reported_task(
-    services: Services, task: Callable[..., None], body: dict, respond: Any, args: tuple
-) -> None:
-    with reported(services, body, respond):
-        task(services, body, respond, *args)
-
-
-def sender(body: dict) -> dict:
-    """The part of a request that work after the answer needs when it needs only who sent
-    it (and, to report an error, the request's type): less to hand to a worker than a
-    whole submitted view."""
-    return {"type": body["type"], "user": {"id": body["user"]["id"]}}
-
-
-def after_ack(
-    services: Services,
-    body: dict,
-    respond: Any,
-    task: Callable[..., None],
-    *args: Any,
-    when_quiet: bool = False,
-) -> None:
-    """Once acknowledged, run ``task(services, body, respond, *args)`` where the services
-    say (here, or in a worker process; ``when_quiet``: see ``bot.workers``), its errors
-    reported to the person.
-
-    ``task`` is a module-level function and its arguments can be pickled: Bolt's
-    ``respond`` is only the request's response_url.
-    """
-    services.after_ack(_reported_task, task, body, respond, args, when_quiet=when_quiet)
 
 
 def register(app: App, services: Services) -> None:

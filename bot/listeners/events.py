@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.bootstrap import Services
 from bot.home import publish_home
-from bot.listeners.errors import after_ack
+from bot.listeners.errors import reported
 
 
 def home_opened(services: Services, body: dict, _respond: None) -> None:
@@ -18,4 +18,5 @@ def home_opened(services: Services, body: dict, _respond: None) -> None:
 def register(app: App, services: Services) -> None:
     @app.event("app_home_opened")
     def on_home_opened(body: dict) -> None:  # Bolt acknowledges events by itself
-        after_ack(services, body, None, home_opened)
+        with reported(services, body):
+            home_opened(services, body, None)

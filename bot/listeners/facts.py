@@ -23,7 +23,7 @@ from bot.bootstrap import Services
 from bot.explanations import explain
 from bot.forms import Shown, no_team_message, own_team, show
 from bot.home import publish_home
-from bot.listeners.errors import after_ack, sender
+from bot.listeners.errors import reported
 from bot.locales import locale_for_user, locale_of, stored_locale
 from bot.replies import Reply, reply_to, text_message
 from bulletins.db import database_unavailable
@@ -150,7 +150,8 @@ def facts_submitted(services: Services, ack: Ack, context: BoltContext, body: di
     if saved is None:
         return
     ack()
-    after_ack(services, sender(body), None, facts_saved, *saved)
+    with reported(services, body):
+        facts_saved(services, body, None, *saved)
 
 
 def facts_saved(services: Services, body: dict, _respond: None, name: str, changed: bool) -> None:
@@ -171,7 +172,8 @@ def register(app: App, services: Services) -> None:
     def on_pick_team(ack: Ack, body: dict, action: dict) -> None:
         ack()
         # In a modal: no response_url, replies go by DM.
-        after_ack(services, body, None, team_picked, action)
+        with reported(services, body):
+            team_picked(services, body, None, action)
 
     @app.view(ids.FACTS_VIEW)
     def on_facts(ack: Ack, context: BoltContext, body: dict) -> None:

@@ -19,7 +19,7 @@ from bot.blocks.facts_form import raw_facts
 from bot.blocks.indicators import add_view, indicators_view, read_number, value_view
 from bot.bootstrap import Services
 from bot.forms import own_team
-from bot.listeners.errors import after_ack, sender
+from bot.listeners.errors import reported
 from bot.listeners.facts import saved_or_errors, teams_for
 from bot.locales import locale_of
 from bulletins.cycle import Problem
@@ -103,7 +103,8 @@ def form_submitted(services: Services, ack: Ack, context: BoltContext, body: dic
     if saved is None:
         return
     ack()  # closes the pushed form
-    after_ack(services, sender(body), None, listing_refreshed, *saved)
+    with reported(services, body):
+        listing_refreshed(services, body, None, *saved)
 
 
 def listing_refreshed(
@@ -131,7 +132,8 @@ def indicator_archived(
 def register(app: App, services: Services) -> None:
     def on_button(ack: Ack, body: dict, action: dict) -> None:
         ack()
-        after_ack(services, body, None, button_clicked, action)
+        with reported(services, body):
+            button_clicked(services, body, None, action)
 
     def on_form(ack: Ack, context: BoltContext, body: dict) -> None:
         form_submitted(services, ack, context, body)
@@ -139,8 +141,8 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.INDICATOR_ARCHIVE)
     def on_archive(ack: Ack, body: dict, action: dict) -> None:
         ack()
-        after_ack(services, sender(body), None, indicator_archived, action["value"],
-                  body["view"]["id"])  # fmt: skip
+        with reported(services, body):
+            indicator_archived(services, body, None, action["value"], body["view"]["id"])
 
     for action_id in (ids.INDICATOR_ADD, ids.INDICATOR_MEASURE):
         app.action(action_id)(on_button)

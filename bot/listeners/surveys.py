@@ -22,7 +22,7 @@ from bot.blocks.survey_values import PageMeta, input_blocks
 from bot.bootstrap import Services
 from bot.explanations import explain
 from bot.forms import show
-from bot.listeners.errors import after_ack, sender
+from bot.listeners.errors import reported
 from bot.locales import locale_for_user
 from bot.replies import reply_to, text_message
 from bot.surveys import (
@@ -116,7 +116,8 @@ def page_sent(services: Services, ack: Ack, context: BoltContext, body: dict) ->
         return
     ack()
     if outcome.finished is not None:
-        after_ack(services, sender(body), None, survey_sent, outcome.finished)
+        with reported(services, body):
+            survey_sent(services, body, None, outcome.finished)
 
 
 def survey_sent(services: Services, body: dict, _respond: None, thanks: Message) -> None:
@@ -188,17 +189,20 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.SURVEY_ANSWER)
     def on_answer(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        after_ack(services, body, respond, answer_clicked, action)
+        with reported(services, body, respond):
+            answer_clicked(services, body, respond, action)
 
     @app.action(ids.SURVEY_INPUT)
     def on_input(ack: Ack, body: dict) -> None:
         ack()
-        after_ack(services, body, None, input_changed)
+        with reported(services, body):
+            input_changed(services, body, None)
 
     @app.action(PULSE_ACTION)
     def on_pulse(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
-        after_ack(services, body, respond, pulse_clicked, action)
+        with reported(services, body, respond):
+            pulse_clicked(services, body, respond, action)
 
     @app.view(ids.SURVEY_VIEW)
     def on_page(ack: Ack, context: BoltContext, body: dict) -> None:

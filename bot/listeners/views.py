@@ -1,11 +1,10 @@
 """Submissions of the bulletin form and of the "no bulletin this week" form.
 
-Their answer to Slack decides whether the modal closes. Before answering, the form is only
-checked (problems go back in the modal itself, ``response_action: errors``) and accepted:
-kept in the database in one statement. A database that does not answer leaves the modal
-open with what was typed. Once the modal is closed, the form is filed (in a worker process
-when the server has some), then the person gets a confirmation, and their Home tab is
-refreshed when the form was opened from it (else it is rebuilt when they next open it).
+Their answer to Slack decides whether the modal closes. Before answering, the form is filed,
+in one short transaction: problems go back in the modal itself (``response_action:
+errors``), and a database that does not answer leaves the modal open with what was typed.
+Once the modal is closed, the person gets a confirmation, and their Home tab is refreshed
+when the form was opened from it (else it is rebuilt when they next open it).
 """
 
 from __future__ import annotations
@@ -19,8 +18,7 @@ from bot import dedup, ids
 from bot.blocks.form_values import FormMeta, answers_from_state, field_errors, text_value
 from bot.bootstrap import Services
 from bot.explanations import explain
-from bot.filing import BULLETIN, EXCUSE, Form, accept_form, file_accepted
-from bot.listeners.errors import after_ack, sender
+from bot.filing import BULLETIN, EXCUSE, Form, confirm, file_form
 from bot.locales import stored_locale
 from bulletins.cycle import InvalidBulletin
 from bulletins.db import database_unavailable
@@ -36,16 +34,16 @@ def errors_for(error: BulletinsError, locale: str, first_block: str) -> dict[str
     return {first_block: explain(error, locale) or ""}
 
 
-def accept_or_refuse(
+def file_or_refuse(
     services: Services, ack: Ack, context: BoltContext, body: dict, form: Form, **closing: str
 ) -> None:
-    """Accept ``form`` and close the modal (``closing``: how), then file it; or tell the
-    modal why it cannot be accepted. The request's key is recorded with the form, so a
-    refused form leaves none: sending it again is not taken for a repeat."""
+    """File ``form`` and close the modal (``closing``: how), then confirm; or tell the modal
+    why it cannot be filed. The request's key is recorded with the filing, so a refused
+    form leaves none: sending it again is not taken for a repeat."""
     first_block = ids.REASON if form.kind == EXCUSE else ids.MOOD
     key = context.get(dedup.PENDING_KEY) or f"form:{uuid.uuid4().hex}"
     try:
-        fresh = accept_form(services, key, form)
+        filing = file_form(services, key, form)
     except BulletinsError as error:
         locale = stored_locale(services, form.user_id)
         ack(response_action="errors", errors=errors_for(error, locale, first_block))
@@ -58,11 +56,10 @@ def accept_or_refuse(
         ack(response_action="errors", errors={first_block: text})
         return
     ack(**closing)  # a repeat closes the modal too, as the first one did
-    if fresh:
-        # Filing writes to the database: it lets a burst of submissions pass first.
-        after_ack(services, sender(body), None, file_accepted, key, when_quiet=True)
-    else:
+    if filing is None:
         log.info("ignored a repeated request (%s)", key)
+        return
+    confirm(services, filing)
 
 
 def bulletin_submitted(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
@@ -71,7 +68,7 @@ def bulletin_submitted(services: Services, ack: Ack, context: BoltContext, body:
     meta = FormMeta.read(view["private_metadata"])
     answers = answers_from_state(view["state"]["values"])
     form = Form(BULLETIN, body["user"]["id"], meta.team_id, meta.week, meta.from_home, answers)
-    accept_or_refuse(services, ack, context, body, form)
+    file_or_refuse(services, ack, context, body, form)
 
 
 def excuse_submitted(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
@@ -81,7 +78,7 @@ def excuse_submitted(services: Services, ack: Ack, context: BoltContext, body: d
     reason = text_value(view["state"]["values"], ids.REASON) or ""
     form = Form(EXCUSE, body["user"]["id"], meta.team_id, meta.week, meta.from_home, reason=reason)
     # "clear" closes the bulletin form too, when the excuse form was pushed from it.
-    accept_or_refuse(services, ack, context, body, form, response_action="clear")
+    file_or_refuse(services, ack, context, body, form, response_action="clear")
 
 
 def register(app: App, services: Services) -> None:

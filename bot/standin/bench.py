@@ -7,7 +7,6 @@ The end-to-end tests and ``bulletins demo`` both run on it: no Slack account, no
 from __future__ import annotations
 
 import dataclasses
-import logging
 import time
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -22,9 +21,7 @@ from bot.scheduler import JobRun, tick
 from bot.server import HttpServer, socket_mode_handler
 from bot.standin.driver import SlackDriver
 from bot.standin.web_api import SlackStandIn
-from bot.workers import WorkerPool
 from bulletins.config import Delivery, Settings, SlackSecrets
-from bulletins.db import url_for_processes
 from bulletins.db.models import Person
 
 if TYPE_CHECKING:
@@ -58,17 +55,14 @@ class SlackBench:
         engine: Engine,
         now: datetime,
         paced: bool = False,
-        workers: int = 0,
         socket_mode: bool = False,
     ):
         """``paced``: keep Slack's posting limits (benchmarks); otherwise post at once,
-        since the local stand-in has no limits unless told to. ``workers``: serve as
-        ``bulletins serve --workers`` does; their clock stays at ``now``. ``socket_mode``:
+        since the local stand-in has no limits unless told to. ``socket_mode``:
         serve as ``bulletins serve --socket`` does, the driver pushing its requests over
         the websocket (needs the ``test`` extra)."""
         self.standin = SlackStandIn(token=TOKEN)
         self._paced = paced
-        self._workers = workers
         self._socket_mode = socket_mode
         self._socket: tuple[SocketModeHandler, SocketModeSlack] | None = None
         self.clock = MovableClock(now)
@@ -92,12 +86,6 @@ class SlackBench:
             self.standin.add_channel(channel)
         self.services = bootstrap(settings, engine=self._engine, clock=self.clock)
         use_channel_ids(self.services)  # as the scheduler does
-        if self._workers:
-            shared = dataclasses.replace(
-                self.services.settings, database_url=url_for_processes(self._engine)
-            )
-            pool = WorkerPool(shared, self._workers, self.clock, logging.WARNING)
-            self.services.workers = pool.start()
         app = create_app(self.services)
         if self._socket_mode:
             self.driver = self._connect_socket_mode(app)
@@ -124,8 +112,6 @@ class SlackBench:
             handler.close()
         else:
             self.server.stop()
-        if self.services.workers is not None:
-            self.services.workers.close()
         self.standin.stop()
 
     def __enter__(self) -> SlackBench:

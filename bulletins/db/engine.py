@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import ConnectionPoolEntry
 
 # Slack wants an answer within 3 seconds: a connection, a lock or a query that takes longer
 # than this fails, so that the person gets "try again" in time rather than a Slack timeout.
@@ -23,7 +20,7 @@ def make_engine(url: str, *, timeout: float = TIMEOUT_SECONDS, **kwargs) -> Engi
     """An engine for ``url`` whose connections, lock waits and statements (and waits for a
     pooled connection) give up after ``timeout`` seconds, keeping up to ``POOL_SIZE``
     connections open; SQLite gets foreign keys and WAL, a server database's pooled
-    connections are checked after being idle (``ping_when_idle``)."""
+    connections are checked before use."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": timeout})
@@ -38,37 +35,9 @@ def make_engine(url: str, *, timeout: float = TIMEOUT_SECONDS, **kwargs) -> Engi
     if parsed.get_backend_name() == "postgresql":
         given = {"options": parsed.query.get("options", "")} | (kwargs.get("connect_args") or {})
         kwargs["connect_args"] = postgres_timeouts(given, timeout)
-    engine = create_engine(url, **kwargs)
-    if not kwargs.get("pool_pre_ping"):
-        ping_when_idle(engine)
-    return engine
-
-
-IDLE_BEFORE_PING = 1.0  # seconds
-
-
-def ping_when_idle(engine: Engine, idle: float = IDLE_BEFORE_PING) -> None:
-    """Check a pooled connection before handing it out when it has been idle for more than
-    ``idle`` seconds (the server may have restarted or dropped it meanwhile); a dead one is
-    replaced by a new one. Not at every checkout, as ``pool_pre_ping`` does: a ping is a
-    round trip to the server, and during a burst of submitted forms it was half of what
-    accepting each one cost. A connection used within the second and found dead fails its
-    statement instead, and the pool then replaces all its connections."""
-
-    def now_idle(_dbapi_connection, record: ConnectionPoolEntry, *_args) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    def check(dbapi_connection, record: ConnectionPoolEntry, _proxy) -> None:
-        if time.monotonic() - record.info.get("idle_since", 0.0) <= idle:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except Exception as error:
-            raise DisconnectionError(f"a pooled connection no longer answers: {error}") from error
-
-    event.listen(engine.pool, "connect", now_idle)
-    event.listen(engine.pool, "checkin", now_idle)
-    event.listen(engine.pool, "checkout", check)
+    # A pooled connection is checked before use: the server may have restarted meanwhile.
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 def postgres_timeouts(connect_args: dict, timeout: float) -> dict:

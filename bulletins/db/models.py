@@ -230,17 +230,13 @@ class OutboxMessage(Base):
 
 class ReceivedRequest(Base):
     """A request from Slack already handled, by a key naming it (an event id, a view
-    submission, a click): Slack's retries and double clicks find it and do nothing more.
-
-    A bulletin or "no bulletin" form is kept here (``pending_form``, JSON) from the moment it
-    is accepted, before Slack gets its answer, until it is filed just after."""
+    submission, a click): Slack's retries and double clicks find it and do nothing more."""
 
     __tablename__ = "received_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-    pending_form: Mapped[str | None] = mapped_column(Text)
 
 
 class Campaign(Base):

@@ -167,7 +167,7 @@ def test_serve_socket_answers_slack_over_the_websocket_until_stopped(tmp_path):
         env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
                "SLACK_API_URL": standin.base_url, "SLACK_APP_TOKEN": slack.app_token}  # fmt: skip
         environment = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-        serving = subprocess.Popen([BULLETINS, "serve", "--socket", "--workers", "1"],
+        serving = subprocess.Popen([BULLETINS, "serve", "--socket"],
                                    cwd=tmp_path, env=environment | env, stderr=subprocess.PIPE,
                                    text=True)  # fmt: skip
         try:

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from bot import ids
 from bulletins.db import make_engine
 from bulletins.db.models import ReceivedRequest
-from bulletins.received import FormIntake
 from tests.databases import database_locked
 from tests.e2e.conftest import person_named, team_named
 from tests.e2e.form_helpers import answers, ask, bulletins, dms, open_view, replies, submit
@@ -34,12 +33,10 @@ def database_down(bench, tmp_path) -> Iterator[None]:
     else:
         dead = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/gone")  # nothing listens
     bench.services.sessions.configure(bind=dead)
-    bench.services.intake = FormIntake(dead)
     try:
         yield
     finally:
         bench.services.sessions.configure(bind=bench.services.engine)
-        bench.services.intake = FormIntake(bench.services.engine)
         dead.dispose()
 
 

@@ -58,7 +58,7 @@ def test_a_form_submitted_twice_files_once_and_confirms_once(bench):
     assert len(bulletins(bench, team)) == 1
     assert count(bench, BulletinRevision) == 0
     assert len(dms(bench, manon.slack_user_id)) == 1
-    assert count(bench, ReceivedRequest) == 1  # recorded with the accepted form
+    assert count(bench, ReceivedRequest) == 1  # recorded with the filed form
 
 
 def test_a_form_corrected_after_a_refusal_is_filed(bench):
