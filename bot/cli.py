@@ -150,7 +150,8 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
         serve_socket_mode(app, services.settings.slack.app_token)
     else:
         assert port is not None
-        HttpServer(app, services.engine, host=host, port=port).serve_forever()
+        secret = services.settings.slack.signing_secret
+        HttpServer(app, services.engine, host, port, signing_secret=secret).serve_forever()
 
 
 def _port_from_env() -> int:

@@ -4,7 +4,7 @@ open. Used by the error handler, the forms' validation and filing's refusals ali
 
 from __future__ import annotations
 
-from bot.blocks.form_values import translate
+from bot.blocks.form_values import UnreadableForm, translate
 from bot.command_text import UsageError
 from bot.dedup import database_down_text
 from bot.delivery import error_code
@@ -26,6 +26,10 @@ def explain(error: BaseException, locale: str) -> str | None:
         return "\n".join(translate(problem, locale) for problem in error.problems.values())
     if isinstance(error, UsageError):
         return translate(error.problem, locale)
+    if isinstance(error, UnreadableForm):
+        return gettext(
+            locale, "This form can no longer be read. Close it and type `/bulletin` again."
+        )
     if isinstance(error, FormClosed):
         return gettext(
             locale,

@@ -6,6 +6,7 @@ Served by waitress, a production WSGI server, in HTTP mode; or Socket Mode when 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import signal
@@ -17,6 +18,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from waitress import wasyncore
 
@@ -31,9 +33,52 @@ EVENTS_PATH = "/slack/events"
 THREADS = 8
 
 
-def make_wsgi_app(app: App, engine: Engine) -> Callable:
-    """A WSGI application routing Slack's requests to Bolt and answering health checks."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+# Far above any payload Slack sends (a submitted view with every field full is tens of KB).
+MAX_BODY = 1024 * 1024
+
+
+def _plain(start_response: Callable, status: str) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+    return [status.encode()]
+
+
+def signed(slack: Callable, signing_secret: str) -> Callable[[dict, Callable], Iterable[bytes]]:
+    """``slack`` behind a check of Slack's signature: a request that is too large (413), or
+    not signed with ``signing_secret`` within the last five minutes (401), is refused
+    before anything parses it, and nothing (no reply, no error message to a response_url it
+    names) is done for it. Bolt checks the signature again."""
+    verifier = SignatureVerifier(signing_secret)
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _plain(start_response, "400 Bad Request")
+        if length > MAX_BODY:
+            log.warning("refused a request of %d bytes (more than %d)", length, MAX_BODY)
+            return _plain(start_response, "413 Content Too Large")
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        try:
+            valid = timestamp.isdigit() and verifier.is_valid(body, timestamp, signature)
+        except (ValueError, UnicodeDecodeError):
+            valid = False
+        if not valid:
+            log.warning(
+                "refused a request not signed by Slack (from %s)", environ.get("REMOTE_ADDR")
+            )
+            return _plain(start_response, "401 Unauthorized")
+        environ["wsgi.input"] = io.BytesIO(body)
+        return slack(environ, start_response)
+
+    return application
+
+
+def make_wsgi_app(app: App, engine: Engine, signing_secret: str) -> Callable:
+    """A WSGI application routing Slack's requests, once their signature is checked, to
+    Bolt, and answering health checks."""
+    slack = signed(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
@@ -42,17 +87,34 @@ def make_wsgi_app(app: App, engine: Engine) -> Callable:
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
             return [body]
+        if environ.get("PATH_INFO") != EVENTS_PATH:
+            return _plain(start_response, "404 Not Found")
         return slack(environ, start_response)
 
     return application
 
 
 class HttpServer:
-    """waitress serving the app on ``host:port``; port 0 picks a free one (tests, demo)."""
+    """waitress serving the app on ``host:port``; port 0 picks a free one (tests, demo).
+    Requests are checked against ``signing_secret``, the secret the app verifies with."""
 
-    def __init__(self, app: App, engine: Engine, host: str = "0.0.0.0", port: int = 3000):
+    def __init__(
+        self,
+        app: App,
+        engine: Engine,
+        host: str = "0.0.0.0",
+        port: int = 3000,
+        *,
+        signing_secret: str,
+    ):
         self._server = waitress.create_server(
-            make_wsgi_app(app, engine), host=host, port=port, threads=THREADS, ident="bulletins"
+            make_wsgi_app(app, engine, signing_secret),
+            host=host,
+            port=port,
+            threads=THREADS,
+            ident="bulletins",
+            # waitress refuses a larger body itself (413), without reading it.
+            max_request_body_size=MAX_BODY,
         )
         self._thread: threading.Thread | None = None
 

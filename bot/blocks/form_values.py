@@ -10,6 +10,7 @@ from typing import Any
 from bot import ids
 from bulletins.calendar import IsoWeek
 from bulletins.cycle import Answers, InvalidBulletin, Problem
+from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
 
 StateValues = dict[str, dict[str, dict[str, Any]]]
@@ -25,8 +26,17 @@ class FormMeta:
 
     @classmethod
     def read(cls, private_metadata: str) -> FormMeta:
-        data = json.loads(private_metadata)
-        return cls(int(data["team"]), IsoWeek.parse(data["week"]), data.get("home") is True)
+        """Raise ``UnreadableForm`` for metadata this app did not write (a week that does
+        not exist, no team)."""
+        try:
+            data = json.loads(private_metadata)
+            return cls(int(data["team"]), IsoWeek.parse(data["week"]), data.get("home") is True)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise UnreadableForm(f"unreadable form metadata: {error}") from None
+
+
+class UnreadableForm(BulletinsError):
+    """A submitted form whose hidden part (the team and week it is for) cannot be read."""
 
 
 def from_home(view: dict) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from slack_bolt import Ack, App, BoltContext
 
@@ -35,17 +36,25 @@ def errors_for(error: BulletinsError, locale: str, first_block: str) -> dict[str
 
 
 def file_or_refuse(
-    services: Services, ack: Ack, context: BoltContext, body: dict, form: Form, **closing: str
+    services: Services,
+    ack: Ack,
+    context: BoltContext,
+    body: dict,
+    read: Callable[[FormMeta], Form],
+    **closing: str,
 ) -> None:
-    """File ``form`` and close the modal (``closing``: how), then confirm; or tell the modal
-    why it cannot be filed. The request's key is recorded with the filing, so a refused
-    form leaves none: sending it again is not taken for a repeat."""
-    first_block = ids.REASON if form.kind == EXCUSE else ids.MOOD
+    """File the form ``read`` makes of the submission and close the modal (``closing``:
+    how), then confirm; or tell the modal why it cannot be filed. The request's key is
+    recorded with the filing, so a refused form leaves none: sending it again is not taken
+    for a repeat."""
+    view = body["view"]
+    first_block = ids.REASON if view.get("callback_id") == ids.EXCUSE_VIEW else ids.MOOD
     key = context.get(dedup.PENDING_KEY) or f"form:{uuid.uuid4().hex}"
     try:
+        form = read(FormMeta.read(view.get("private_metadata") or ""))
         filing = file_form(services, key, form)
     except BulletinsError as error:
-        locale = stored_locale(services, form.user_id)
+        locale = stored_locale(services, body["user"]["id"])
         ack(response_action="errors", errors=errors_for(error, locale, first_block))
         return
     except Exception as error:
@@ -63,22 +72,26 @@ def file_or_refuse(
 
 
 def bulletin_submitted(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
-    """Accept the bulletin, or send the problems back into the modal."""
-    view = body["view"]
-    meta = FormMeta.read(view["private_metadata"])
-    answers = answers_from_state(view["state"]["values"])
-    form = Form(BULLETIN, body["user"]["id"], meta.team_id, meta.week, meta.from_home, answers)
-    file_or_refuse(services, ack, context, body, form)
+    """File the bulletin, or send the problems back into the modal."""
+    user_id, values = body["user"]["id"], body["view"]["state"]["values"]
+
+    def read(meta: FormMeta) -> Form:
+        answers = answers_from_state(values)
+        return Form(BULLETIN, user_id, meta.team_id, meta.week, meta.from_home, answers)
+
+    file_or_refuse(services, ack, context, body, read)
 
 
 def excuse_submitted(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
-    """Accept the "no bulletin this week", or send the problem back into the modal."""
-    view = body["view"]
-    meta = FormMeta.read(view["private_metadata"])
-    reason = text_value(view["state"]["values"], ids.REASON) or ""
-    form = Form(EXCUSE, body["user"]["id"], meta.team_id, meta.week, meta.from_home, reason=reason)
+    """File the "no bulletin this week", or send the problem back into the modal."""
+    user_id, values = body["user"]["id"], body["view"]["state"]["values"]
+
+    def read(meta: FormMeta) -> Form:
+        reason = text_value(values, ids.REASON) or ""
+        return Form(EXCUSE, user_id, meta.team_id, meta.week, meta.from_home, reason=reason)
+
     # "clear" closes the bulletin form too, when the excuse form was pushed from it.
-    file_or_refuse(services, ack, context, body, form, response_action="clear")
+    file_or_refuse(services, ack, context, body, read, response_action="clear")
 
 
 def register(app: App, services: Services) -> None:

@@ -90,7 +90,9 @@ class SlackBench:
         if self._socket_mode:
             self.driver = self._connect_socket_mode(app)
             return self
-        self.server = HttpServer(app, self._engine, host="127.0.0.1", port=0)
+        self.server = HttpServer(
+            app, self._engine, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET
+        )
         self.server.start_in_background()
         self.driver = SlackDriver(self.server.url, SIGNING_SECRET, self.standin)
         return self

@@ -227,3 +227,31 @@ def test_a_form_slack_refuses_to_open_is_explained(bench, error, told):
     bench.driver.command(manon.slack_user_id)
     [text] = replies(bench)
     assert told in text
+
+
+@pytest.mark.parametrize(
+    ("metadata", "told"),
+    [
+        ('{"team": %(team)d, "week": "2027-W60"}', "Ce formulaire ne peut plus être lu."),
+        ('{"week": "2026-W10"}', "Ce formulaire ne peut plus être lu."),
+        ("not json", "Ce formulaire ne peut plus être lu."),
+        (
+            '{"team": %(other)d, "week": "2026-W10"}',
+            "Seuls les entrepreneurs et mentors d'une équipe",
+        ),
+    ],
+)
+def test_a_form_whose_hidden_team_or_week_was_tampered_with_is_refused_in_the_modal(
+    bench, metadata, told
+):
+    manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
+    other = team_named(bench, "CibNav")
+    view = open_view(bench, manon.slack_user_id)
+    view["private_metadata"] = metadata % {"team": team.id, "other": other.id}
+
+    response = bench.driver.submit_view(manon.slack_user_id, view, answers())
+
+    assert response.status == 200
+    [(block, text)] = response.json()["errors"].items()
+    assert block == ids.MOOD and text.startswith(told)
+    assert bulletins(bench, team) == [] and bulletins(bench, other) == []

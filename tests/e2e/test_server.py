@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import threading
 import time
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
+from bot.server import MAX_BODY
+from bot.standin.bench import SIGNING_SECRET
 
 
 def get(url: str) -> tuple[int, dict]:
@@ -32,7 +37,7 @@ def test_healthz_answers_503_when_the_database_does_not_answer(bench, tmp_path):
 
     dead = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'gone.db'}")
     app = create_app(bench.services, verify_token=False)
-    with HttpServer(app, dead, host="127.0.0.1", port=0) as server:
+    with HttpServer(app, dead, "127.0.0.1", 0, signing_secret=SIGNING_SECRET) as server:
         status, body = get(server.url.replace("/slack/events", "/healthz"))
     assert (status, body) == (503, {"database": "unreachable"})
 
@@ -46,6 +51,52 @@ def test_unsigned_or_stale_requests_are_refused(bench):
     assert bench.standin.calls_to("chat.postEphemeral") == []
 
 
+def test_a_request_with_a_malformed_timestamp_is_refused_and_nothing_is_sent(bench, caplog):
+    """Its body names a response_url: nothing may be posted there, nor anywhere else."""
+    reply_to = bench.standin.new_response_url()
+    body = urllib.parse.urlencode(
+        {
+            "command": "/bulletin",
+            "user_id": "U1",
+            "text": "help",
+            "response_url": reply_to,
+            "trigger_id": "1.2.3",
+        }  # fmt: skip
+    ).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"}  # fmt: skip
+
+    before = len(bench.standin.calls)
+    with caplog.at_level("INFO"):
+        response = bench.driver.raw(body, headers, sign=False)
+        time.sleep(0.3)  # anything the app would do after answering
+
+    assert response.status == 401
+    assert bench.standin.calls[before:] == []
+    refusals = [r for r in caplog.records if r.levelname != "DEBUG"]
+    assert len(refusals) == 1 and refusals[0].exc_info is None
+    assert "not signed by Slack" in refusals[0].getMessage()
+
+
+def test_a_body_larger_than_any_slack_payload_is_refused_unread(bench):
+    url = urllib.parse.urlsplit(bench.server.url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    connection.putrequest("POST", url.path)
+    connection.putheader("Content-Type", "application/x-www-form-urlencoded")
+    connection.putheader("Content-Length", str(200 * 1024 * 1024))
+    connection.endheaders()  # and not one byte of the 200 MB announced
+    assert connection.getresponse().status == 413
+    connection.close()
+
+
+def test_a_signed_body_just_over_the_limit_is_refused(bench):
+    body = b"payload=" + b"x" * MAX_BODY
+    before = len(bench.standin.calls)
+    response = bench.driver.raw(body, {"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status == 413
+    assert bench.standin.calls[before:] == []
+
+
 def test_slack_url_verification_is_answered(bench):
     response = bench.driver.url_verification("challenge-42")
     assert response.status == 200
@@ -57,7 +108,7 @@ def test_a_server_whose_wake_up_pipe_was_closed_under_it_still_stops(bench):
     from bot.server import HttpServer
 
     app = create_app(bench.services, verify_token=False)
-    server = HttpServer(app, bench.services.engine, host="127.0.0.1", port=0)
+    server = HttpServer(app, bench.services.engine, "127.0.0.1", 0, signing_secret=SIGNING_SECRET)
     health = server.url.replace("/slack/events", "/healthz")
     server.start_in_background()
     assert get(health)[0] == 200
@@ -73,7 +124,6 @@ def test_as_many_requests_at_once_as_the_server_has_threads_each_get_a_listener(
     for another to finish before its own starts."""
     from bot.app import create_app
     from bot.server import THREADS, HttpServer
-    from bot.standin.bench import SIGNING_SECRET
     from bot.standin.driver import SlackDriver
 
     all_running = threading.Barrier(THREADS, timeout=2)
@@ -84,7 +134,9 @@ def test_as_many_requests_at_once_as_the_server_has_threads_each_get_a_listener(
         all_running.wait()
         ack("together")
 
-    with HttpServer(app, bench.services.engine, host="127.0.0.1", port=0) as server:
+    with HttpServer(
+        app, bench.services.engine, "127.0.0.1", 0, signing_secret=SIGNING_SECRET
+    ) as server:
         driver = SlackDriver(server.url, SIGNING_SECRET, bench.standin)
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             answers = list(
