@@ -8,13 +8,14 @@ from bot.blocks.form_values import UnreadableForm, translate
 from bot.command_text import UsageError
 from bot.dedup import database_down_text
 from bot.delivery import error_code
-from bulletins.cycle import FormClosed, InvalidBulletin
+from bulletins.cycle import FormClosed, InvalidBulletin, Superseded
 from bulletins.db import database_unavailable
 from bulletins.errors import BulletinsError
 from bulletins.history import NoSuchTeam, TeamNotReadable
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from bulletins.people import NotAllowed, UnknownPerson
+from bulletins.rendering import format_moment
 from evaluation.indicators import NotAnEditor
 
 
@@ -29,6 +30,17 @@ def explain(error: BaseException, locale: str) -> str | None:
     if isinstance(error, UnreadableForm):
         return gettext(
             locale, "This form can no longer be read. Close it and type `/bulletin` again."
+        )
+    if isinstance(error, Superseded):
+        priority = error.priority if len(error.priority) <= 80 else error.priority[:79] + "…"
+        return gettext(
+            locale,
+            "Since you opened this form, %(name)s published your team's bulletin (%(when)s): "
+            "“%(priority)s”. Your text is still here: copy it, close this form and type "
+            "`/bulletin` to edit the published one.",
+            name=error.by,
+            when=format_moment(error.at, locale),
+            priority=priority,
         )
     if isinstance(error, FormClosed):
         return gettext(

@@ -26,6 +26,7 @@ from bot.home import publish_home
 from bulletins import outbox
 from bulletins.calendar import IsoWeek
 from bulletins.cycle import (
+    UNCHECKED,
     Answers,
     check_bulletin,
     check_excuse,
@@ -59,6 +60,7 @@ class Form:
     home: bool = False
     answers: Answers | None = None
     reason: str = ""
+    seen: str | None = UNCHECKED  # the version of the bulletin the form was opened on
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,14 @@ def _file(
         return Receipt(team.name, window.week, True, False, window.deadline)
     assert form.answers is not None
     filed = file_bulletin(
-        session, calendar, person=person, team=team, answers=form.answers, now=now, week=form.week
+        session,
+        calendar,
+        person=person,
+        team=team,
+        answers=form.answers,
+        now=now,
+        week=form.week,
+        opened_on=form.seen,
     )
     window = filed.window
     return Receipt(team.name, window.week, filed.created, filed.bulletin.late, window.deadline)

@@ -8,7 +8,7 @@ taken and marked late.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,6 +74,27 @@ class InvalidBulletin(BulletinsError):
     def __init__(self, problems: dict[str, Problem]):
         self.problems = problems
         super().__init__(", ".join(f"{field}: {p.message}" for field, p in problems.items()))
+
+
+class Superseded(BulletinsError):
+    """The team's bulletin was filed or edited after the form was opened: filing the form
+    would silently replace a teammate's words. Says who published the text there now, when
+    (in the programme's time) and its priority."""
+
+    def __init__(self, by: str, at: datetime, priority: str):
+        self.by, self.at, self.priority = by, at, priority
+        super().__init__(f"the bulletin changed since the form was opened ({at.isoformat()})")
+
+
+def version_of(bulletin: Bulletin | None) -> str | None:
+    """What a form remembers of the bulletin it was opened on, to tell at filing whether
+    someone changed it meanwhile: None when there was none."""
+    if bulletin is None:
+        return None
+    return bulletin.updated_at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+UNCHECKED = "unchecked"  # filing whatever version is there (the core's own callers)
 
 
 class FormClosed(BulletinsError):
@@ -145,10 +166,15 @@ class Filed:
     window: Window
 
 
-def bulletin_for(session: Session, team: Team, week: IsoWeek) -> Bulletin | None:
-    return session.scalar(
-        select(Bulletin).where(Bulletin.team_id == team.id, Bulletin.week == str(week))
-    )
+def bulletin_for(
+    session: Session, team: Team, week: IsoWeek, for_update: bool = False
+) -> Bulletin | None:
+    """``team``'s bulletin of ``week``; ``for_update``: locked until the transaction ends
+    (PostgreSQL), so that a concurrent edit waits and then sees this one's version."""
+    query = select(Bulletin).where(Bulletin.team_id == team.id, Bulletin.week == str(week))
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalar(query)
 
 
 def excuse_for(session: Session, team: Team, week: IsoWeek) -> WeekExcuse | None:
@@ -211,15 +237,22 @@ def file_bulletin(
     answers: Answers,
     now: datetime,
     week: IsoWeek | None = None,
+    opened_on: str | None = UNCHECKED,
 ) -> Filed:
     """File or edit ``team``'s bulletin for ``week`` (default: the week being written).
 
     A second filing the same week edits the bulletin and keeps a revision saying who
     changed it, when, and what it said before. Filing lifts a "no bulletin" excuse.
+    ``opened_on``: the ``version_of`` the bulletin when the form was opened; if it has
+    changed since, raise ``Superseded`` rather than replace the newer text.
     """
     window, answers = check_bulletin(calendar, answers, now, week)
     require_member(session, person, team, calendar.local(now).date())
-    bulletin = bulletin_for(session, team, window.week)
+    bulletin = bulletin_for(session, team, window.week, for_update=True)
+    # A bulletin filed meanwhile by a teammate must not be replaced unseen.
+    if opened_on != UNCHECKED and bulletin is not None and version_of(bulletin) != opened_on:
+        local = calendar.local(bulletin.updated_at)
+        raise Superseded(bulletin.updated_by.name, local, bulletin.priority)
     excuse = excuse_for(session, team, window.week)  # read before any write: no autoflush
     created = bulletin is None
     if bulletin is None:

@@ -159,7 +159,7 @@ def late_since(session: Session, week: IsoWeek, since: datetime) -> list[Bulleti
     """Bulletins for ``week`` filed after ``since`` (the digest's moment), oldest first."""
     query = (
         select(Bulletin)
-        .options(joinedload(Bulletin.team), joinedload(Bulletin.author))
+        .options(joinedload(Bulletin.team), joinedload(Bulletin.updated_by))
         .where(Bulletin.week == str(week), Bulletin.created_at > since)
         .order_by(Bulletin.created_at, Bulletin.id)
     )

@@ -24,7 +24,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bulletins.calendar import IsoWeek
-from bulletins.cycle import MAX_CHARS, MAX_REASON, MOODS, Window
+from bulletins.cycle import MAX_CHARS, MAX_REASON, MOODS, Window, version_of
 from bulletins.db.models import Bulletin, Team
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
@@ -46,7 +46,15 @@ class FormContext:
 
 
 def metadata(team: Team, week: IsoWeek) -> str:
+    """What a submitted form says of itself: its team and week."""
     return json.dumps({"team": team.id, "week": str(week)})
+
+
+def bulletin_metadata(team: Team, week: IsoWeek, bulletin: Bulletin | None) -> str:
+    """The bulletin form's: also the version of the bulletin it was opened on (``seen``,
+    null when there was none), so that a teammate's filing meanwhile is not replaced."""
+    data = json.loads(metadata(team, week)) | {"seen": version_of(bulletin)}
+    return json.dumps(data)
 
 
 def plain(text: str) -> PlainTextObject:
@@ -244,5 +252,5 @@ def form_view(ctx: FormContext) -> dict:
         blocks,
         ctx.locale,
         submit=plain(submit),
-        private_metadata=metadata(ctx.team, ctx.window.week),
+        private_metadata=bulletin_metadata(ctx.team, ctx.window.week, ctx.bulletin),
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot import ids
 from bulletins.calendar import IsoWeek
-from bulletins.cycle import Answers, InvalidBulletin, Problem
+from bulletins.cycle import UNCHECKED, Answers, InvalidBulletin, Problem
 from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
 
@@ -18,11 +18,13 @@ StateValues = dict[str, dict[str, dict[str, Any]]]
 
 @dataclass(frozen=True)
 class FormMeta:
-    """The team and week a form was opened for, and whether from the Home tab."""
+    """The team and week a form was opened for, whether from the Home tab, and the version
+    of the bulletin it was opened on (``UNCHECKED`` for a form that does not say)."""
 
     team_id: int
     week: IsoWeek
     from_home: bool = False
+    seen: str | None = UNCHECKED
 
     @classmethod
     def read(cls, private_metadata: str) -> FormMeta:
@@ -30,7 +32,11 @@ class FormMeta:
         not exist, no team)."""
         try:
             data = json.loads(private_metadata)
-            return cls(int(data["team"]), IsoWeek.parse(data["week"]), data.get("home") is True)
+            seen = data.get("seen", UNCHECKED)
+            if seen is not None and not isinstance(seen, str):
+                raise TypeError(f"seen: {seen!r}")
+            home = data.get("home") is True
+            return cls(int(data["team"]), IsoWeek.parse(data["week"]), home, seen)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise UnreadableForm(f"unreadable form metadata: {error}") from None
 

@@ -77,7 +77,9 @@ def bulletin_submitted(services: Services, ack: Ack, context: BoltContext, body:
 
     def read(meta: FormMeta) -> Form:
         answers = answers_from_state(values)
-        return Form(BULLETIN, user_id, meta.team_id, meta.week, meta.from_home, answers)
+        return Form(
+            BULLETIN, user_id, meta.team_id, meta.week, meta.from_home, answers, seen=meta.seen
+        )
 
     file_or_refuse(services, ack, context, body, read)
 

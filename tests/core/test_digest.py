@@ -48,6 +48,14 @@ def test_help_requests_come_first_then_key_dates_news_and_silent_teams(world):
     assert "🙂 *Alpha*" in text and "Filed by Alpha fellow 1" in text
 
 
+def test_the_digest_names_who_wrote_the_published_text(world):
+    bulletin = world.file("Alpha")
+    bulletin.updated_by = world.fellows["Alpha"][1]  # a teammate rewrote it
+    world.session.flush()
+    text = text_of(digest(world))
+    assert "Filed by Alpha fellow 2" in text and "Alpha fellow 1" not in text
+
+
 def test_every_team_filed_gets_a_thank_you(world):
     for name in world.teams:
         world.file(name)

@@ -26,7 +26,8 @@ def test_bulletin_opens_the_form_and_its_submission_files_the_bulletin(bench):
     manon, team = person_named(bench, "Manon Moreau"), team_named(bench, "LexImpact")
     view = open_view(bench, manon.slack_user_id)
     assert view["title"]["text"] == "LexImpact · 2026-W10"
-    assert json.loads(view["private_metadata"]) == {"team": team.id, "week": "2026-W10"}
+    meta = json.loads(view["private_metadata"])
+    assert meta == {"team": team.id, "week": "2026-W10", "seen": None}
     assert "vendredi 6 mars 15:05" in json.dumps(view["blocks"], ensure_ascii=False)
 
     values = answers(help_request="Une intro à la DGFiP", label="Démo", key_date="2026-03-20")
@@ -191,6 +192,7 @@ def test_the_reminder_button_opens_the_form_of_its_team(bench):
     assert json.loads(bench.standin.last_view(ids.BULLETIN_VIEW)["private_metadata"]) == {
         "team": team.id,
         "week": "2026-W10",
+        "seen": None,
     }
 
 
@@ -255,3 +257,25 @@ def test_a_form_whose_hidden_team_or_week_was_tampered_with_is_refused_in_the_mo
     [(block, text)] = response.json()["errors"].items()
     assert block == ids.MOOD and text.startswith(told)
     assert bulletins(bench, team) == [] and bulletins(bench, other) == []
+
+
+def test_a_form_opened_before_a_teammate_filed_does_not_replace_their_words(bench):
+    manon, gael = person_named(bench, "Manon Moreau"), person_named(bench, "Gaël Lefebvre")
+    team = team_named(bench, "LexImpact")
+    hers = open_view(bench, manon.slack_user_id)  # opened first, submitted last
+    his = open_view(bench, gael.slack_user_id)
+    submit(bench, gael.slack_user_id, his, answers(priority="Ouvrir l'API au Sénat"))
+
+    response = bench.driver.submit_view(manon.slack_user_id, hers, answers(priority="Autre"))
+
+    [(block, text)] = response.json()["errors"].items()
+    assert block == ids.MOOD
+    assert text.startswith("Depuis que vous avez ouvert ce formulaire, Gaël Lefebvre a publié")
+    assert "« Ouvrir l'API au Sénat »" in text
+    [stored] = bulletins(bench, team)
+    assert (stored.priority, stored.updated_by_id) == ("Ouvrir l'API au Sénat", gael.id)
+    assert bench.standin.messages(manon.slack_user_id) == []
+    # Opened again, on his version, her edit goes through.
+    again = open_view(bench, manon.slack_user_id)
+    assert submit(bench, manon.slack_user_id, again, answers(priority="Autre")).text == ""
+    assert bulletins(bench, team)[0].priority == "Autre"

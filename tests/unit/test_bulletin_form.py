@@ -80,7 +80,7 @@ def test_a_new_form_is_empty_on_time_and_offers_the_excuse():
     view = form()
     check_view(view)
     assert view["submit"]["text"] == "Publier"
-    assert json.loads(view["private_metadata"]) == {"team": 11, "week": "2026-W10"}
+    assert json.loads(view["private_metadata"]) == {"team": 11, "week": "2026-W10", "seen": None}
     assert "Semaine 2026-W10, à rendre avant vendredi 6 mars 15:05." in text_of(view)
     assert "initial_value" not in text_of(view) and "initial_option" not in text_of(view)
     assert any(block.get("block_id") == ids.EXCUSE_WEEK for block in view["blocks"])
@@ -151,7 +151,7 @@ def test_problems_become_translated_messages_per_block():
 
 
 def test_metadata_round_trips_and_a_bad_purpose_means_the_form():
-    assert FormMeta.read(form()["private_metadata"]) == FormMeta(11, WEEK)
+    assert FormMeta.read(form()["private_metadata"]) == FormMeta(11, WEEK, seen=None)
     assert purpose_of('{"purpose": "excuse"}') == ids.FOR_EXCUSE
     assert purpose_of('{"purpose": "drop tables"}') == ids.FOR_FORM
     assert purpose_of("") == ids.FOR_FORM
