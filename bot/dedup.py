@@ -16,6 +16,7 @@ acknowledges and then explains the problem.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 from collections.abc import Callable
@@ -35,12 +36,14 @@ CLICK_WINDOW = timedelta(seconds=2)
 CONTEXT_KEY = "received_key"  # where a listener finds the key of the request it handles
 PENDING_KEY = "unrecorded_key"  # the key a listener records itself, with its work
 RECORDED_BY_LISTENER = frozenset({ids.BULLETIN_VIEW, ids.EXCUSE_VIEW})
-MAX_KEY = 200
 
 
-def _digest(*parts: object) -> str:
+def _digest(secret: str, *parts: object) -> str:
+    """An opaque digest of ``parts``, keyed with ``secret`` (which the database does not
+    hold): the key of a survey answer's click or page must tell nothing of the person or
+    the answer, even to someone who tries every person and every answer."""
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def action_value(action: dict) -> str:
@@ -49,23 +52,22 @@ def action_value(action: dict) -> str:
     return str(action.get("value") or option.get("value") or "")
 
 
-def request_key(body: dict) -> tuple[str, timedelta | None] | None:
+def request_key(body: dict, secret: str) -> tuple[str, timedelta | None] | None:
     """The key naming a request, and the window within which a repeat counts (None: ever);
-    None for a request that is not deduplicated (slash commands, which people retype)."""
+    None for a request that is not deduplicated (slash commands, which people retype).
+    What a person sent or clicked is in the key only as a digest keyed with ``secret``."""
     kind = body.get("type")
     if kind == "event_callback" and body.get("event_id"):
         return f"event:{body['event_id']}", None
     if kind == "view_submission":
         view = body.get("view") or {}
         answers = (view.get("state") or {}).get("values")
-        return f"view:{view.get('id')}:{_digest(view.get('hash'), answers)}", None
+        return f"view:{_digest(secret, view.get('id'), view.get('hash'), answers)}", None
     if kind == "block_actions" and body.get("actions"):
         action = body["actions"][0]
         user = (body.get("user") or {}).get("id")
-        key = f"click:{user}:{action.get('action_id')}:{action_value(action)}"
-        if len(key) > MAX_KEY - 20:  # room for the time slot first_within appends
-            key = f"click:{_digest(key)}"
-        return key, CLICK_WINDOW
+        click = _digest(secret, user, action.get("action_id"), action_value(action))
+        return f"click:{click}", CLICK_WINDOW
     return None
 
 
@@ -107,11 +109,12 @@ def database_down_answer(services: Services, view: dict) -> BoltResponse:
 
 def deduplicator(services: Services) -> Callable[..., BoltResponse | None]:
     """The middleware, bound to ``services``."""
+    secret = services.settings.slack.signing_secret
 
     def deduplicate(
         body: dict, context: BoltContext, resp: BoltResponse, next_: Callable[[], None]
     ) -> BoltResponse:
-        found = request_key(body)
+        found = request_key(body, secret)
         if found is None:
             next_()
             return resp

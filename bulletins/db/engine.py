@@ -22,6 +22,9 @@ def make_engine(url: str, *, timeout: float = TIMEOUT_SECONDS, **kwargs) -> Engi
     connections open; SQLite gets foreign keys and WAL, a server database's pooled
     connections are checked before use."""
     parsed = make_url(url)
+    # The values of a statement (a survey's answers among them) stay out of its errors and
+    # so out of the logs.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": timeout})
         if parsed.database not in (None, "", ":memory:"):

@@ -139,3 +139,13 @@ def test_a_burst_of_requests_reuses_the_pooled_connections(engine):
             connection.execute(text("SELECT 1"))
             connection.close()
     assert len(opened) == POOL_SIZE
+
+
+def test_a_failed_statement_never_shows_the_values_it_was_writing(engine):
+    """Its error reaches the logs: a survey's answers must not come with it."""
+    insert = text("INSERT INTO received_requests (key, received_at) VALUES (:key, :at)")
+    with engine.begin() as connection:
+        connection.execute(insert, {"key": "k", "at": datetime(2026, 3, 6, tzinfo=UTC)})
+    with pytest.raises(IntegrityError) as raised, engine.begin() as connection:
+        connection.execute(insert, {"key": "k", "at": datetime(2031, 7, 14, tzinfo=UTC)})
+    assert "2031" not in str(raised.value)

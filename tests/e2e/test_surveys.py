@@ -4,19 +4,23 @@ page (saved as it goes), the pulse answered in its message, and a closed survey.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot import ids
 from bot.home import home_for
+from bot.logs import configure_logging
 from bot.standin.bench import SlackBench
 from bulletins.db.models import (
     Campaign,
     Draft,
     Membership,
     Person,
+    ReceivedRequest,
     StaffMember,
     SurveyResponse,
 )
@@ -361,3 +365,39 @@ def test_a_page_of_a_grid_and_a_ranking_moves_on_to_the_next_page(bench: SlackBe
             "conditions": {"data": 4, "it": 2},
             "formats": ["peers", "coaching"],
         }
+
+
+@pytest.fixture
+def debug_logs(caplog):
+    """The logs as ``bulletins -v serve`` writes them (DEBUG), captured."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    sdk_level = logging.getLogger("slack_sdk").level
+    configure_logging(logging.DEBUG)
+    root.addHandler(caplog.handler)
+    caplog.handler.setLevel(logging.DEBUG)
+    yield caplog
+    root.handlers[:], root.level = handlers, level
+    logging.getLogger("slack_sdk").setLevel(sdk_level)
+
+
+def test_what_a_pulse_click_leaves_in_the_database_and_logs_names_no_one_and_no_answer(
+    bench: SlackBench, debug_logs
+) -> None:
+    mentor = mentors(bench)[1]
+    campaign_id = launch(bench, PULSE)
+    message = invitation(bench, mentor.slack_user_id, campaign_id)
+    click = {"value": f"{campaign_id}:satisfied:5", "message": message,
+             "channel_id": bench.standin.dm_channel(mentor.slack_user_id)}  # fmt: skip
+    for _ in range(2):  # a double click: the second is recognised as a repeat
+        bench.driver.block_action(mentor.slack_user_id, ids.SURVEY_PULSE, **click)
+    bench.wait_for(lambda: bench.standin.calls_to("chat.update"))
+
+    with bench.services.sessions() as session:
+        keys = session.scalars(select(ReceivedRequest.key)).all()
+    records = debug_logs.records
+    logged = "\n".join(record.getMessage() for record in records)
+    assert any("ignored a repeated request" in r.getMessage() for r in records)
+    for trace in [*keys, logged]:
+        for clue in (mentor.slack_user_id, f"{campaign_id}:satisfied", "satisfied:5"):
+            assert clue not in trace
