@@ -1,202 +1,98 @@
-"""How fast Slack gets its acknowledgement: ``/bulletin`` and a bulletin's submission,
-under concurrent clients over HTTP, against the app served as ``bulletins serve`` serves
-it, divided by the same figures for a bare Bolt app that only acknowledges.
+"""How fast Slack gets its acknowledgement of ``/bulletin`` and of a bulletin's submission,
+over HTTP, from the app served as ``bulletins serve`` serves it, and from a bare Bolt app
+that only acknowledges: when a reminder lands (``rush``: requests arriving at a steady rate,
+the two apps compared) and under a flood of clients sending back to back (``flood``).
 
-    .venv/bin/python -m bench.ack_latency [--requests 5000] [--clients 20] [--rounds 10]
-                                          [--on-return] [--database-url postgresql+psycopg://...]
+    .venv/bin/python -m bench.ack_latency [--scenario {rush,flood,both}] [--rate 10]
+                                          [--seconds 15] [--requests 1000] [--clients 20]
+                                          [--rounds 5] [--database-url postgresql+psycopg://...]
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import gc
 import logging
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from itertools import cycle, islice, pairwise
-from pathlib import Path
 
 from sqlalchemy import Engine
 
-from bench.common import database_label, fresh_database, machine, table
-from bot import ids
-from bot.server import EVENTS_PATH
-from bot.standin.bench import SIGNING_SECRET, TOKEN
+from bench.common import database_label, fresh_database, met, provenance, table
+from bench.harness import (
+    NO_TIMINGS,
+    Outcomes,
+    Request,
+    Timings,
+    answers,
+    at_rate,
+    back_to_back,
+    load_sample,
+    outcomes,
+    served,
+    settle,
+    slack_for,
+)
 from bot.standin.driver import Response, SlackDriver
 from bot.standin.web_api import SlackStandIn
-from bulletins.config import settings_from_dict
-from bulletins.db import make_session_factory, url_for_processes
-from bulletins.roster import import_roster
 from bulletins.sample import sample_roster
-from tests.e2e.conftest import paris
 
-NOW = paris(2026, 3, 3, 10, 0)  # a Tuesday of the sample cohort: the week's form is open
-COHORT_START = date(2026, 2, 2)
-ROOT = Path(__file__).resolve().parents[1]
-Request = Callable[[], Response]
-
-
-@dataclass(frozen=True)
-class Timings:
-    """Latencies in milliseconds, and how many answers were not a plain acknowledgement."""
-
-    millis: list[float]
-    refused: int
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.millis)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+RATIO_GOAL = 1.5  # rush: at most this times the bare app's p50 and p99
+FLOOD_GOAL_MS = 500.0  # flood: our app's p99 under this
+Form = tuple[str, dict]  # the person, and the view opened for them
+Send = Callable[[Sequence[Request]], Timings]  # how a turn's requests are sent
 
 
-def acknowledged(response: Response) -> bool:
-    """A 200 that closes the modal or says nothing: the request was taken."""
-    return response.status == 200 and '"errors"' not in response.text
+@dataclass
+class Figures:
+    """One scenario's timings, by app, and what became of our app's ``/bulletin``."""
+
+    typed: dict[str, Timings]
+    submitted: dict[str, Timings]
+    forms: Outcomes | None = None
+    requests: int = 0
 
 
-def hammer(requests: Sequence[Request], clients: int) -> Timings:
-    """Send ``requests`` from ``clients`` threads at once; time each one's answer."""
+@dataclass
+class Typed:
+    """The ``/bulletin`` sent: when each trigger id was issued (on ``time.monotonic()``, the
+    stand-in's clock), and who typed it."""
 
-    def timed(request: Request) -> tuple[float, bool]:
-        started = time.perf_counter()
-        response = request()
-        return (time.perf_counter() - started) * 1000, acknowledged(response)
-
-    with ThreadPoolExecutor(max_workers=clients) as pool, no_collection():
-        results = list(pool.map(timed, requests))
-    return Timings([ms for ms, _ in results], sum(1 for _, ok in results if not ok))
+    at: dict[str, float] = field(default_factory=dict)
+    by: dict[str, str] = field(default_factory=dict)
 
 
-@contextmanager
-def no_collection() -> Iterator[None]:
-    """No garbage collection in this process (clients and Slack stand-in) while it times
-    requests: a full collection over the calls the stand-in has recorded stalls every
-    client for over 100 ms, and only while the app under test calls Slack."""
-    gc.collect()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.unfreeze()
+def commands(driver: SlackDriver, users: Sequence[str], count: int, typed: Typed) -> list[Request]:
+    """``/bulletin`` typed ``count`` times by ``users`` in turn, noted in ``typed``."""
+
+    def command(user: str) -> Response:
+        started = time.monotonic()
+        response = driver.command(user)
+        trigger = response.trigger_id or ""
+        typed.at[trigger], typed.by[trigger] = started, user
+        return response
+
+    return [lambda user=user: command(user) for user in islice(cycle(users), count)]
 
 
-def answers(n: int) -> dict[str, dict[str, object]]:
-    """Valid answers to the bulletin form, different each time."""
-    return {
-        ids.MOOD: {ids.input_id(ids.MOOD): str(1 + n % 4)},
-        ids.PRIORITY: {ids.input_id(ids.PRIORITY): f"Mettre en production la version {n}"},
-        ids.UPS_AND_DOWNS: {ids.input_id(ids.UPS_AND_DOWNS): f"Démo réussie ; {n} retours"},
-        ids.HELP_REQUEST: {ids.input_id(ids.HELP_REQUEST): "Un accès aux données de test"},
-    }
-
-
-def load_sample(engine: Engine) -> list[str]:
-    """The demo's sample cohort; returns the fellows' Slack ids, one team after another."""
-    rows = sample_roster()
-    with make_session_factory(engine).begin() as session:
-        import_roster(session, rows, today=COHORT_START, cohort_start=COHORT_START)
-    return [row.slack_user_id for row in rows if row.role == "fellow"]
-
-
-def commands(driver: SlackDriver, users: Sequence[str], count: int) -> list[Request]:
-    """``/bulletin`` typed ``count`` times by ``users`` in turn."""
-    return [lambda user=user: driver.command(user) for user in islice(cycle(users), count)]
-
-
-def submissions(driver: SlackDriver, forms: Sequence[tuple[str, dict]]) -> list[Request]:
+def submissions(driver: SlackDriver, forms: Sequence[Form], first: int = 0) -> list[Request]:
     """Each form submitted once by the person it was opened for, with its own answers."""
     return [
         lambda user=user, view=view, n=n: driver.submit_view(user, view, answers(n))
-        for n, (user, view) in enumerate(forms)
+        for n, (user, view) in enumerate(forms, start=first)
     ]
 
 
-def settle(standin: SlackStandIn, quiet: float = 0.5, timeout: float = 120) -> None:
-    """Wait for the app's work after acknowledging: until it has not called Slack for
-    ``quiet`` seconds."""
-    deadline, seen = time.monotonic() + timeout, -1
-    while time.monotonic() < deadline and len(standin.calls) != seen:
-        seen = len(standin.calls)
-        time.sleep(quiet)
-
-
-def open_forms(
-    driver: SlackDriver, users: Sequence[str], count: int, clients: int
-) -> tuple[Timings, list[tuple[str, dict]]]:
-    """Type ``/bulletin`` ``count`` times; the timings, and each form opened with its
-    person (a trigger that expired before the app used it opens none)."""
-    assert driver.standin is not None
-    triggers: dict[str, str] = {}
-
-    def typed(user: str) -> Response:
-        response = driver.command(user)
-        triggers[response.trigger_id or ""] = user
-        return response
-
-    timings = hammer([lambda user=user: typed(user) for user in islice(cycle(users), count)],
-                     clients)  # fmt: skip
-    settle(driver.standin)
-    opened = [c for c in driver.standin.calls_to("views.open") if c.ok]
-    forms = [
-        (triggers[c.args["trigger_id"]], c.response["view"])
-        for c in opened
-        if c.args["trigger_id"] in triggers
+def opened_forms(standin: SlackStandIn, typists: dict[str, str]) -> list[Form]:
+    """The forms opened for the commands whose trigger ids are the keys of ``typists`` (the
+    values: who typed them), in the order they opened."""
+    calls = [c for c in standin.calls_to("views.open") if c.ok]
+    return [
+        (typists[c.args["trigger_id"]], c.response["view"])
+        for c in calls
+        if c.args["trigger_id"] in typists
     ]
-    return timings, forms
-
-
-def warm_up(ours: SlackDriver, bare: SlackDriver, users: Sequence[str]) -> None:
-    """One bulletin per team (later submissions edit them), and a few requests to each app."""
-    _, forms = open_forms(ours, users[::2], len(users) // 2, clients=1)
-    hammer(submissions(ours, forms), clients=1)
-    hammer(commands(bare, users, len(users)), clients=1)
-    hammer(submissions(bare, forms), clients=1)
-    assert ours.standin is not None
-    settle(ours.standin)
-
-
-@contextmanager
-def served(
-    kind: str, engine: Engine, standin: SlackStandIn, workers: int = 0, on_return: bool = False
-) -> Iterator[SlackDriver]:
-    """``bench.serve KIND`` in a process of its own, and a driver sending it requests."""
-    command = [sys.executable, "-m", "bench.serve", kind, url_for_processes(engine),
-               standin.base_url, NOW.isoformat(), str(workers)]  # fmt: skip
-    if on_return:
-        command.append("on-return")
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline())
-        yield SlackDriver(f"http://127.0.0.1:{port}{EVENTS_PATH}", SIGNING_SECRET, standin)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def slack_for(users: Sequence[str]) -> SlackStandIn:
-    """The stand-in, knowing the sample's people and the default channels."""
-    standin = SlackStandIn(token=TOKEN).start()
-    for user in users:
-        standin.add_user(user, user.lower())
-    for channel in dataclasses.astuple(settings_from_dict({}).channels):
-        standin.add_channel(channel)
-    return standin
-
-
-Figures = dict[str, tuple[Timings, Timings]]  # kind -> (our app, the bare app)
-
-
-def pooled(parts: Sequence[Timings]) -> Timings:
-    return Timings([ms for part in parts for ms in part.millis], sum(p.refused for p in parts))
 
 
 def shares(count: int, rounds: int) -> list[range]:
@@ -205,116 +101,180 @@ def shares(count: int, rounds: int) -> list[range]:
     return [range(start, end) for start, end in pairwise(cuts)]
 
 
-def run(
-    engine: Engine,
-    requests: int,
-    clients: int,
-    workers: int,
-    on_return: bool = False,
-    rounds: int = 10,
-) -> tuple[Figures, int]:
-    """Both kinds of request against both apps, in the same run, taking turns in
-    ``rounds`` rounds (the first app of a round goes second in the next), so that a
-    moment when the machine is slow falls on both alike. Before the bare app's turn, our
-    app's work after answering is over. Also returns how many of the ``/bulletin`` typed
-    opened no form."""
-    users = load_sample(engine)
-    standin = slack_for([row.slack_user_id for row in sample_roster()])
-    typed: dict[str, list[Timings]] = {"ours": [], "bare": []}
-    submitted: dict[str, list[Timings]] = {"ours": [], "bare": []}
-    try:
-        with (
-            served("bulletins", engine, standin, workers, on_return) as ours,
-            served("bare", engine, standin, on_return=on_return) as bare,
-        ):
-            warm_up(ours, bare, users)
-            forms: list[tuple[str, dict]] = []
-            for n, share in enumerate(shares(requests, rounds)):
-                first = share.start % len(users)
-                typists = users[first:] + users[:first]
-
-                def ours_types(typists: list[str] = typists, size: int = len(share)) -> None:
-                    timings, opened = open_forms(ours, typists, size, clients)  # settles
-                    typed["ours"].append(timings)
-                    forms.extend(opened)
-
-                def bare_types(typists: list[str] = typists, size: int = len(share)) -> None:
-                    typed["bare"].append(hammer(commands(bare, typists, size), clients))
-
-                in_turn(n, ours_types, bare_types)
-            for n, share in enumerate(shares(len(forms), rounds)):
-                some = forms[share.start : share.stop]
-
-                def ours_submits(some: list[tuple[str, dict]] = some) -> None:
-                    submitted["ours"].append(hammer(submissions(ours, some), clients))
-                    settle(standin)  # the filings, once the burst has passed
-
-                def bare_submits(some: list[tuple[str, dict]] = some) -> None:
-                    submitted["bare"].append(hammer(submissions(bare, some), clients))
-
-                in_turn(n, ours_submits, bare_submits)
-    finally:
-        standin.stop()
-    figures = {
-        "/bulletin": (pooled(typed["ours"]), pooled(typed["bare"])),
-        "view_submission": (pooled(submitted["ours"]), pooled(submitted["bare"])),
-    }
-    return figures, requests - len(forms)
-
-
 def in_turn(round_: int, ours: Callable[[], None], bare: Callable[[], None]) -> None:
     """Our app first in even rounds, the bare app first in odd ones."""
     for turn in (ours, bare) if round_ % 2 == 0 else (bare, ours):
         turn()
 
 
-def report(figures: Figures, database: str, clients: int) -> str:
-    headers = ["database", "request", "n", "clients", "app p50 ms", "app p99 ms",
-               "bare p50 ms", "bare p99 ms", "p50 ratio", "p99 ratio", "refused"]  # fmt: skip
-    rows = []
-    for kind, (ours, bare) in figures.items():
-        p50, p99 = ours.percentile(50), ours.percentile(99)
-        b50, b99 = bare.percentile(50), bare.percentile(99)
-        rows.append([database, kind, len(ours.millis), clients, f"{p50:.1f}", f"{p99:.1f}",
-                     f"{b50:.1f}", f"{b99:.1f}", f"{p50 / b50:.2f}", f"{p99 / b99:.2f}",
-                     ours.refused + bare.refused])  # fmt: skip
+def warm_up(ours: SlackDriver, bare: SlackDriver, users: Sequence[str]) -> None:
+    """One bulletin per team (later submissions edit them), and a few requests to each app."""
+    assert ours.standin is not None
+    typed = Typed()
+    back_to_back(commands(ours, users[::2], len(users) // 2, typed), clients=1)
+    settle(ours.standin)
+    forms = opened_forms(ours.standin, typed.by)
+    back_to_back(submissions(ours, forms), clients=1)
+    back_to_back(commands(bare, users, len(users), Typed()), clients=1)
+    back_to_back(submissions(bare, forms), clients=1)
+    settle(ours.standin)
+
+
+def scenario(
+    ours: SlackDriver,
+    bare: SlackDriver,
+    users: Sequence[str],
+    requests: int,
+    rounds: int,
+    send: Send,
+) -> Figures:
+    """``requests`` ``/bulletin`` to each app, then as many submissions of the forms ours
+    opened, each sent by ``send``, the apps taking turns in ``rounds`` rounds (the first of
+    a round goes second in the next) so that a moment when the machine is slow falls on both
+    alike. Before the bare app's turn, our app's work after answering is over."""
+    standin = ours.standin
+    assert standin is not None
+    figures = Figures({"ours": NO_TIMINGS, "bare": NO_TIMINGS},
+                      {"ours": NO_TIMINGS, "bare": NO_TIMINGS}, requests=requests)  # fmt: skip
+    typed = Typed()
+    for n, share in enumerate(shares(requests, rounds)):
+        first = share.start % len(users)
+        typists = list(users[first:]) + list(users[:first])
+
+        def ours_types(typists: list[str] = typists, size: int = len(share)) -> None:
+            figures.typed["ours"] += send(commands(ours, typists, size, typed))
+            settle(standin)  # the forms open
+
+        def bare_types(typists: list[str] = typists, size: int = len(share)) -> None:
+            figures.typed["bare"] += send(commands(bare, typists, size, Typed()))
+
+        in_turn(n, ours_types, bare_types)
+    figures.forms = outcomes(standin, typed.at)
+    forms = opened_forms(standin, typed.by)
+    for n, share in enumerate(shares(len(forms), rounds)):
+        some = forms[share.start : share.stop]
+
+        def ours_submits(some: list[Form] = some, first: int = share.start) -> None:
+            figures.submitted["ours"] += send(submissions(ours, some, first))
+            settle(standin)  # the confirmations
+
+        def bare_submits(some: list[Form] = some, first: int = share.start) -> None:
+            figures.submitted["bare"] += send(submissions(bare, some, first))
+
+        in_turn(n, ours_submits, bare_submits)
+    return figures
+
+
+def run(
+    engine: Engine,
+    scenarios: Sequence[str],
+    rate: float,
+    seconds: float,
+    requests: int,
+    clients: int,
+    rounds: int,
+) -> dict[str, Figures]:
+    """The scenarios, one after the other, against both apps served once."""
+    users = load_sample(engine)
+    standin = slack_for([row.slack_user_id for row in sample_roster()])
+    found: dict[str, Figures] = {}
+    try:
+        with served("bulletins", engine, standin) as ours, served("bare", engine, standin) as bare:
+            warm_up(ours, bare, users)
+            if "rush" in scenarios:
+                found["rush"] = scenario(
+                    ours, bare, users, round(rate * seconds), rounds,
+                    lambda some: at_rate(some, rate, clients),
+                )  # fmt: skip
+            if "flood" in scenarios:
+                found["flood"] = scenario(
+                    ours, bare, users, requests, rounds,
+                    lambda some: back_to_back(some, clients),
+                )  # fmt: skip
+    finally:
+        standin.stop()
+    return found
+
+
+def ms(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def report(found: dict[str, Figures], rate: float, seconds: float, clients: int) -> str:
+    headers = ["scenario", "requirement", "this run", "met"]
+    rows: list[list[object]] = []
+    kinds = (("/bulletin", "typed"), ("submission", "submitted"))
+    if "rush" in found:
+        figures = found["rush"]
+        label = f"rush: {rate:g}/s for {seconds:g} s, open loop"
+        for kind, attribute in kinds:
+            ours, bare = getattr(figures, attribute)["ours"], getattr(figures, attribute)["bare"]
+            ratios = [ours.percentile(p) / bare.percentile(p) for p in (50, 99)]
+            text = (
+                f"n {len(ours.millis)}: p50 {ms(ours.percentile(50))} / "
+                f"{ms(bare.percentile(50))} ms = {ratios[0]:.2f}; p99 "
+                f"{ms(ours.percentile(99))} / {ms(bare.percentile(99))} ms = {ratios[1]:.2f}"
+                + _refusals(ours, bare)
+            )
+            requirement = f"{kind}: p50 and p99 at most {RATIO_GOAL:g} × the bare app's"
+            ok = max(ratios) <= RATIO_GOAL and not ours.refused
+            rows.append([label, requirement, text, met(ok)])
+    if "flood" in found:
+        figures = found["flood"]
+        label = f"flood: {clients} clients back to back"
+        for kind, attribute in kinds:
+            ours, bare = getattr(figures, attribute)["ours"], getattr(figures, attribute)["bare"]
+            text = (
+                f"n {len(ours.millis)}: p99 {ms(ours.percentile(99))} ms "
+                f"(p50 {ms(ours.percentile(50))}; bare app p50 {ms(bare.percentile(50))}, "
+                f"p99 {ms(bare.percentile(99))})" + _refusals(ours, bare)
+            )
+            requirement = f"{kind}: our p99 under {FLOOD_GOAL_MS:g} ms"
+            ok = ours.percentile(99) < FLOOD_GOAL_MS and not ours.refused
+            rows.append([label, requirement, text, met(ok)])
+    for name, figures in found.items():
+        forms = figures.forms
+        assert forms is not None
+        text = f"{forms.opened}/{figures.requests} (expired {forms.expired}, never tried "
+        text += f"{forms.never_tried}; slowest {forms.slowest:.2f} s)"
+        goal = "every form opened" if name == "flood" else "(forms opened, for information)"
+        ok = forms.opened == figures.requests
+        rows.append([name, goal, text, met(ok) if name == "flood" else "-"])
     return table(headers, rows)
+
+
+def _refusals(ours: Timings, bare: Timings) -> str:
+    if not ours.refused and not bare.refused:
+        return ""
+    found = [f"{app} {t.why()}" for app, t in (("ours", ours), ("bare", bare)) if t.refused]
+    return "; refused: " + ", ".join(found)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=5000, help="of each kind (5000)")
-    parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=2,
-        help="worker processes of the app, as `bulletins serve --workers` (2)",
-    )
+    parser.add_argument("--scenario", choices=("rush", "flood", "both"), default="both")
+    parser.add_argument("--rate", type=float, default=10.0, help="rush: requests a second (10)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="rush: for so long (15)")
+    parser.add_argument("--requests", type=int, default=1000, help="flood: of each kind (1000)")
+    parser.add_argument("--clients", type=int, default=20, help="client threads (20)")
     parser.add_argument(
         "--rounds",
         type=int,
-        default=10,
-        help="rounds in which the two apps take turns, each with its share of the requests (10)",
+        default=5,
+        help="rounds in which the two apps take turns, each with its share of the requests (5)",
     )
     parser.add_argument("--database-url", help="PostgreSQL URL; a fresh schema is used")
-    parser.add_argument(
-        "--on-return",
-        action="store_true",
-        help="both apps answer when their listener returns (Bolt's process_before_response), "
-        "instead of Bolt's default check for the acknowledgement every 10 ms",
-    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    scenarios = ("rush", "flood") if args.scenario == "both" else (args.scenario,)
     with fresh_database(args.database_url) as engine:
         database = database_label(engine)
-        figures, unopened = run(
-            engine, args.requests, args.clients, args.workers, args.on_return, args.rounds
+        found = run(
+            engine, scenarios, args.rate, args.seconds, args.requests, args.clients, args.rounds
         )
-    print(machine())
-    print(report(figures, database, args.clients))
-    if unopened:
-        print(f"{unopened} /bulletin opened no form (their trigger expired first)")
+    print(report(found, args.rate, args.seconds, args.clients))
+    print()
+    print(provenance("bench.ack_latency", database))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
-"""What the benchmarks share: a fresh database, the machine's description, small tables."""
+"""What the benchmarks share: a fresh database, the machine's description, small tables,
+and where a run's figures come from."""
 
 from __future__ import annotations
 
 import os
 import platform
+import shlex
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,6 +18,8 @@ from sqlalchemy import Engine, text
 
 from bulletins.db import make_engine, upgrade
 from tests.databases import postgres_schema
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
@@ -60,3 +66,38 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def commit() -> str:
+    """The checked-out commit, ``+changes`` when the work tree differs from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain") else "")
+
+
+def command_line(module: str) -> str:
+    """The command that ran this benchmark, as typed from the repository's root."""
+    python = Path(sys.executable)
+    if python.is_relative_to(ROOT):
+        python = python.relative_to(ROOT)
+    return shlex.join([str(python), "-m", module, *sys.argv[1:]])
+
+
+def provenance(module: str, database: str) -> str:
+    """Where the figures come from: machine, database, commit and command, one a line."""
+    return "\n".join(
+        [
+            f"- machine: {machine()}",
+            f"- database: {database}",
+            f"- commit: {commit()}",
+            f"- command: `{command_line(module)}`",
+        ]
+    )
+
+
+def met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
