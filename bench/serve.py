@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.app import create_app
 from bot.bootstrap import bootstrap
-from bot.server import HttpServer, exit_on_sigterm
+from bot.server import HttpServer, exit_on_sigterm, freeze_startup_objects
 from bot.standin.bench import SIGNING_SECRET, TOKEN, MovableClock
 from bulletins.config import settings_from_dict
 
@@ -91,6 +91,7 @@ def main() -> None:
     )
     print(server.port, flush=True)
     exit_on_sigterm()  # as `bulletins serve` does
+    freeze_startup_objects()
     server.serve_forever()
 
 

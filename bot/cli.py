@@ -137,7 +137,7 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
     To serve more people, run more of these processes on the same PostgreSQL database,
     behind one address; keep a single scheduler."""
     from bot.app import create_app
-    from bot.server import HttpServer, exit_on_sigterm, serve_socket_mode
+    from bot.server import HttpServer, exit_on_sigterm, freeze_startup_objects, serve_socket_mode
 
     services = obj.services(upgrade_sqlite=True)
     if socket_mode and not services.settings.slack.app_token:
@@ -146,6 +146,7 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
         port = _port_from_env()
     app = create_app(services)
     exit_on_sigterm()
+    freeze_startup_objects()
     if socket_mode:
         serve_socket_mode(app, services.settings.slack.app_token)
     else:

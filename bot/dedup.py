@@ -27,6 +27,7 @@ from slack_bolt import App, BoltContext, BoltResponse
 from bot import ids
 from bot.bootstrap import Services
 from bulletins.db import database_unavailable
+from bulletins.db.writers import one_writer
 from bulletins.i18n import gettext
 from bulletins.received import first_time, first_within, forget
 
@@ -79,7 +80,7 @@ def recorded_by_listener(body: dict) -> bool:
 def record(services: Services, key: str, window: timedelta | None) -> bool:
     """Record ``key`` in a transaction of its own; False when it is a repeat."""
     now = services.clock()
-    with services.sessions.begin() as session:
+    with one_writer(services.engine), services.sessions.begin() as session:
         if window is None:
             return first_time(session, key, now)
         return first_within(session, key, now, window)

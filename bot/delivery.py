@@ -30,6 +30,7 @@ from bot.pacing import Pacer
 from bot.reconcile import METADATA_TYPE, reconcile_in_doubt
 from bulletins import outbox
 from bulletins.db.models import OutboxMessage, OutboxStatus
+from bulletins.db.writers import one_writer
 from bulletins.messages import Message
 from bulletins.outbox_files import is_file
 
@@ -135,14 +136,10 @@ def _thread_parent(session, row: OutboxMessage) -> tuple[str | None, str | None]
     return parent.slack_ts, None
 
 
-def _claim_next(services: Services, now: datetime, key: str | None = None) -> Claimed | str | None:
-    """Claim the oldest due message, or the one of ``key`` if it is due (committed before
-    any call to Slack)."""
+def _claim_next(services: Services, now: datetime) -> Claimed | str | None:
+    """Claim the oldest due message (committed before any call to Slack)."""
     with services.sessions.begin() as session:
-        if key is None:
-            rows = outbox.due(session, now, limit=1)
-        else:
-            rows = [r for r in [outbox.by_key(session, key)] if r and outbox.is_due(r, now)]
+        rows = outbox.due(session, now, limit=1)
         if not rows:
             return None
         row = rows[0]
@@ -171,7 +168,7 @@ def _post(slack: WebClient, claimed: Claimed) -> tuple[str, str]:
 
 
 def _record(services: Services, claimed: Claimed, now: datetime, result) -> str:
-    with services.sessions.begin() as session:
+    with one_writer(services.engine), services.sessions.begin() as session:
         row = session.get(OutboxMessage, claimed.id)
         if isinstance(result, Exception):
             return _record_failure(row, result, now)
@@ -185,11 +182,9 @@ def deliver_one(
     now: datetime,
     slack: WebClient,
     pacer: Pacer | None = None,
-    key: str | None = None,
 ) -> str | None:
-    """Send the oldest due message (or the one of ``key``); returns "sent", "failed",
-    "retry" or None when there is none to send."""
-    claimed = _claim_next(services, now, key)
+    """Send the oldest due message; returns "sent", "failed", "retry" or None when idle."""
+    claimed = _claim_next(services, now)
     if claimed is None or isinstance(claimed, str):
         return claimed
     if pacer is not None:
@@ -240,10 +235,16 @@ def deliver_due(
     return Outcome(sent=counts["sent"], failed=counts["failed"], retried=counts["retry"])
 
 
-def deliver_now(services: Services, key: str) -> str | None:
-    """Send the message of ``key`` at once, if it is still to be sent, as ``deliver_one``
-    does: a failure is recorded, and the clock process's delivery sends it later."""
-    return deliver_one(services, services.clock(), delivery_client(services.slack), key=key)
+def send_claimed(services: Services, claimed: Claimed) -> str:
+    """Send a message its writer enqueued already claimed (``outbox.enqueue(claimed=True)``)
+    and record the answer: a failure is recorded, and the clock process's delivery sends it
+    later (a message in doubt once ``outbox.IN_FLIGHT`` has passed)."""
+    slack = delivery_client(services.slack)
+    try:
+        result: tuple[str, str] | Exception = _post(slack, claimed)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        result = error
+    return _record(services, claimed, services.clock(), result)
 
 
 def services_pacer(services: Services) -> Pacer:

@@ -23,6 +23,7 @@ from bot.demo_results import write_results, write_snapshot_dir
 from bot.render.pages import Link
 from bot.standin.bench import SlackBench
 from bulletins.calendar import IsoWeek
+from bulletins.db.models import Campaign
 from bulletins.i18n import gettext
 from bulletins.roster import team_slug
 from bulletins.sample import sample_roster, staff
@@ -85,9 +86,18 @@ def play_end(bench: SlackBench, last_week: IsoWeek, out: Path) -> EndRecord:
     demo_filing.open_home(bench, staff(sample_roster())[0].slack_user_id)
     record.last_call = len(bench.standin.calls)
     _write_pages(bench, record, out / FOLDER)
+    # The results once the questionnaires have closed: all the answers, where while open
+    # they show in batches of anonymity_k.
+    bench.tick(_closing(bench, campaigns))
     record.results = write_results(bench, out, "results")
     record.snapshot = write_snapshot_dir(bench, out / "snapshot")
     return record
+
+
+def _closing(bench: SlackBench, campaigns: dict[str, int]) -> datetime:
+    """When the last of ``campaigns`` closes."""
+    with bench.services.sessions() as session:
+        return max(session.get(Campaign, id_).closes_at for id_ in campaigns.values())
 
 
 def _launch(bench: SlackBench, record: EndRecord) -> dict[str, int]:

@@ -19,7 +19,7 @@ from bulletins.db.models import Campaign
 from bulletins.i18n import gettext
 from evaluation.results import campaign_results
 from evaluation.results_blocks import Block, Heading, Paragraph, Table, result_blocks
-from evaluation.results_export import ResultsWithheld, answers_csv, data_dictionary, shows_role
+from evaluation.results_export import ResultsWithheld, open_answers
 from evaluation.results_render import as_markdown, as_table
 from evaluation.snapshot import build_snapshot, generated_line, snapshot_cohort
 from evaluation.snapshot_files import file_stem, write_snapshot
@@ -54,12 +54,12 @@ def _answers(
 ) -> list[Link]:
     """The anonymized answers and their schema, unless under the anonymity threshold."""
     try:
-        text = answers_csv(session, campaign, k)
+        exported = open_answers(session, campaign, k)
     except ResultsWithheld:
         return []
-    schema = data_dictionary(campaign, with_role=shows_role(session, campaign, k))
-    _write(folder / f"answers-{stem}.csv", text)
-    _write(folder / f"answers-{stem}.schema.json", json.dumps(schema, ensure_ascii=False, indent=2))
+    schema = json.dumps(exported.schema, ensure_ascii=False, indent=2)
+    _write(folder / f"answers-{stem}.csv", exported.csv)
+    _write(folder / f"answers-{stem}.schema.json", schema)
     return [
         (gettext(locale, "%(survey)s: the answers as CSV", survey=title),
          f"{folder.name}/answers-{stem}.csv", None),

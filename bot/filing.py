@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from bot.bootstrap import Services
-from bot.delivery import deliver_now
+from bot.delivery import Claimed, send_claimed
 from bot.home import publish_home
 from bulletins import outbox
 from bulletins.calendar import IsoWeek
@@ -35,6 +35,7 @@ from bulletins.cycle import (
     filing_window,
 )
 from bulletins.db.models import Person, Team
+from bulletins.db.writers import one_writer
 from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Message, Section
 from bulletins.mrkdwn import escape, quote
@@ -76,22 +77,22 @@ class Receipt:
 
 @dataclass(frozen=True)
 class Filing:
-    """A form filed: what its author is told, and the outbox key of that confirmation."""
+    """A form filed, and the confirmation to send its author, claimed for sending."""
 
     form: Form
     receipt: Receipt
-    confirmation_key: str
+    confirmation: Claimed
 
 
 def in_transaction(services: Services, work: Callable[[Session], T]) -> T:
     """Run ``work`` in a transaction; if a concurrent one inserted the same row first (a
     teammate's submission), run it again: ``work`` then edits that row."""
     try:
-        with services.sessions.begin() as session:
+        with one_writer(services.engine), services.sessions.begin() as session:
             return work(session)
     except IntegrityError:
         log.info("a concurrent submission filed first; filing again as an edit")
-        with services.sessions.begin() as session:
+        with one_writer(services.engine), services.sessions.begin() as session:
             return work(session)
 
 
@@ -112,16 +113,18 @@ def file_form(services: Services, key: str, form: Form) -> Filing | None:
         # The language stored when the form was opened: no call to Slack before the answer.
         locale = normalize_locale(person.locale, services.settings.locale)
         message = confirmation(form, receipt, locale)
-        confirmation_key = f"{outbox.CONFIRMATION}:{key}"
-        outbox.enqueue(
+        row = outbox.enqueue(
             session,
-            key=confirmation_key,
+            key=f"{outbox.CONFIRMATION}:{key}",
             kind=outbox.CONFIRMATION,
             channel=form.user_id,
             message=message,
             now=now,
+            claimed=True,  # sent by this process as soon as Slack has its answer
+            fresh=True,  # the request's key was new
         )
-        return Filing(form, receipt, confirmation_key)
+        assert row is not None
+        return Filing(form, receipt, Claimed(row.id, row.key, row.channel, row.payload, None))
 
     return in_transaction(services, work)
 
@@ -207,7 +210,7 @@ def confirm(services: Services, filing: Filing) -> None:
     failure is logged, not told to the person as if their form were lost (the clock process
     sends the confirmation, the Home tab is rebuilt when they next open it)."""
     try:
-        deliver_now(services, filing.confirmation_key)
+        send_claimed(services, filing.confirmation)
     except Exception:
         log.warning("a confirmation waits for the clock process's delivery", exc_info=True)
     if filing.form.home:

@@ -17,6 +17,7 @@ from bot.channels import use_channel_ids
 from bot.delivery import deliver_due
 from bot.lock import SchedulerLock
 from bulletins.jobs import CoreJob, JobContext, cycle_jobs
+from evaluation.campaign_close import close_due_campaigns, scrub
 from evaluation.campaign_jobs import survey_jobs
 from evaluation.monthly_jobs import monthly_jobs
 from evaluation.snapshot_job import snapshot_jobs
@@ -47,6 +48,15 @@ def _core(job: CoreJob) -> Callable[[Services, datetime], int]:
     return run
 
 
+def _close_campaigns(services: Services, now: datetime) -> int:
+    """Close the campaigns due, then scrub the old copies of their rows (outside the
+    transaction: PostgreSQL's VACUUM cannot run in one)."""
+    closed = _core(close_due_campaigns)(services, now)
+    if closed:
+        scrub(services.engine)
+    return closed
+
+
 def _deliver(services: Services, now: datetime) -> int:
     return deliver_due(services, now).sent
 
@@ -55,7 +65,7 @@ def default_jobs() -> list[Job]:
     """The jobs of the product, in the order a tick runs them: compose, then deliver."""
     core = [*cycle_jobs(), *survey_jobs(), *monthly_jobs(), *snapshot_jobs()]
     jobs = [Job(name, _core(job)) for name, job in core]
-    return [*jobs, Job("deliver", _deliver)]
+    return [*jobs, Job("close_campaigns", _close_campaigns), Job("deliver", _deliver)]
 
 
 def tick(services: Services, now: datetime, jobs: Sequence[Job] | None = None) -> list[JobRun]:

@@ -6,6 +6,7 @@ Served by waitress, a production WSGI server, in HTTP mode; or Socket Mode when 
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import logging
@@ -92,6 +93,15 @@ def make_wsgi_app(app: App, engine: Engine, signing_secret: str) -> Callable:
         return slack(environ, start_response)
 
     return application
+
+
+def freeze_startup_objects() -> None:
+    """Keep the objects alive once the app is built (modules, models, templates, catalogs)
+    out of the garbage collector's sight: they live as long as the process, and without
+    this each full collection walks them all, 70 to 105 ms measured during a burst of
+    forms, while every request in flight waits."""
+    gc.collect()
+    gc.freeze()
 
 
 class HttpServer:

@@ -50,7 +50,8 @@ def results(
 ) -> None:
     """Show the results of survey ID's latest campaign (or of --campaign KEY): response
     rates, each question's figures, by role; groups under the anonymity threshold are not
-    shown. --format csv exports the anonymized answers and their data dictionary."""
+    shown. --format csv exports the anonymized answers and their data dictionary; for an
+    anonymous survey, without free text (unless publishable) and with numbers as ranges."""
     if not survey_id and not campaign_key:
         raise ResultsProblem("give a survey ID or --campaign KEY")
     services = _context(ctx).services(upgrade_sqlite=True)
@@ -81,13 +82,13 @@ def _render(
     session, survey_id: str | None, key: str | None, output_format: str, k: int, locale: str
 ) -> tuple[str, dict | None]:
     from evaluation.results import campaign_results, find_campaign
-    from evaluation.results_export import answers_csv, data_dictionary, shows_role
+    from evaluation.results_export import open_answers
     from evaluation.results_render import as_markdown, as_table
 
     campaign = find_campaign(session, survey_id, key)
     if output_format == "csv":
-        schema = data_dictionary(campaign, with_role=shows_role(session, campaign, k))
-        return answers_csv(session, campaign, k), schema
+        exported = open_answers(session, campaign, k)
+        return exported.csv, exported.schema
     results = campaign_results(session, campaign, k)
     render = as_markdown if output_format == "md" else as_table
     return render(results, locale), None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -151,19 +151,26 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def spreadsheet_safe(value: object) -> object:
     """A cell a spreadsheet will show as text: what people typed starting with ``=``, ``+``,
-    ``-`` or ``@`` would otherwise run as a formula when the file is opened."""
+    ``-``, ``@``, a tab or a carriage return would otherwise run as a formula when the file is
+    opened. Numbers are left as they are."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def to_csv(rows: Iterable[ExportRow], delimiter: str = ";") -> str:
-    """The CSV text (header first), without the byte-order mark."""
+def safe_csv(header: Sequence[str], rows: Iterable[Sequence[object]], delimiter: str = ",") -> str:
+    """CSV text, header first, lines ended by CRLF, every cell through :func:`spreadsheet_safe`:
+    the one writer of every file meant for spreadsheets (this export and the open data)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(tuple(map(spreadsheet_safe, astuple(row))) for row in rows)
+    writer.writerow(tuple(map(spreadsheet_safe, header)))
+    writer.writerows(tuple(map(spreadsheet_safe, row)) for row in rows)
     return buffer.getvalue()
+
+
+def to_csv(rows: Iterable[ExportRow], delimiter: str = ";") -> str:
+    """The CSV text (header first), without the byte-order mark."""
+    return safe_csv(HEADER, (astuple(row) for row in rows), delimiter)
 
 
 def write_csv(rows: Iterable[ExportRow], path: Path, delimiter: str = ";") -> int:

@@ -14,13 +14,31 @@ from bulletins.mrkdwn import split_text
 
 
 @dataclass(frozen=True)
+class Confirm:
+    """A question the person answers before a button's click is sent (plain text): Slack
+    shows it in a dialog, with ``confirm`` and ``deny`` as its two buttons."""
+
+    title: str
+    text: str
+    confirm: str
+    deny: str
+
+
+@dataclass(frozen=True)
 class Button:
-    """A button that asks the app to do ``action`` with ``value`` (see bot/ids.py)."""
+    """A button that asks the app to do ``action`` with ``value`` (see bot/ids.py), after
+    ``confirm`` if given."""
 
     action: str
     value: str
     label: str
     primary: bool = False
+    confirm: Confirm | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> Button:
+        confirm = data.get("confirm")
+        return cls(**(data | {"confirm": Confirm(**confirm) if confirm else None}))
 
 
 @dataclass(frozen=True)
@@ -47,7 +65,7 @@ class Message:
     @classmethod
     def from_json(cls, data: dict) -> Message:
         def button(raw: dict | None) -> Button | None:
-            return Button(**raw) if raw else None
+            return Button.from_json(raw) if raw else None
 
         return cls(
             text=data["text"],
@@ -56,11 +74,11 @@ class Message:
                 Section(
                     s["text"],
                     button(s.get("button")),
-                    tuple(Button(**b) for b in s.get("buttons", ())),
+                    tuple(Button.from_json(b) for b in s.get("buttons", ())),
                 )
                 for s in data.get("sections", ())
             ),
-            buttons=tuple(Button(**b) for b in data.get("buttons", ())),
+            buttons=tuple(Button.from_json(b) for b in data.get("buttons", ())),
             context=data.get("context"),
         )
 

@@ -34,9 +34,15 @@ def enqueue(
     message: Message,
     now: datetime,
     thread_of: str | None = None,
+    claimed: bool = False,
+    fresh: bool = False,
 ) -> OutboxMessage | None:
-    """Add a message unless one with ``key`` exists; returns the new row, or None."""
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
+    """Add a message unless one with ``key`` exists; returns the new row, or None.
+
+    ``claimed``: already claimed for sending by its writer (see ``claim``), who sends it
+    as soon as the transaction commits. ``fresh``: the key cannot exist yet (it names a
+    request seen for the first time), so it is not looked for."""
+    if not fresh and exists(session, key):
         return None
     row = OutboxMessage(
         key=key,
@@ -44,8 +50,9 @@ def enqueue(
         channel=channel,
         payload=message.to_json(),
         thread_of=thread_of,
-        status=OutboxStatus.PENDING,
-        attempts=0,
+        status=OutboxStatus.SENDING if claimed else OutboxStatus.PENDING,
+        attempts=1 if claimed else 0,
+        claimed_at=now if claimed else None,
         not_before=now,
         created_at=now,
         permanent=False,
@@ -80,10 +87,6 @@ def due(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage
         .with_for_update(skip_locked=True)
     )
     return list(session.scalars(query))
-
-
-def is_due(row: OutboxMessage, now: datetime) -> bool:
-    return row.status == OutboxStatus.PENDING and row.not_before <= now
 
 
 def by_key(session: Session, key: str) -> OutboxMessage | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import ReceivedRequest
@@ -21,13 +21,17 @@ KEEP = timedelta(days=3)  # Slack retries an event for about an hour; clicks and
 
 
 def first_time(session: Session, key: str, now: datetime) -> bool:
-    """Record ``key``; False when it was already recorded (the request is a repeat)."""
-    try:
-        with session.begin_nested():
-            session.add(ReceivedRequest(key=key, received_at=now))
-    except IntegrityError:
-        return False
-    return True
+    """Record ``key``; False when it was already recorded (the request is a repeat). One
+    statement, which waits for a concurrent transaction recording the same key to end."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(ReceivedRequest)
+        .values(key=key, received_at=now)
+        .on_conflict_do_nothing(index_elements=[ReceivedRequest.key])
+        .returning(ReceivedRequest.id)
+    )
+    return session.execute(statement).scalar() is not None
 
 
 def first_within(session: Session, key: str, now: datetime, window: timedelta) -> bool:

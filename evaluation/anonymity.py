@@ -32,21 +32,29 @@ def lock_campaign(session: Session, campaign_id: int) -> None:
     session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
 
 
-def add_anonymous(session: Session, campaign_id: int, role: str, answers: dict) -> None:
+def add_anonymous(
+    session: Session, campaign_id: int, role: str, answers: dict, batch_size: int = 1
+) -> None:
     """Add one response to an anonymous campaign and rewrite them all in a random order.
+
+    The new response waits, unreleased, until ``batch_size`` responses wait: then they are
+    all released together, so that results looked at twice never differ by one person.
 
     Call it holding :func:`lock_campaign`, in the transaction that deletes the draft and
     marks the participation finished.
     """
     rows = [
-        {"role": role_, "answers": answers_}
-        for role_, answers_ in session.execute(
-            select(SurveyResponse.role, SurveyResponse.answers).where(
+        {"role": role_, "answers": answers_, "released": released}
+        for role_, answers_, released in session.execute(
+            select(SurveyResponse.role, SurveyResponse.answers, SurveyResponse.released).where(
                 SurveyResponse.campaign_id == campaign_id
             )
         )
     ]
-    rows.append({"role": role, "answers": answers})
+    rows.append({"role": role, "answers": answers, "released": False})
+    if sum(1 for row in rows if not row["released"]) >= batch_size:
+        for row in rows:
+            row["released"] = True
     _shuffle(rows)
     session.execute(
         delete(SurveyResponse)

@@ -116,7 +116,7 @@ def finish(session: Session, campaign: Campaign, person: Person, now: datetime) 
         session.delete(draft)
     participation.finished = True
     if campaign.anonymous:
-        add_anonymous(session, campaign.id, participation.role, answers)
+        add_anonymous(session, campaign.id, participation.role, answers, campaign.batch_size)
     else:
         _store_named(session, campaign, participation, answers)
     session.flush()

@@ -142,6 +142,7 @@ def launch(
         opens_at=now,
         closes_at=closing(survey, now, calendar),
         launched_at=now,
+        batch_size=settings.anonymity_k if survey.anonymous else 1,
     )
     session.add(campaign)
     session.flush()

@@ -105,6 +105,9 @@ class Question:
     # single, multiple or yes_no question, the answers counted as its headline's "yes"
     tag: str | None = None
     counts_as: tuple[str, ...] = ()
+    # a text question, or the "other" text of a choice question, whose free text goes into
+    # the open data of an anonymous campaign (left out otherwise: see evaluation.results_export)
+    publishable: bool = False
 
 
 @dataclass(frozen=True)

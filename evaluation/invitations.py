@@ -1,7 +1,8 @@
 """The direct messages of a campaign: the invitation and the reminders.
 
 A survey is answered in a form opened by an "Answer" button; a pulse (one short question)
-is answered right in the message, one button per value.
+is answered right in the message, one button per value. An anonymous pulse's answer cannot
+be changed once sent: each of its buttons asks first, naming the choice.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from bulletins.config import Settings
 from bulletins.i18n import gettext
-from bulletins.messages import Button, Message, Section
+from bulletins.messages import Button, Confirm, Message, Section
 from bulletins.mrkdwn import escape
 from bulletins.rendering import render_sections
 from evaluation.definitions import NOT_APPLICABLE, YES_NO, Question, Survey
@@ -22,6 +23,7 @@ SURVEY_PULSE = "survey_pulse"  # value: "<campaign id>:<question id>:<value>"
 # Rough seconds to answer each kind of question (grids and rankings: per item).
 _SECONDS = {"long_text": 120, "short_text": 40, "multiple": 20, "single": 15, "number": 15}
 _PER_ITEM = {"grid": 8, "rank": 10}
+CONFIRM_LABEL_CHARS = 150  # a choice named in a confirmation dialog (Slack: 300 in all)
 
 
 def estimated_minutes(survey: Survey) -> int:
@@ -106,12 +108,43 @@ def _pulse_sections(campaign_id: int, survey: Survey, locale: str) -> tuple[Sect
         Section(
             _question_text(question, locale),
             buttons=tuple(
-                Button(SURVEY_PULSE, pulse_value(campaign_id, question.id, value), label)
+                Button(
+                    SURVEY_PULSE,
+                    pulse_value(campaign_id, question.id, value),
+                    label,
+                    confirm=_confirm(question, value, label, locale) if survey.anonymous else None,
+                )
                 for value, label in pulse_choices(question, locale)
             ),
         )
         for question in survey.questions
     )
+
+
+def _confirm(question: Question, value: str, label: str, locale: str) -> Confirm:
+    """Asked before an anonymous answer is sent: it cannot be changed afterwards."""
+    chosen = choice_text(question, value, label, locale)
+    if len(chosen) > CONFIRM_LABEL_CHARS:
+        chosen = chosen[: CONFIRM_LABEL_CHARS - 1] + "…"
+    return Confirm(
+        title=gettext(locale, "Send this answer?"),
+        text=gettext(
+            locale, "Send “%(answer)s”? Anonymous answers cannot be changed.", answer=chosen
+        ),
+        confirm=gettext(locale, "Send"),
+        deny=gettext(locale, "Cancel"),
+    )
+
+
+def choice_text(question: Question, value: str, label: str, locale: str) -> str:
+    """A button's choice in full: ``5 — Very satisfied`` for a scale's labelled end."""
+    if question.type == "scale" and value != NOT_APPLICABLE:
+        ends = {str(question.scale_min): question.low_label,
+                str(question.scale_max): question.high_label}  # fmt: skip
+        end = ends.get(value)
+        if end:
+            return f"{label} — {end.get(locale)}"
+    return label
 
 
 def _question_text(question: Question, locale: str) -> str:

@@ -23,6 +23,8 @@ A survey file looks like this (``evaluation/surveys/`` ships complete examples):
     show_if = { question = "earlier_id", any_of = [1, 2] }   # optional
     tag = "project_satisfaction"         # optional: a headline figure (evaluation/tags.py)
     # counts_as = ["every_week"]         # single, multiple, yes_no: what the headline counts
+    # publishable = true                 # texts, or a choice's "other": its free text goes
+                                         # into an anonymous survey's open data (else left out)
 
 Everything wrong in a file is reported at once, each problem naming the file, the page
 and question, and what to change: a file that loads makes modals Slack accepts.

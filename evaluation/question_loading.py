@@ -39,16 +39,21 @@ SCALE_KEYS = ("scale_min", "scale_max", "low_label", "high_label", "not_applicab
 TYPE_KEYS = {
     "scale": SCALE_KEYS,
     "grid": (*SCALE_KEYS, "items"),
-    "single": ("choices", "counts_as"),
-    "multiple": ("choices", "max_choices", "counts_as"),
+    "single": ("choices", "counts_as", "publishable"),
+    "multiple": ("choices", "max_choices", "counts_as", "publishable"),
     "yes_no": ("counts_as",),
-    "short_text": ("max_length",),
-    "long_text": ("max_length",),
+    "short_text": ("max_length", "publishable"),
+    "long_text": ("max_length", "publishable"),
     "number": ("min_value", "max_value"),
     "rank": ("items", "pick"),
 }
 ALL_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
 CONDITION_TYPES = ("scale", "single", "multiple", "yes_no")
+NOT_PUBLISHABLE = (
+    "does not apply to a {kind} question: only free text is left out of open data, so only "
+    "a short_text or long_text question, or a single or multiple question with an 'other' "
+    "choice, can be publishable"
+)
 
 
 def read_question(
@@ -71,6 +76,7 @@ def read_question(
         return None
     known = COMMON_KEYS + TYPE_KEYS[kind]
     misplaced = {key: f"does not apply to a {kind} question" for key in ALL_KEYS}
+    misplaced["publishable"] = NOT_PUBLISHABLE.format(kind=kind)
     check_keys(raw, known, where, report, **misplaced)
     fields = {
         "label": read_text(raw, "label", where, report, limit=LABEL_LIMIT),
@@ -79,6 +85,7 @@ def read_question(
         **TYPE_READERS[kind](raw, where, report),
     }
     fields["show_if"] = read_condition(raw.get("show_if"), where, earlier, report)
+    fields["publishable"] = _publishable(raw, kind, fields.get("choices", ()), where, report)
     fields |= _tagging(raw, kind, where, report)
     if qid is None or fields["label"] is None:
         return None
@@ -99,6 +106,24 @@ def _tagging(raw: dict, kind: str, where: str, report: Report) -> dict:
         report.add(where, f"counts_as must list choice ids as strings, got {values!r}")
         values = []
     return {"tag": tag, "counts_as": tuple(dict.fromkeys(values))}
+
+
+def _publishable(
+    raw: dict, kind: str, choices: tuple[Choice, ...], where: str, report: Report
+) -> bool:
+    """``publishable = true``: the question's free text (a text question's answer, or the text
+    of its "other" choice) goes into the open data of an anonymous campaign."""
+    if "publishable" not in TYPE_KEYS[kind] or "publishable" not in raw:
+        return False
+    publishable = read_bool(raw, "publishable", where, report, default=False)
+    if publishable and kind in ("single", "multiple") and not any(c.other for c in choices):
+        report.add(
+            where,
+            "'publishable' publishes the text of an 'other' choice, and this question has none: "
+            "add other = true to a choice, or remove publishable",
+        )
+        return False
+    return publishable
 
 
 def _scale(raw: dict, where: str, report: Report) -> dict:

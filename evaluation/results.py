@@ -81,7 +81,7 @@ def campaign_results(session: Session, campaign: Campaign, k: int) -> CampaignRe
     survey = survey_from_json(campaign.definition)
     rows = session.execute(
         select(SurveyResponse.role, SurveyResponse.answers).where(
-            SurveyResponse.campaign_id == campaign.id
+            SurveyResponse.campaign_id == campaign.id, SurveyResponse.released.is_(True)
         )
     ).all()
     responses = [(role, answers or {}) for role, answers in rows]

@@ -2,11 +2,18 @@
 
 One row per response, one column per answer: ``q`` for most questions, ``q.item`` for a
 grid item (its score) or a ranking item (its rank), ``q.choice`` (1 or 0) for each choice of
-a multiple choice, ``q.other`` for the "other" text. ``na`` is "not applicable"; an empty
+a multiple choice, ``q.other`` for the "other" text (``q.other_text`` when a multiple
+choice's "other" choice has the id ``other``). ``na`` is "not applicable"; an empty
 cell, a question not asked or not answered. Nothing names a person; the rows are in the
 order of the responses' ids, which are random. With fewer than ``k`` responses nothing is
 exported. The ``role`` column is there only when every role has at least ``k`` responses
-and it would not put a role beside the free text of an anonymous campaign.
+and, for an anonymous campaign, when the survey asks for no free text.
+
+For an anonymous campaign, free text (text questions and "other" texts) is left out unless
+the survey marks the question ``publishable``, and each number is given as a range holding
+at least ``k`` answers (:mod:`evaluation.results_bands`). Named campaigns give everything as
+answered. Every cell goes through :func:`bulletins.export.safe_csv`, so nothing people typed
+runs as a spreadsheet formula.
 
 The dictionary is a Frictionless Table Schema (https://specs.frictionlessdata.io/table-schema/),
 titled and described in French, as schema.data.gouv.fr publishes them. The CSV is UTF-8,
@@ -15,17 +22,18 @@ comma-separated, as data.gouv.fr recommends.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import Campaign, SurveyResponse
 from bulletins.errors import BulletinsError
+from bulletins.export import safe_csv
 from evaluation.definitions import NOT_APPLICABLE, Question, Survey, visible
+from evaluation.results_bands import Bands, band_of, banded, number_bands
 from evaluation.results_fields import Column, columns_of, role_field, table_schema
 from evaluation.survey_json import survey_from_json
 
@@ -36,9 +44,17 @@ class ResultsWithheld(BulletinsError):
     """Too few responses to show or export anything about them."""
 
 
-def answers_csv(session: Session, campaign: Campaign, k: int) -> str:
-    """The CSV of ``campaign``'s answers (see the module's help); fewer than ``k``
-    responses raise :class:`ResultsWithheld`."""
+@dataclass(frozen=True)
+class OpenAnswers:
+    """A campaign's answers as open data: the CSV and its Table Schema."""
+
+    csv: str
+    schema: dict
+
+
+def open_answers(session: Session, campaign: Campaign, k: int) -> OpenAnswers:
+    """The CSV of ``campaign``'s answers and its schema (see the module's help); fewer than
+    ``k`` responses raise :class:`ResultsWithheld`."""
     survey = survey_from_json(campaign.definition)
     responses = _responses(session, campaign)
     if len(responses) < k:
@@ -47,33 +63,48 @@ def answers_csv(session: Session, campaign: Campaign, k: int) -> str:
             "the answers are not exported, to protect anonymity"
         )
     with_role = _role_is_safe(survey, campaign, [role for role, _ in responses], k)
-    columns = columns_of(survey)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow((["role"] if with_role else []) + [c.name for c in columns])
-    for role, answers in responses:
-        writer.writerow(([role] if with_role else []) + list(_cells(survey, columns, answers)))
-    return buffer.getvalue()
+    columns = open_columns(survey, campaign.anonymous)
+    bands = number_bands(survey, responses, k) if campaign.anonymous else {}
+    columns = [banded(survey, column, bands, k) for column in columns]
+    header = (["role"] if with_role else []) + [c.name for c in columns]
+    rows = [
+        ([role] if with_role else []) + list(_cells(survey, columns, answers, bands))
+        for role, answers in responses
+    ]
+    fields = ([role_field(survey)] if with_role else []) + [c.field for c in columns]
+    schema = table_schema(campaign.key, survey, fields, k if campaign.anonymous else None)
+    return OpenAnswers(safe_csv(header, rows), schema)
+
+
+def answers_csv(session: Session, campaign: Campaign, k: int) -> str:
+    """The CSV of :func:`open_answers`."""
+    return open_answers(session, campaign, k).csv
 
 
 def shows_role(session: Session, campaign: Campaign, k: int) -> bool:
-    """Whether :func:`answers_csv` has a ``role`` column for ``campaign``."""
+    """Whether :func:`open_answers` has a ``role`` column for ``campaign``."""
     survey = survey_from_json(campaign.definition)
     roles = [role for role, _ in _responses(session, campaign)]
     return _role_is_safe(survey, campaign, roles, k)
 
 
-def data_dictionary(campaign: Campaign, with_role: bool = False) -> dict:
-    """The Table Schema of :func:`answers_csv`'s file (``with_role``: see :func:`shows_role`)."""
-    survey = survey_from_json(campaign.definition)
-    fields = [role_field(survey)] if with_role else []
-    return table_schema(campaign.key, survey, fields + [c.field for c in columns_of(survey)])
+def open_columns(survey: Survey, anonymous: bool) -> list[Column]:
+    """The columns of the open data: for an anonymous campaign, free text only where the
+    survey publishes it."""
+    columns = columns_of(survey)
+    if not anonymous:
+        return columns
+    return [c for c in columns if not _is_free_text(survey.question(c.question), c)]
+
+
+def _is_free_text(question: Question, column: Column) -> bool:
+    return (column.free_text or question.type in TEXT_TYPES) and not question.publishable
 
 
 def _responses(session: Session, campaign: Campaign) -> list[tuple[str, dict]]:
     rows = session.execute(
         select(SurveyResponse.role, SurveyResponse.answers)
-        .where(SurveyResponse.campaign_id == campaign.id)
+        .where(SurveyResponse.campaign_id == campaign.id, SurveyResponse.released.is_(True))
         .order_by(SurveyResponse.id)
     ).all()
     return [(role, answers or {}) for role, answers in rows]
@@ -89,18 +120,21 @@ def _has_other(question: Question) -> bool:
     return any(choice.other for choice in question.choices)
 
 
-def _cells(survey: Survey, columns: list[Column], answers: dict) -> Iterator[object]:
+def _cells(survey: Survey, columns: list[Column], answers: dict, bands: Bands) -> Iterator[object]:
     for column in columns:
         question = survey.question(column.question)
         value = answers.get(question.id)
         if not visible(question, answers) or value in (None, "", [], {}):
             yield ""
+        elif question.id in bands:
+            band = band_of(bands[question.id], value)
+            yield band.label if band else ""
         else:
             yield _cell(question, column, value, answers)
 
 
 def _cell(question: Question, column: Column, value: object, answers: dict) -> object:
-    if column.part == "other":
+    if column.free_text:
         return answers.get(f"{question.id}.other") or ""
     if question.type == "multiple":
         return int(column.part in value) if isinstance(value, list) else ""

@@ -14,12 +14,14 @@ TABLE_SCHEMA = "https://frictionlessdata.io/schemas/table-schema.json"
 
 @dataclass(frozen=True)
 class Column:
-    """One CSV column: ``part`` is an item or choice id, ``"other"``, or None."""
+    """One CSV column: ``part`` is an item or choice id, or None; ``free_text``, the column of
+    the text given with an "other" choice."""
 
     name: str
     question: str
     part: str | None
     field: dict
+    free_text: bool = False
 
 
 def columns_of(survey: Survey) -> list[Column]:
@@ -40,8 +42,11 @@ def _columns(question: Question) -> list[Column]:
     if others:
         label = others[0].label.get(LOCALE)
         description = gettext(LOCALE, 'Text given with the choice "%(choice)s".', choice=label)
-        field = {"name": f"{q}.other", "title": title, "description": description, "type": "string"}
-        columns.append(Column(f"{q}.other", q, "other", field))
+        # a multiple choice whose "other" choice has the id "other" has a q.other column already
+        taken = {column.name for column in columns}
+        name = f"{q}.other" if f"{q}.other" not in taken else f"{q}.other_text"
+        field = {"name": name, "title": title, "description": description, "type": "string"}
+        columns.append(Column(name, q, None, field, free_text=True))
     return columns
 
 
@@ -117,8 +122,9 @@ def role_field(survey: Survey) -> dict:
     )
 
 
-def table_schema(key: str, survey: Survey, fields: list[dict]) -> dict:
-    """The Table Schema of the answers of campaign ``key``."""
+def table_schema(key: str, survey: Survey, fields: list[dict], k: int | None = None) -> dict:
+    """The Table Schema of the answers of campaign ``key``; ``k``, for an anonymous campaign,
+    its anonymity threshold: the description then says what is left out or given as ranges."""
     description = gettext(
         LOCALE,
         'Answers to the survey "%(title)s" (%(key)s): one row per response, '
@@ -126,6 +132,13 @@ def table_schema(key: str, survey: Survey, fields: list[dict]) -> dict:
         title=survey.title.get(LOCALE),
         key=key,
     )
+    if k is not None:
+        description += " " + gettext(
+            LOCALE,
+            "The survey is anonymous: free-text answers are left out unless the survey "
+            "publishes them, and numbers are given as ranges of at least %(k)s answers.",
+            k=k,
+        )
     return {
         "$schema": TABLE_SCHEMA,
         "name": "".join(c if c.isalnum() or c in "-_." else "-" for c in key.lower()),

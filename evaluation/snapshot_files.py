@@ -3,7 +3,8 @@
 - ``snapshot.md`` and ``snapshot.html`` (self-contained), with ``participation.svg`` and
   ``mood.svg``, the charts the Markdown links;
 - ``answers-<campaign>.csv`` and ``.schema.json`` for each end-of-cohort campaign with at
-  least k responses (:mod:`evaluation.results_export`); those under k are not written;
+  least k responses (:mod:`evaluation.results_export`: an anonymous campaign's free text is
+  left out unless publishable, its numbers given as ranges); those under k are not written;
 - ``team-facts.csv`` and ``team-facts.schema.json`` (:mod:`evaluation.snapshot_opendata`);
 - ``README.md``: what each file holds, what was withheld and why, and the licence.
 
@@ -23,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import Campaign
-from evaluation.results_export import ResultsWithheld, answers_csv, data_dictionary, shows_role
+from evaluation.results_export import ResultsWithheld, open_answers
 from evaluation.snapshot import Snapshot
 from evaluation.snapshot_opendata import facts_csv, facts_schema
 from evaluation.snapshot_render import Chart, context, environment
@@ -78,13 +79,12 @@ def _answers(
         campaign, stem = rows[rate.key], f"answers-{file_stem(rate.key)}"
         title = rate.survey.title.get(snapshot.locale)
         try:
-            text = answers_csv(session, campaign, snapshot.k)
+            exported = open_answers(session, campaign, snapshot.k)
         except ResultsWithheld:
             files.append(AnswersFile(rate.key, title, None, rate.responses))
             continue
-        schema = data_dictionary(campaign, shows_role(session, campaign, snapshot.k))
-        written += _write(out / f"{stem}.csv", text)
-        written += _write(out / f"{stem}.schema.json", _json(schema))
+        written += _write(out / f"{stem}.csv", exported.csv)
+        written += _write(out / f"{stem}.schema.json", _json(exported.schema))
         files.append(AnswersFile(rate.key, title, f"{stem}.csv", rate.responses))
     return files
 

@@ -9,10 +9,8 @@ comma-separated, as data.gouv.fr recommends.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from bulletins.db.models import ToolStatus
+from bulletins.export import safe_csv
 from bulletins.i18n import gettext
 from evaluation.results_fields import TABLE_SCHEMA
 from evaluation.snapshot_facts import FactsPart, TeamFactsRow
@@ -82,13 +80,9 @@ def facts_schema(cohort: str) -> dict:
 
 
 def facts_csv(facts: FactsPart) -> str:
-    """One row per team, columns as :func:`facts_schema` describes them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, *_ in _fields()])
-    for row in facts.rows:
-        writer.writerow(_cells(row))
-    return buffer.getvalue()
+    """One row per team, columns as :func:`facts_schema` describes them; what the teams typed
+    never runs as a spreadsheet formula (:func:`bulletins.export.safe_csv`)."""
+    return safe_csv([name for name, *_ in _fields()], [_cells(row) for row in facts.rows])
 
 
 def _cells(row: TeamFactsRow) -> list[object]:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import Campaign, Cohort, Participation, SurveyResponse
@@ -108,7 +108,7 @@ def survey_part(session: Session, cohort: Cohort, before: datetime, k: int) -> S
     campaigns = [c for c in campaigns if not c.definition.get("recurrence")]
     ids = [campaign.id for campaign in campaigns]
     rates = _rates(session, ids)
-    responses = _responses(session, ids)
+    responses = _responses(session, ids, before)
     surveys = {campaign.id: survey_from_json(campaign.definition) for campaign in campaigns}
     rows = tuple(
         CampaignRate(
@@ -157,14 +157,21 @@ def _rates(session: Session, ids: list[int]) -> dict[int, list[tuple[str, int, i
     }
 
 
-def _responses(session: Session, ids: list[int]) -> dict[int, dict[str, list[dict]]]:
-    """Per campaign and role, the answers, in the order of the responses' (random) ids."""
+def _responses(
+    session: Session, ids: list[int], before: datetime
+) -> dict[int, dict[str, list[dict]]]:
+    """Per campaign and role, the answers, in the order of the responses' (random) ids:
+    those released (see ``evaluation.anonymity``), and all of a campaign closed ``before``."""
     found: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     if not ids:
         return found
     query = (
         select(SurveyResponse.campaign_id, SurveyResponse.role, SurveyResponse.answers)
-        .where(SurveyResponse.campaign_id.in_(ids))
+        .join(Campaign, Campaign.id == SurveyResponse.campaign_id)
+        .where(
+            SurveyResponse.campaign_id.in_(ids),
+            or_(SurveyResponse.released.is_(True), Campaign.closes_at <= before),
+        )
         .order_by(SurveyResponse.id)
     )
     for campaign_id, role, answers in session.execute(query):

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -16,9 +17,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bulletins.messages import Button, Message
+from bulletins.messages import Button, Confirm, Message
 
 HEADER_CHARS = 150
+BUTTON_CHARS = 75
+# Slack's limits on a confirmation dialog: title, text, and each of its two buttons.
+CONFIRM_CHARS = {"title": 100, "text": 300, "confirm": 30, "deny": 30}
 # Slack refuses two elements with one action id in a block: the second and later buttons of
 # a row sharing an action get "<action>.<n>"; listeners match them with action_pattern().
 _SUFFIX = "."
@@ -26,11 +30,23 @@ _SUFFIX = "."
 
 def button(spec: Button, action_id: str | None = None) -> ButtonElement:
     return ButtonElement(
-        text=PlainTextObject(text=spec.label[:75], emoji=True),
+        text=PlainTextObject(text=spec.label[:BUTTON_CHARS], emoji=True),
         action_id=action_id or spec.action,
         value=spec.value,
         style="primary" if spec.primary else None,
+        confirm=confirm_dialog(spec.confirm) if spec.confirm else None,
     )
+
+
+def confirm_dialog(spec: Confirm) -> ConfirmObject:
+    """The dialog Slack shows before sending the click, its texts cut to Slack's limits."""
+
+    def plain(field: str) -> PlainTextObject:
+        text = getattr(spec, field)
+        limit = CONFIRM_CHARS[field]
+        return PlainTextObject(text=text if len(text) <= limit else text[: limit - 1] + "…")
+
+    return ConfirmObject(**{field: plain(field) for field in CONFIRM_CHARS})
 
 
 def action_pattern(action: str) -> re.Pattern[str]:

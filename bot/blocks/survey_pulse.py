@@ -1,5 +1,10 @@
-"""A pulse answered in its message: the message once a button was clicked, showing the
-chosen answer in place of the buttons (and thanks when the pulse is complete)."""
+"""A pulse answered in its message: the message once a button was clicked, with the chosen
+answer in place of the buttons (and thanks when the pulse is complete).
+
+An anonymous campaign's message says only that the question is answered, never the answer:
+the message stays in the person's direct messages, in Slack's history and exports, tied to
+them.
+"""
 
 from __future__ import annotations
 
@@ -47,14 +52,27 @@ def thanks(questions: int, locale: str) -> str:
     return gettext(locale, "Thank you! Your answer is recorded.")
 
 
-def answered_blocks(
-    blocks: list[dict[str, Any]], question: Question, value: object, locale: str, done: bool
-) -> list[dict[str, Any]]:
-    """The message's ``blocks`` with ``question``'s buttons replaced by the chosen answer;
-    ``done``: the pulse is complete, say thanks."""
-    chosen = gettext(
+def answered_text(question: Question, value: object, locale: str, anonymous: bool) -> str:
+    """What takes the place of the buttons: the answer, or (anonymous) only that it is given."""
+    if anonymous:
+        return gettext(locale, "Answered (anonymous: your answer is not shown here).")
+    return gettext(
         locale, "Your answer: *%(answer)s*", answer=escape(answer_label(question, value, locale))
     )
+
+
+def answered_blocks(
+    blocks: list[dict[str, Any]],
+    question: Question,
+    value: object,
+    locale: str,
+    done: bool,
+    *,
+    anonymous: bool,
+) -> list[dict[str, Any]]:
+    """The message's ``blocks`` with ``question``'s buttons replaced by the chosen answer
+    (``anonymous``: by "answered" alone); ``done``: the pulse is complete, say thanks."""
+    chosen = answered_text(question, value, locale, anonymous)
     shown = [
         {**text_block(chosen), "block_id": f"{ANSWERED}.{question.id}"}
         if answers_buttons(block, question.id)

@@ -150,7 +150,8 @@ def pulse_answered(
     services: Services, user_id: str, value: str, blocks: list[dict]
 ) -> tuple[list[dict] | None, str | None]:
     """Store a pulse's answer: the message's new blocks (the answer shown in place of the
-    buttons, or the buttons gone once closed), and a note for the person, if any."""
+    buttons, an anonymous one never, or the buttons gone once closed), and a note for the
+    person, if any."""
     campaign_id, question_id, raw = core.parse_pulse_value(value)
     with respondent(services, user_id, campaign_id) as who:
         if not core.is_open(who.campaign, who.now):
@@ -164,11 +165,20 @@ def pulse_answered(
             return None, sent_text(who)
         question = who.survey.question(question_id)
         chosen = pulse_answer(question, raw)
-        return answered_blocks(blocks, question, chosen, who.locale, progress.finished), None
+        shown = answered_blocks(
+            blocks,
+            question,
+            chosen,
+            who.locale,
+            progress.finished,
+            anonymous=who.campaign.anonymous,
+        )
+        return shown, None
 
 
 def pulse_clicked(services: Services, body: dict, respond: Respond, action: dict) -> None:
-    """Answer the pulse, then update its message (a DM from the bot) to show the answer."""
+    """Answer the pulse, then update its message (a DM from the bot): the answer, or for an
+    anonymous campaign only that it is recorded."""
     user_id = body["user"]["id"]
     channel, ts, message = message_of(body)
     value = str(action.get("value") or "")

@@ -19,6 +19,9 @@ MAX_VIEW_BLOCKS = 100
 MAX_SECTION_TEXT = 3000
 MAX_SECTION_FIELD_TEXT = 2000
 MAX_SECTION_FIELDS = 10
+# A confirmation dialog (an element's "confirm"): its texts and their longest lengths.
+CONFIRM_TEXTS = {"title": 100, "text": 300, "confirm": 30, "deny": 30}
+CONFIRM_STYLES = frozenset({"primary", "danger"})
 TEXT_TYPES = frozenset({"plain_text", "mrkdwn"})
 VIEW_TYPES = frozenset({"modal", "home"})
 
@@ -94,6 +97,9 @@ def _check_raw_block(raw: Any, where: str) -> None:
 
 
 def _check_section(raw: dict[str, Any], where: str) -> None:
+    accessory = raw.get("accessory")
+    if isinstance(accessory, dict) and "confirm" in accessory:
+        _check_confirm(accessory["confirm"], f"{where}/accessory/confirm")
     if "text" in raw:
         _check_text_object(raw["text"], f"{where}/text", max_length=MAX_SECTION_TEXT)
     fields = raw.get("fields")
@@ -121,6 +127,8 @@ def _check_actions(raw: dict[str, Any], where: str) -> None:
             _check_text_object(
                 element.get("text"), f"{where}/elements/{index}/text", plain_only=True
             )
+        if "confirm" in element:
+            _check_confirm(element["confirm"], f"{where}/elements/{index}/confirm")
         action_id = element.get("action_id")
         if action_id is not None and action_id in seen:
             raise BlockKitError(
@@ -128,6 +136,21 @@ def _check_actions(raw: dict[str, Any], where: str) -> None:
             )
         if action_id is not None:
             seen.add(action_id)
+
+
+def _check_confirm(value: Any, where: str) -> None:
+    """A confirmation dialog: a plain-text title, confirm and deny, a text (plain or mrkdwn),
+    each within Slack's limits; a style, if any, "primary" or "danger"."""
+    if not isinstance(value, dict):
+        raise BlockKitError(f"must provide an object [json-pointer:{where}]")
+    for key, limit in CONFIRM_TEXTS.items():
+        if key not in value:
+            raise BlockKitError(f"missing required field: {key} [json-pointer:{where}]")
+        _check_text_object(value[key], f"{where}/{key}", plain_only=key != "text", max_length=limit)
+    if "style" in value and value["style"] not in CONFIRM_STYLES:
+        raise BlockKitError(
+            f"style must be one of {sorted(CONFIRM_STYLES)} [json-pointer:{where}/style]"
+        )
 
 
 def _check_text_object(

@@ -253,6 +253,11 @@ class Campaign(Base):
     opens_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closes_at: Mapped[datetime] = mapped_column(UtcDateTime)
     launched_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Anonymous responses are shown in batches of at least this many while the campaign
+    # is open (``[surveys] anonymity_k`` at launch), all of them once it is closed.
+    batch_size: Mapped[int] = mapped_column(default=1)
+    # When the campaign was closed: its drafts deleted, its responses all released.
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     cohort: Mapped[Cohort | None] = relationship()
 
@@ -302,6 +307,9 @@ class SurveyResponse(Base):
     role: Mapped[str] = mapped_column(String(10))
     answers: Mapped[dict] = mapped_column(JSON)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # Shown in results: an anonymous response waits until ``batch_size`` people have
+    # finished since the last batch, or the campaign closes.
+    released: Mapped[bool] = mapped_column(default=True)
 
 
 class ToolStatus(StrEnum):

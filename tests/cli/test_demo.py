@@ -132,13 +132,14 @@ def test_the_index_tours_the_monthly_digest_with_its_two_charts(demo):
     assert "(<monthly-2026-03-heatmap.png>)" in markdown
 
 
-def test_the_pulse_answered_with_its_buttons_shows_the_answers(demo):
+def test_the_pulse_answered_with_its_buttons_shows_them_answered(demo):
     out, _ = demo
     index = Page(out / "index.html")
     assert "Le pouls des mentors" in index.read and "16 mentors sur 23" in index.read
     line = next(li for li in (out / "index.md").read_text().splitlines() if "Le pouls auquel" in li)
     page = Page(out / re.search(r"\(<([^>]+\.html)>\)", line)[1]).read
-    assert page.count("Votre réponse") == 3 and "Merci" in page
+    assert page.count("Répondu (anonyme") == 3 and "Merci" in page  # anonymous: no answer shown
+    assert "Votre réponse :" not in page
 
 
 def test_end_of_cohort_results_pass_the_threshold_and_come_with_open_data(demo):

@@ -171,7 +171,7 @@ def test_the_schema_has_no_column_that_could_join_an_answer_to_a_person(engine):
         for key in schema.get_foreign_keys(t)
     }
     assert [c["name"] for c in schema.get_columns("responses")] == [
-        "id", "campaign_id", "role", "answers", "person_id",
+        "id", "campaign_id", "role", "answers", "person_id", "released",
     ]  # fmt: skip
 
 

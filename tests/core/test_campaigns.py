@@ -26,12 +26,13 @@ from bulletins.db.models import (
     Team,
 )
 from bulletins.jobs import JobContext
-from bulletins.messages import Button, Message, Section
+from bulletins.messages import Button, Confirm, Message, Section
 from evaluation import campaign_jobs
 from evaluation import campaigns as core
 from evaluation.campaign_jobs import launch_recurring, survey_reminders
 from evaluation.definitions import (
     Audience,
+    Choice,
     Condition,
     Page,
     Question,
@@ -40,6 +41,7 @@ from evaluation.definitions import (
     Text,
     Window,
 )
+from evaluation.invitations import invitation
 from tests.core.cycle_world import CALENDAR, SETTINGS, paris
 
 LAUNCH = paris(2026, 3, 2, 10, 0)  # a Monday
@@ -295,6 +297,13 @@ def test_a_pulse_is_answered_with_one_click(session):
     assert [b.value for b in buttons] == [f"{campaign.id}:mood:{v}" for v in range(1, 6)]
     assert {b.action for b in buttons} == {"survey_pulse"}
     assert "1 = Low (fr) · 5 = Up (fr)" in message.sections[-1].text
+    confirm = buttons[4].confirm  # anonymous: the click cannot be taken back, Slack asks first
+    assert confirm is not None and confirm.title == "Envoyer cette réponse ?"
+    assert confirm.text == (
+        "Envoyer « 5 — Up (fr) » ? Les réponses anonymes ne peuvent plus être modifiées."
+    )
+    assert (confirm.confirm, confirm.deny) == ("Envoyer", "Annuler")
+    assert buttons[2].confirm.text.startswith("Envoyer « 3 » ?")
     check_blocks([block.to_dict() for block in message_blocks(message)])
     assert core.parse_pulse_value(buttons[3].value) == (campaign.id, "mood", "4")
     progress = core.answer_pulse(session, campaign, mentor, "mood", "4", LAUNCH)
@@ -363,8 +372,29 @@ def test_a_monthly_survey_is_launched_on_the_first_working_day_once(session, mon
     assert len(sent.all()) == 6  # EIG 9's three mentors, once a month
 
 
+def test_only_an_anonymous_pulse_asks_before_sending_in_the_persons_language():
+    english = invitation(7, LAUNCH, PULSE, "en", SETTINGS).sections[-1].buttons
+    assert english[4].confirm == Confirm(
+        "Send this answer?", "Send “5 — Up”? Anonymous answers cannot be changed.", "Send", "Cancel"
+    )
+    named = invitation(7, LAUNCH, replace(PULSE, anonymous=False), "en", SETTINGS)
+    assert all(b.confirm is None for b in named.sections[-1].buttons)
+    # A long choice is shortened: the dialog stays within Slack's limits.
+    long = Question("pick", "single", t("Which?"), choices=(Choice("a", t("x" * 400)),))
+    pulse = replace(PULSE, pages=(Page((long,)),))
+    message = invitation(7, LAUNCH, pulse, "fr", SETTINGS)
+    assert message.sections[-1].buttons[0].confirm.text.count("x") == 149
+    blocks = [block.to_dict() for block in message_blocks(message)]
+    check_blocks(blocks)
+    assert blocks[-1]["elements"][0]["confirm"]["text"]["type"] == "plain_text"
+
+
 def test_a_message_with_rows_of_buttons_survives_the_outbox():
-    row = (Button("survey_pulse", "1:mood:1", "1"), Button("survey_pulse", "1:mood:2", "2"))
+    ask = Confirm("Sure?", "Send “1”?", "Send", "Cancel")
+    row = (
+        Button("survey_pulse", "1:mood:1", "1", confirm=ask),
+        Button("survey_pulse", "1:mood:2", "2"),
+    )
     message = Message(text="t", sections=(Section("How?", buttons=row), Section("Plain")))
     assert Message.from_json(message.to_json()) == message
     blocks = [block.to_dict() for block in message_blocks(message)]

@@ -137,3 +137,14 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_stays_text():
     assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
     assert spreadsheet_safe("Ouvrir le simulateur") == "Ouvrir le simulateur"
     assert spreadsheet_safe(3) == 3
+
+
+def test_the_one_csv_writer_of_spreadsheet_files_neutralises_every_cell():
+    from bulletins.export import safe_csv
+
+    typed = ["=1+1", "+33", "-2", "@A1", "\tx", "\rx", "texte", -4, 2.5]
+    rows = list(csv.reader(io.StringIO(safe_csv(["=h", "b"], [typed]))))
+    assert rows == [
+        ["'=h", "b"],
+        ["'=1+1", "'+33", "'-2", "'@A1", "'\tx", "'\rx", "texte", "-4", "2.5"],
+    ]

@@ -1,12 +1,16 @@
 """A campaign's results: each figure against counts made here, the anonymity threshold,
-the renderings, the open-data CSV and its Table Schema, and the ``results`` command."""
+the renderings, the open-data CSV and its Table Schema (free text left out and numbers given
+as ranges for anonymous campaigns, no cell a spreadsheet would run), and the ``results``
+command."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import random
 from collections import Counter
+from dataclasses import replace
 from statistics import fmean, median
 
 import pytest
@@ -14,10 +18,12 @@ from click.testing import CliRunner
 
 from bot.survey_results_cli import results as results_command
 from bulletins.db import make_engine, make_session_factory, upgrade
+from evaluation.definitions import Page, Question
 from evaluation.results import COMPLEMENT, FEW, TEXT_PER_ROLE, campaign_results
-from evaluation.results_export import ResultsWithheld, answers_csv, data_dictionary, shows_role
+from evaluation.results_bands import bands_of
+from evaluation.results_export import ResultsWithheld, answers_csv, open_answers, shows_role
 from evaluation.results_render import as_markdown, as_table
-from tests.core.results_world import K, campaign, mixed
+from tests.core.results_world import SURVEY, K, campaign, choices, mixed
 
 
 def by_id(group, question_id):
@@ -183,12 +189,123 @@ def read_csv(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def test_the_csv_has_a_row_per_response_and_a_column_per_answer(session, twelve):
-    row, responses = twelve
+def test_the_csv_has_a_row_per_response_and_a_column_per_answer(session):
+    responses = mixed(10, 2)
+    row = campaign(session, responses, {"fellow": 12, "mentor": 4}, anonymous=False)
     table = read_csv(answers_csv(session, row, K))
-    assert table[0] == COLUMNS  # anonymous, with free text: no role column
+    assert table[0] == COLUMNS  # two mentors only: no role column
     assert sorted(table[1:]) == sorted(expected_row(a) for _, a in responses)
     assert not shows_role(session, row, K)
+
+
+FREE_TEXT = ("why", "tool.other", "comment")
+OPEN_COLUMNS = [column for column in COLUMNS if column not in FREE_TEXT]
+
+
+def open_row(answers_: dict) -> list[str]:
+    """A response as an anonymous campaign's CSV should have it: no free text, and the hours
+    as one of the two ranges of 6 answers that ``HOURS`` makes (0 and 60: the question's
+    limits)."""
+    cells = dict(zip(COLUMNS, expected_row(answers_), strict=True))
+    cells["hours"] = "0–9" if answers_["hours"] < 10 else "10–60"
+    return [cells[column] for column in OPEN_COLUMNS]
+
+
+def test_anonymous_open_data_leaves_out_free_text_and_gives_numbers_as_ranges(session, twelve):
+    row, responses = twelve
+    exported = open_answers(session, row, K)
+    table = read_csv(exported.csv)
+    fields = {field["name"]: field for field in exported.schema["fields"]}
+    assert table[0] == OPEN_COLUMNS == list(fields)
+    assert sorted(table[1:]) == sorted(open_row(a) for _, a in responses)
+    for typed in ("Raison", "Outil maison", "Commentaire", "12.5", "30"):
+        assert typed not in exported.csv
+    hours = Counter(line[OPEN_COLUMNS.index("hours")] for line in table[1:])
+    assert hours == {"0–9": 6, "10–60": 6}
+    assert (fields["hours"]["type"], fields["hours"]["constraints"]) == (
+        "string", {"enum": ["0–9", "10–60"]},
+    )  # fmt: skip
+    assert "au moins 5 réponses" in fields["hours"]["description"]
+    assert "réponses libres sont omises" in exported.schema["description"]
+    assert not shows_role(session, row, K)  # the survey asks for free text
+
+
+def test_a_number_answered_by_fewer_than_k_is_not_published(session):
+    responses = mixed(10, 2)
+    for _, given_ in responses[K - 1 :]:
+        del given_["hours"]
+    exported = open_answers(session, campaign(session, responses, {"fellow": 12}), K)
+    column = OPEN_COLUMNS.index("hours")
+    assert {line[column] for line in read_csv(exported.csv)[1:]} == {""}
+    hours = next(f for f in exported.schema["fields"] if f["name"] == "hours")
+    assert "constraints" not in hours and "moins de 5 réponses" in hours["description"]
+
+
+def publishing(*question_ids: str):
+    """The results survey, with ``question_ids`` marked publishable."""
+    pages = tuple(
+        Page(tuple(replace(q, publishable=q.id in question_ids) for q in page.questions))
+        for page in SURVEY.pages
+    )
+    return replace(SURVEY, pages=pages)
+
+
+def test_publishable_free_text_stays_in_anonymous_open_data(session):
+    responses = mixed(10, 2)
+    row = campaign(session, responses, {"fellow": 12}, survey=publishing("tool", "comment"))
+    exported = open_answers(session, row, K)
+    kept = [column for column in COLUMNS if column != "why"]
+    assert read_csv(exported.csv)[0] == kept == [f["name"] for f in exported.schema["fields"]]
+    assert "Outil maison 3" in exported.csv and "Commentaire 0" in exported.csv
+    assert "Raison" not in exported.csv
+
+
+def test_an_other_choice_named_other_keeps_its_chosen_column_apart_from_its_text(session):
+    label = SURVEY.question("uses").label
+    uses = Question("uses", "multiple", label, choices=choices("x", other="other"))
+    survey = replace(SURVEY, pages=(Page((uses,)),))
+    given = [
+        ("fellow", {"uses": ["x", "other"], "uses.other": "Autre"}),
+        ("fellow", {"uses": ["x"]}),
+    ]
+    named = campaign(session, given * 3, {}, "uses:named", anonymous=False, survey=survey)
+    table = read_csv(answers_csv(session, named, K))
+    assert table[0] == ["role", "uses.x", "uses.other", "uses.other_text"]
+    assert sorted(table[1:]) == [["fellow", "1", "0", ""]] * 3 + [["fellow", "1", "1", "Autre"]] * 3
+    anonymous = campaign(session, given * 3, {}, "uses:anonymous", survey=survey)
+    table = read_csv(answers_csv(session, anonymous, K))
+    assert table[0] == ["uses.x", "uses.other"]  # whether "other" was chosen stays
+    assert sorted(table[1:]) == [["1", "0"]] * 3 + [["1", "1"]] * 3
+
+
+def test_named_campaigns_keep_free_text_and_exact_numbers(session):
+    responses = mixed(6, 5)
+    named = campaign(session, responses, {"fellow": 6, "mentor": 5}, anonymous=False)
+    exported = open_answers(session, named, K)
+    table = read_csv(exported.csv)
+    assert table[0] == ["role", *COLUMNS]
+    assert sorted(line[1:] for line in table[1:]) == sorted(expected_row(a) for _, a in responses)
+    fields = {field["name"]: field for field in exported.schema["fields"]}
+    assert fields["hours"]["type"] == "number" and fields["comment"]["type"] == "string"
+    assert "anonyme" not in exported.schema["description"]
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","clic")', "+33 6 12 34 56 78", "-2 jours",
+            "@SUM(A1)", "\tTab", "\rCR"]  # fmt: skip
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_no_open_data_cell_runs_as_a_spreadsheet_formula(session, anonymous):
+    responses = mixed(6, 0, start=1)  # respondent 3 chose "other"
+    for (_, given_), typed in zip(responses, FORMULAS, strict=True):
+        given_["comment"] = typed
+    responses[2][1]["tool.other"] = "=1+1"
+    survey = publishing("tool", "comment")
+    row = campaign(session, responses, {"fellow": 6}, anonymous=anonymous, survey=survey)
+    table = read_csv(answers_csv(session, row, K))
+    comments = [line[table[0].index("comment")] for line in table[1:]]
+    assert sorted(comments) == sorted("'" + typed for typed in FORMULAS)
+    assert [line[table[0].index("tool.other")] for line in table[1:]].count("'=1+1") == 1
 
 
 def test_the_csv_names_roles_only_when_each_has_k_responses(session):
@@ -200,11 +317,13 @@ def test_the_csv_names_roles_only_when_each_has_k_responses(session):
     assert read_csv(answers_csv(session, few, K))[0] == COLUMNS
 
 
-def test_the_data_dictionary_is_a_table_schema_of_the_csv(session, twelve):
-    schema = data_dictionary(twelve[0])
+def test_the_data_dictionary_is_a_table_schema_of_the_csv(session):
+    named = campaign(session, mixed(6, 5), {"fellow": 6, "mentor": 5}, anonymous=False)
+    schema = open_answers(session, named, K).schema
     fields = {field["name"]: field for field in schema["fields"]}
-    assert list(fields) == COLUMNS
+    assert list(fields) == ["role", *COLUMNS]
     assert schema["missingValues"] == ["", "na"]
+    assert fields["role"]["constraints"] == {"enum": ["fellow", "mentor"]}
     assert fields["sat"]["title"] == "Satisfaction"
     assert (fields["sat"]["type"], fields["sat"]["constraints"]) == (
         "integer", {"minimum": 1, "maximum": 5},
@@ -217,8 +336,33 @@ def test_the_data_dictionary_is_a_table_schema_of_the_csv(session, twelve):
     assert fields["comment"]["constraints"] == {"maxLength": 200}
     assert fields["grid.i1"]["title"] == "Grille — Choix i1"
     assert all(field["description"] for field in fields.values())
-    assert [f["name"] for f in data_dictionary(twelve[0], with_role=True)["fields"]][0] == "role"
     json.dumps(schema)
+
+
+RANGES = [
+    ([10] * 5, {}, [("10", 5)]),  # one value given by k people is no one's
+    ([1, 2, 3, 4], {}, []),  # fewer than k answers: nothing
+    ([*range(1, 12)], {"low": 0, "high": 40}, [("0–5", 5), ("6–40", 6)]),  # the tail joins
+    ([1] * 4 + [2] * 5 + [3], {}, [("1–3", 10)]),  # equal values are never split
+    ([0.5, 1.5, 2.5, 2.5, 3, 7, 8, 9, 10, 11], {}, [("0.5–3", 5), ("7–11", 5)]),
+]
+
+
+@pytest.mark.parametrize(("values", "limits", "expected"), RANGES)
+def test_numbers_are_cut_into_ranges_of_at_least_k_answers(values, limits, expected):
+    bands = bands_of(values, K, **limits)
+    assert [(band.label, band.count) for band in bands] == expected
+
+
+def test_every_range_holds_at_least_k_answers_and_every_answer_has_one():
+    rng = random.Random(7)
+    for k in (1, 2, 3, 5, 10):
+        for _ in range(50):
+            values = [rng.choice((rng.randint(0, 40), rng.random() * 40)) for _ in range(30)]
+            bands = bands_of(values, k)
+            assert all(band.count >= k for band in bands)
+            assert sum(band.count for band in bands) == len(values)
+            assert all(sum(band.holds(v) for band in bands) == 1 for v in values)
 
 
 @pytest.fixture
@@ -253,8 +397,9 @@ def test_the_results_command_writes_the_csv_and_its_schema(database, tmp_path):
     assert result.exit_code == 0, result.output
     table = read_csv((tmp_path / "bilan.csv").read_text(encoding="utf-8"))
     schema = json.loads((tmp_path / "bilan.schema.json").read_text(encoding="utf-8"))
-    assert table[0] == [field["name"] for field in schema["fields"]] == COLUMNS
+    assert table[0] == [field["name"] for field in schema["fields"]] == OPEN_COLUMNS
     assert len(table) == 13
+    assert {line[OPEN_COLUMNS.index("hours")] for line in table[1:]} == {"0–9", "10–60"}
 
 
 def test_the_results_command_refuses_an_unknown_survey_or_campaign(database):

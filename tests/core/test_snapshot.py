@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -316,6 +317,35 @@ def test_team_facts_open_data(world, tmp_path):
     # the second team's sheet changed after the snapshot's day: not seen
     assert {r["team"]: r["tool_status"] for r in rows if r["recorded_on"]} == world.tools
     assert rows[1]["tool_status"] == "planned" and rows[1]["tool_planned_on"] == "2027-09-02"
+
+
+def test_the_open_data_of_anonymous_answers_singles_no_one_out(world, tmp_path):
+    import csv
+    import json
+
+    with make_session_factory(world.engine).begin() as session:
+        team = session.scalars(select(Team).order_by(Team.name)).first()
+        team.name = '=HYPERLINK("http://evil.example","Défi")'
+        team.administration = "@SUM(A1)"
+    with make_session_factory(world.engine)() as session:
+        write_snapshot(session, snapshot_of(world), tmp_path, None)
+    survey = load_surveys([SHIPPED_SURVEYS])["end-fellows"]
+    texts = {q.id for q in survey.questions if q.type in ("short_text", "long_text")}
+    rows = list(csv.DictReader((tmp_path / "answers-end-fellows-eig-3.csv").open(encoding="utf-8")))
+    assert texts and not texts & set(rows[0])
+    assert "scope_change.other" not in rows[0] and "skills_outside.other_text" not in rows[0]
+    assert {row["skills_outside.other"] for row in rows} <= {"0", "1"}  # chosen, kept
+    assert "Réponse" not in (tmp_path / "answers-end-fellows-eig-3.csv").read_text("utf-8")
+    schema = json.loads((tmp_path / "answers-end-fellows-eig-3.schema.json").read_text("utf-8"))
+    days = next(field for field in schema["fields"] if field["name"] == "days_on_site")
+    given = Counter(row["days_on_site"] for row in rows)
+    assert set(given) == set(days["constraints"]["enum"]) and min(given.values()) >= 5
+    assert days["constraints"]["enum"][0].startswith("0") and sum(given.values()) == 20
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "sauf si le questionnaire marque la question comme publiable" in readme
+    facts = list(csv.DictReader((tmp_path / "team-facts.csv").open(encoding="utf-8")))
+    assert facts[0]["team"] == "'" + '=HYPERLINK("http://evil.example","Défi")'
+    assert facts[0]["administration"] == "'@SUM(A1)"
 
 
 def test_every_label_of_the_snapshot_is_in_french():

@@ -150,6 +150,27 @@ def test_json_of_a_later_version_with_unknown_question_fields_still_reads():
     assert isinstance(survey_from_json(stored), Survey)
 
 
+def test_free_text_marked_publishable_loads_and_is_kept_by_campaigns():
+    published = [
+        {"id": "short", "type": "short_text", "label": text(), "publishable": True},
+        {"id": "long", "type": "long_text", "label": text(), "publishable": False},
+        {"id": "single", "type": "single", "label": text(), "publishable": True,
+         "choices": options("a", "b", other="b")},
+        {"id": "multiple", "type": "multiple", "label": text(), "publishable": True,
+         "choices": options("a", "b", other="a")},
+    ]  # fmt: skip
+    survey = parse_survey(survey_data(*published, ALL_TYPES[4]), "sample.toml")
+    assert {q.id: q.publishable for q in survey.questions} == {
+        "short": True, "long": False, "single": True, "multiple": True, "short_text": False,
+    }  # fmt: skip
+    stored = json.loads(json.dumps(survey_to_json(survey)))
+    assert survey_from_json(stored) == survey
+    for page in stored["pages"]:  # a campaign launched before the key existed
+        for question_ in page["questions"]:
+            del question_["publishable"]
+    assert not any(q.publishable for q in survey_from_json(stored).questions)
+
+
 def question(qid: str = "q", **fields) -> dict:
     return {"id": qid, "type": "scale", "label": text(), **ENDS} | fields
 
@@ -173,6 +194,7 @@ QUESTION_PROBLEMS = [
     (at(("required", "yes")), "'required' must be true or false"),
     (at(("id", "Q 1")), "the question's id must be lowercase letters"),
     (at(("show_if", {"question": "later", "any_of": ["yes"]})), "not a question before this"),
+    (at(("publishable", True)), "'publishable' does not apply to a scale question: only free"),
 ]
 TYPED_PROBLEMS = [
     ({"type": "single", "choices": options("a")}, "'choices' needs at least 2, got 1"),
@@ -188,6 +210,12 @@ TYPED_PROBLEMS = [
     ({"type": "rank", "items": options("a", "b"), "pick": 3}, "pick (3) is more than the 2 items"),
     ({"type": "number", "min_value": 5, "max_value": 1}, "min_value (5) is more than"),
     ({"type": "long_text", "max_length": 3001}, "max_length (3001) is over Slack's limit of 3000"),
+    ({"type": "number", "publishable": True}, "'publishable' does not apply to a number question"),
+    ({"type": "grid", "items": options("a"), "publishable": True},
+     "'publishable' does not apply to a grid question"),
+    ({"type": "single", "choices": options("a", "b"), "publishable": True},
+     "'publishable' publishes the text of an 'other' choice, and this question has none"),
+    ({"type": "short_text", "publishable": "yes"}, "'publishable' must be true or false"),
 ]  # fmt: skip
 
 

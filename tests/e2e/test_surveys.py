@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -70,6 +71,7 @@ PULSE = Survey(
     pages=(Page((SATISFIED,)),),
     window=Window(days=7),
 )
+NAMED_PULSE = replace(PULSE, id="named-pulse-test", anonymous=False)
 
 
 def launch(bench: SlackBench, survey: Survey) -> int:
@@ -166,7 +168,9 @@ def test_a_questionnaire_answered_page_by_page(bench: SlackBench) -> None:
     before = len(bench.standin.posted(user))
     assert bench.driver.submit_view(user, page3, {}).text == ""
     bench.wait_for(lambda: len(bench.standin.posted(user)) > before)
-    assert "Merci ! Vos réponses sont enregistrées." in bench.standin.posted(user)[-1]["text"]
+    thanks = json.dumps(bench.standin.posted(user)[-1], ensure_ascii=False)
+    assert "Merci ! Vos réponses sont enregistrées." in thanks
+    assert not [answer for answer in ("Trop loin", "Grist", "Un tableur") if answer in thanks]
     with bench.services.sessions() as session:
         stored = session.scalars(
             select(SurveyResponse).where(SurveyResponse.campaign_id == campaign_id)
@@ -202,23 +206,107 @@ def mentors(bench: SlackBench) -> list[Person]:
         return list(session.scalars(query).unique())
 
 
+def said_to(bench: SlackBench, user_id: str, since: int) -> list[str]:
+    """What the app sent that ``user_id`` sees, from the stand-in's call number ``since``:
+    messages posted or updated in their DM, ephemeral messages, replies to their clicks
+    (response URLs) and views, as JSON."""
+    dm = bench.standin.dm_channel(user_id)
+
+    def theirs(method: str, args: dict) -> bool:
+        if method == "response_url" or method.startswith("views."):
+            return args.get("user_id", user_id) == user_id  # views.publish names its user
+        return args.get("user") == user_id or args.get("channel") in (user_id, dm)
+
+    calls = bench.standin.calls[since:]
+    return [json.dumps(c.args, ensure_ascii=False) for c in calls if theirs(c.method, c.args)]
+
+
+def click_pulse(bench: SlackBench, user_id: str, message: dict, value: str) -> None:
+    """Click the pulse button of ``value`` in ``message``, a minute later (not a double click)."""
+    bench.clock.now += timedelta(minutes=1)
+    response = bench.driver.block_action(
+        user_id,
+        ids.SURVEY_PULSE,
+        value=value,
+        message=message,
+        channel_id=bench.standin.dm_channel(user_id),
+    )
+    assert response.status == 200
+
+
+def answer_pulse(bench: SlackBench, user_id: str, campaign_id: int, answer: str) -> dict:
+    """Click ``answer`` ("question:value") in the pulse's message; the message once updated."""
+    message = invitation(bench, user_id, campaign_id)
+    before = len(bench.standin.calls_to("chat.update"))
+    click_pulse(bench, user_id, message, f"{campaign_id}:{answer}")
+    bench.wait_for(lambda: len(bench.standin.calls_to("chat.update")) > before)
+    return next(m for m in bench.standin.posted(user_id) if m["ts"] == message["ts"])
+
+
+def pulse_buttons(message: dict) -> list[dict]:
+    return [
+        element
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"].startswith(ids.SURVEY_PULSE)
+    ]
+
+
+def test_an_anonymous_pulse_asks_before_sending_and_never_shows_the_answer(
+    bench: SlackBench,
+) -> None:
+    user = mentors(bench)[1].slack_user_id
+    campaign_id = launch(bench, PULSE)
+    buttons = pulse_buttons(invitation(bench, user, campaign_id))
+    five = next(b for b in buttons if b["value"] == f"{campaign_id}:satisfied:5")
+    assert five["confirm"]["title"]["text"] == "Envoyer cette réponse ?"
+    assert five["confirm"]["text"]["text"] == (
+        "Envoyer « 5 — Très satisfait » ? Les réponses anonymes ne peuvent plus être modifiées."
+    )
+    assert (five["confirm"]["confirm"]["text"], five["confirm"]["deny"]["text"]) == (
+        "Envoyer",
+        "Annuler",
+    )
+    assert all("confirm" in b for b in buttons)
+
+    first = invitation(bench, user, campaign_id)
+    since = len(bench.standin.calls)
+    updated = answer_pulse(bench, user, campaign_id, "satisfied:5")
+    shown = json.dumps(updated["blocks"], ensure_ascii=False)
+    assert "Répondu (anonyme : votre réponse n'est pas affichée ici)." in shown
+    assert "Merci ! Votre réponse est enregistrée." in shown
+    assert ids.SURVEY_PULSE not in shown and "Votre réponse :" not in shown
+    sent = said_to(bench, user, since)
+    assert sent and not [text for text in sent if "5 — Très satisfait" in text]
+    with bench.services.sessions() as session:
+        assert session.scalars(select(SurveyResponse.answers)).one() == {"satisfied": 5}
+
+    # A click in an old copy of the message is refused, without a word of the answer.
+    since = len(bench.standin.calls)
+    click_pulse(bench, user, first, f"{campaign_id}:satisfied:5")
+    bench.wait_for(lambda: said_to(bench, user, since))
+    reply = " ".join(said_to(bench, user, since))
+    assert "ne peuvent plus être modifiées" in reply and "Très satisfait" not in reply
+
+
+def test_a_named_pulse_shows_the_answer_and_sends_at_once(bench: SlackBench) -> None:
+    user = mentors(bench)[6].slack_user_id
+    campaign_id = launch(bench, NAMED_PULSE)
+    assert not any("confirm" in b for b in pulse_buttons(invitation(bench, user, campaign_id)))
+    updated = answer_pulse(bench, user, campaign_id, "satisfied:5")
+    shown = json.dumps(updated["blocks"], ensure_ascii=False)
+    assert "Votre réponse : *5 — Très satisfait*" in shown and "Merci" in shown
+
+
 def test_a_pulse_answered_in_its_message_and_a_closed_survey(bench: SlackBench) -> None:
     user = mentors(bench)[1].slack_user_id
     campaign_id = launch(bench, PULSE)
-    message = invitation(bench, user, campaign_id)
-    channel = bench.standin.dm_channel(user)
-    response = bench.driver.block_action(
-        user,
-        ids.SURVEY_PULSE,
-        value=f"{campaign_id}:satisfied:5",
-        message=message,
-        channel_id=channel,
-    )
-    assert response.status == 200
-    bench.wait_for(lambda: bench.standin.calls_to("chat.update"))
-    updated = next(m for m in bench.standin.posted(user) if m["ts"] == message["ts"])
+    updated = answer_pulse(bench, user, campaign_id, "satisfied:5")
     shown = json.dumps(updated["blocks"], ensure_ascii=False)
-    assert "Votre réponse : *5 — Très satisfait*" in shown and "Merci" in shown
+    # Anonymous: the message says the question is answered, not what the answer is.
+    assert "Répondu (anonyme : votre réponse n'est pas affichée ici)." in shown
+    assert "Merci ! Votre réponse est enregistrée." in shown and "5 — Très satisfait" not in shown
     assert ids.SURVEY_PULSE not in shown
     with bench.services.sessions() as session:
         assert session.scalars(select(SurveyResponse.answers)).one() == {"satisfied": 5}
@@ -315,7 +403,9 @@ def test_a_pulse_of_several_questions_thanks_once_complete(bench: SlackBench) ->
         message = next(m for m in bench.standin.posted(user) if m["ts"] == message["ts"])
         shown = json.dumps(message["blocks"], ensure_ascii=False)
         assert ("Merci" in shown) is (count == len(clicks))
-    assert shown.count("Votre réponse") == 3 and ids.SURVEY_PULSE not in shown
+        assert shown.count("Répondu (anonyme") == count  # which questions, not the answers
+    assert ids.SURVEY_PULSE not in shown and "Votre réponse :" not in shown
+    assert "Revoir le cadrage" not in shown  # the choice clicked, "scope"
 
 
 GRID = Question(

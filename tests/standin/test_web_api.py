@@ -18,6 +18,20 @@ def section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
+def plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
+
+
+def confirmed(**dialog) -> dict:
+    """A row with a button that asks for confirmation; ``dialog`` changes the dialog (a
+    field given None is left out)."""
+    fields = {"title": plain("Sure?"), "text": {"type": "mrkdwn", "text": "*Really?*"},
+              "confirm": plain("Yes"), "deny": plain("No")} | dialog  # fmt: skip
+    confirm = {key: value for key, value in fields.items() if value is not None}
+    button = {"type": "button", "action_id": "a", "text": plain("Go"), "confirm": confirm}
+    return {"type": "actions", "elements": [button]}
+
+
 def modal(title: str = "Bulletin", **extra: object) -> dict:
     return {
         "type": "modal",
@@ -214,6 +228,16 @@ def test_chat_update_and_ephemeral(client):
             [dict(section("a"), block_id="b"), dict(section("b"), block_id="b")],
             id="duplicate-block-id",
         ),
+        pytest.param([confirmed(title=plain("t" * 101))], id="confirm-title-over-100"),
+        pytest.param([confirmed(text=plain("t" * 301))], id="confirm-text-over-300"),
+        pytest.param([confirmed(confirm=plain("t" * 31))], id="confirm-button-over-30"),
+        pytest.param([confirmed(deny=plain("t" * 31))], id="deny-button-over-30"),
+        pytest.param([confirmed(deny=None)], id="confirm-without-deny"),
+        pytest.param([confirmed(title="Sure?")], id="confirm-title-not-an-object"),
+        pytest.param(
+            [confirmed(title={"type": "mrkdwn", "text": "*Sure?*"})], id="confirm-title-mrkdwn"
+        ),
+        pytest.param([confirmed(style="warning")], id="confirm-unknown-style"),
     ],
 )
 def test_invalid_blocks_are_rejected(standin, client, blocks):
@@ -225,6 +249,14 @@ def test_invalid_blocks_are_rejected(standin, client, blocks):
     assert error.response["response_metadata"]["messages"]
     assert standin.messages() == []
     assert standin.calls[-1].response["error"] == "invalid_blocks"
+
+
+def test_a_confirmation_dialog_within_slacks_limits_is_fine(client):
+    longest = confirmed(
+        title=plain("t" * 100), text=plain("t" * 300), confirm=plain("c" * 30), deny=plain("d" * 30)
+    )
+    accessory = dict(section("x"), accessory=confirmed(style="danger")["elements"][0])
+    assert client.chat_postMessage(channel="C0GENERAL", text="t", blocks=[longest, accessory])["ok"]
 
 
 def test_fifty_blocks_and_3000_chars_are_fine(client):
