@@ -23,12 +23,18 @@ class Sessions:
         yield f"session-{self.begun}"
 
 
+def fake_services() -> SimpleNamespace:
+    """Sessions, and an engine of a database that locks rows itself (no writer lock)."""
+    engine = SimpleNamespace(dialect=SimpleNamespace(name="postgresql"))
+    return SimpleNamespace(sessions=Sessions(), engine=engine)
+
+
 def clash() -> IntegrityError:
     return IntegrityError("INSERT", {}, Exception("unique constraint uq_bulletins_team_id"))
 
 
 def test_a_unique_clash_runs_the_work_again_in_a_new_transaction():
-    services = SimpleNamespace(sessions=Sessions())
+    services = fake_services()
     seen = []
 
     def work(session):
@@ -42,7 +48,7 @@ def test_a_unique_clash_runs_the_work_again_in_a_new_transaction():
 
 
 def test_a_second_clash_is_not_hidden():
-    services = SimpleNamespace(sessions=Sessions())
+    services = fake_services()
 
     def work(session):
         raise clash()
