@@ -245,7 +245,7 @@ def export_bulletins(obj: Context, cohort: str | None, out: Path, comma: bool) -
 def outbox(obj: Context, failed_only: bool, limit: int) -> None:
     """List the latest outgoing messages (digests, reminders, replies) and how their delivery
     went: key, kind, channel, status, attempts, error, whether it is permanent, and times."""
-    from bulletins.outbox_report import outbox_rows, outbox_table
+    from bulletins.outbox_report import anonymous_prefixes, outbox_rows, outbox_table
 
     services = obj.services(upgrade_sqlite=True)
     with services.sessions() as session:
@@ -253,7 +253,8 @@ def outbox(obj: Context, failed_only: bool, limit: int) -> None:
         if not rows:
             click.echo("No failed messages." if failed_only else "The outbox is empty.")
             return
-        click.echo(outbox_table(rows, services.settings.timezone))
+        anonymous = anonymous_prefixes(session)
+        click.echo(outbox_table(rows, services.settings.timezone, anonymous))
 
 
 @cli.command()

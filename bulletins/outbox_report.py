@@ -3,13 +3,14 @@ and why. Read-only; delivery itself is ``bulletins.outbox``'s."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bulletins.db.models import OutboxMessage, OutboxStatus
+from bulletins.db.models import Campaign, OutboxMessage, OutboxStatus
 
 COLUMNS = (
     "key",
@@ -52,12 +53,29 @@ def _cut(text: str, width: int | None) -> str:
     return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
-def row_cells(row: OutboxMessage, timezone: tzinfo) -> list[str]:
-    """One message as the table's cells, times in ``timezone``."""
+def anonymous_prefixes(session: Session) -> tuple[str, ...]:
+    """The key prefixes of the messages of anonymous survey campaigns (invitations,
+    reminders): ``survey:<campaign key>:``."""
+    keys = session.scalars(select(Campaign.key).where(Campaign.anonymous.is_(True)))
+    return tuple(f"survey:{key}:" for key in keys)
+
+
+_PERSON = re.compile(r"person-\d+")
+HIDDEN = "…"
+
+
+def row_cells(row: OutboxMessage, timezone: tzinfo, anonymous: tuple[str, ...] = ()) -> list[str]:
+    """One message as the table's cells, times in ``timezone``. For a message of an
+    anonymous survey (a key starting with one of ``anonymous``), the person it went to is
+    not shown: reminders go to those who have not answered yet, and two listings a day
+    apart would tell who answered in between."""
+    key, channel = row.key, row.channel
+    if anonymous and key.startswith(anonymous):
+        key, channel = _PERSON.sub(f"person-{HIDDEN}", key), HIDDEN
     cells = [
-        row.key,
+        key,
         row.kind,
-        row.channel,
+        channel,
         row.status,
         str(row.attempts),
         row.error or "-",
@@ -69,9 +87,12 @@ def row_cells(row: OutboxMessage, timezone: tzinfo) -> list[str]:
     return [_cut(cell, WIDEST.get(name)) for name, cell in zip(COLUMNS, cells, strict=True)]
 
 
-def outbox_table(rows: Sequence[OutboxMessage], timezone: tzinfo) -> str:
-    """A plain-text table of ``rows``, one line each under a header."""
-    table = [list(COLUMNS)] + [row_cells(row, timezone) for row in rows]
+def outbox_table(
+    rows: Sequence[OutboxMessage], timezone: tzinfo, anonymous: tuple[str, ...] = ()
+) -> str:
+    """A plain-text table of ``rows``, one line each under a header; the people of
+    ``anonymous`` surveys' messages hidden (see ``row_cells``)."""
+    table = [list(COLUMNS)] + [row_cells(row, timezone, anonymous) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from bulletins.db import make_session_factory, url_for_processes
-from bulletins.db.models import OutboxStatus
+from bulletins.db.models import Cohort, OutboxMessage, OutboxStatus
 from bulletins.messages import Message, Section
 from bulletins.outbox import enqueue
+from evaluation import campaigns as core
+from tests.core.cycle_world import CALENDAR, SETTINGS
 from tests.e2e.conftest import load_eig3, paris, person_named
 from tests.e2e.test_home import open_home
+from tests.e2e.test_surveys import PULSE
 
 BULLETINS = str(Path(sys.executable).with_name("bulletins"))
 FAILED_KEY = "reminder:2026-W10:14:00:team-3:person-7"
@@ -82,6 +87,31 @@ def test_outbox_lists_every_message_newest_first_up_to_the_limit(engine, tmp_pat
 
     assert [line.split()[0] for line in everything[2:]] == ["digest:2026-W10:1", FAILED_KEY]
     assert [line.split()[0] for line in latest[2:]] == ["digest:2026-W10:1"]
+
+
+def test_the_listing_shows_no_one_an_anonymous_survey_reminded(engine, tmp_path):
+    """Reminders go to those who have not answered: two listings would tell who did."""
+    load_eig3(engine)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        cohort = session.scalars(select(Cohort)).one()
+        for survey in (PULSE, replace(PULSE, id="pulse-named", anonymous=False)):
+            core.launch(session, survey, cohort=cohort, now=paris(2026, 3, 2, 10),
+                        calendar=CALENDAR, settings=SETTINGS)  # fmt: skip
+    with sessions() as session:
+        named = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.key.startswith("survey:pulse-named"))).first()  # fmt: skip
+        anonymous = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.key.startswith("survey:pulse-test"))).all()  # fmt: skip
+    assert named is not None and anonymous
+
+    listing = outbox_command(engine, "--limit", "1000", cwd=tmp_path).stdout
+
+    assert named.key in listing and named.channel in listing
+    shown = [line for line in listing.splitlines() if "survey:pulse-test" in line]
+    assert len(shown) == len(anonymous)
+    for line in shown:
+        assert "invite:person-… " in line and not re.search(r"person-\d|\bU[A-Z0-9]{8,}", line)
 
 
 def test_outbox_failed_says_so_when_nothing_failed(engine, tmp_path):
