@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bulletins.calendar import ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.db import make_engine, make_session_factory
+from evaluation.sealing import Seal, session_info
 
 
 def utc_now() -> datetime:
@@ -47,6 +48,15 @@ def make_slack_client(settings: Settings) -> WebClient:
     return client
 
 
+def draft_sealing(settings: Settings) -> dict:
+    """The sessions' ``info`` that seals anonymous surveys' drafts with a key derived from
+    ``SLACK_SIGNING_SECRET``: held by the app, not the database, and the same in every
+    process of the deployment. Without the secret (commands that never talk to Slack), the
+    core falls back to a random key of the process's own."""
+    secret = settings.slack.signing_secret
+    return session_info(Seal.from_secret(secret)) if secret else {}
+
+
 def bootstrap(
     settings: Settings,
     engine: Engine | None = None,
@@ -57,7 +67,7 @@ def bootstrap(
     return Services(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=make_session_factory(engine, info=draft_sealing(settings)),
         calendar=ProgrammeCalendar.from_settings(settings),
         slack=slack or make_slack_client(settings),
         clock=clock,

@@ -86,12 +86,13 @@ class Filing:
 
 def in_transaction(services: Services, work: Callable[[Session], T]) -> T:
     """Run ``work`` in a transaction; if a concurrent one inserted the same row first (a
-    teammate's submission), run it again: ``work`` then edits that row."""
+    teammate's submission), run it again: ``work`` then finds that row, and edits it or
+    refuses to replace it, as the form's version of the bulletin says."""
     try:
         with one_writer(services.engine), services.sessions.begin() as session:
             return work(session)
     except IntegrityError:
-        log.info("a concurrent submission filed first; filing again as an edit")
+        log.info("a concurrent submission filed first; filing again against it")
         with one_writer(services.engine), services.sessions.begin() as session:
             return work(session)
 

@@ -1,10 +1,11 @@
 """Answering a campaign: page by page into a draft, then finishing.
 
-A draft holds a person's answers while in progress. Finishing an anonymous survey deletes
-the draft, marks the participation finished and adds the answers, detached, to the
-campaign's responses (see :mod:`evaluation.anonymity`), all in the caller's transaction:
-from then on nothing links them to the person, so they can no longer be changed. A named
-response keeps its person and can be changed (reopened) until the campaign closes.
+A draft holds a person's answers while in progress (sealed, for an anonymous survey: see
+:mod:`evaluation.sealing`). Finishing an anonymous survey deletes the draft, marks the
+participation finished and adds the answers, detached, to the campaign's responses (see
+:mod:`evaluation.anonymity`), all in the caller's transaction: from then on nothing links
+them to the person, so they can no longer be changed. A named response keeps its person and
+can be changed (reopened) until the campaign closes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from evaluation.campaign_access import (
 )
 from evaluation.definitions import Survey, visible
 from evaluation.invitations import pulse_answer
+from evaluation.sealing import read_draft, write_draft
 
 
 def next_page(survey: Survey, answers: dict, start: int) -> int:
@@ -59,12 +61,11 @@ def progress(
     """Where ``person`` stands in ``campaign`` (``can_change`` also needs it open at ``now``)."""
     participation = participation_of(session, campaign, person)
     survey = survey_of(campaign)
-    draft = draft_of(session, campaign, person)
+    draft = _draft(session, campaign, person)
     still_open = now is None or is_open(campaign, now)
     if draft is not None:
-        return Progress(
-            draft.page, len(survey.pages), dict(draft.answers), participation.finished, still_open
-        )
+        answers, page = draft
+        return Progress(page, len(survey.pages), answers, participation.finished, still_open)
     if not participation.finished:
         return Progress(next_page(survey, {}, 0), len(survey.pages), {}, False, still_open)
     answers = {} if campaign.anonymous else _named_answers(session, campaign, person)
@@ -171,9 +172,9 @@ def answer_pulse(
 
 def _answers_so_far(session: Session, campaign: Campaign, participation: Participation) -> dict:
     """The draft's answers; a sent named response's; none yet. Sent anonymous: AlreadySent."""
-    draft = draft_of(session, campaign, participation.person)
+    draft = _draft(session, campaign, participation.person)
     if draft is not None:
-        return dict(draft.answers)
+        return draft[0]
     if not participation.finished:
         return {}
     if campaign.anonymous:
@@ -183,14 +184,24 @@ def _answers_so_far(session: Session, campaign: Campaign, participation: Partici
     return _named_answers(session, campaign, participation.person)
 
 
+def _draft(session: Session, campaign: Campaign, person: Person) -> tuple[dict, int] | None:
+    """The person's draft: its answers and next page. None when there is none, or when it
+    cannot be unsealed (then the next page saved replaces it)."""
+    draft = draft_of(session, campaign, person)
+    return None if draft is None else read_draft(session, campaign, draft)
+
+
 def _store_draft(
     session: Session, campaign: Campaign, person: Person, answers: dict, page: int, now: datetime
 ) -> Draft:
+    """Keep ``answers`` and the next ``page`` in the person's draft (sealed, for an anonymous
+    campaign: see :mod:`evaluation.sealing`)."""
     draft = draft_of(session, campaign, person)
     if draft is None:
         draft = Draft(campaign_id=campaign.id, person_id=person.id, answers={}, page=0)
         session.add(draft)
-    draft.answers, draft.page, draft.updated_at = answers, page, now
+    write_draft(session, campaign, draft, answers, page)
+    draft.updated_at = now
     session.flush()
     return draft
 

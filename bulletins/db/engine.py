@@ -97,8 +97,11 @@ def url_for_processes(engine: Engine) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, info: dict | None = None) -> sessionmaker[Session]:
+    """Sessions on ``engine``; each starts with a copy of ``info`` as its ``Session.info``
+    (how the app hands the core what the database must not hold, such as the key that
+    seals survey drafts: see ``evaluation.sealing``)."""
+    return sessionmaker(engine, expire_on_commit=False, info=dict(info or {}))
 
 
 def ping(engine: Engine) -> bool:

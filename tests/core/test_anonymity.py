@@ -20,6 +20,7 @@ from bulletins.db import make_session_factory
 from bulletins.db.models import Campaign, Cohort, Draft, Participation, Person, SurveyResponse
 from evaluation import campaigns as core
 from evaluation.definitions import Audience, Page, Question, Survey, Text
+from evaluation.sealing import read_draft
 from tests.core.cycle_world import CALENDAR, SETTINGS
 from tests.e2e.conftest import load_eig3, paris
 
@@ -83,7 +84,8 @@ def distinct_xmins(session: Session, campaign_id: int) -> int:
 
 def links(session: Session, campaign_id: int) -> dict[int, str]:
     """Every person → answer that a query can join: a response's person, or the draft of
-    someone who has finished (their answers, still under their name)."""
+    someone who has finished (their answers, still under their name; opened with the key, as
+    someone holding the secret as well as the database could)."""
     found = {
         person_id: answers.get("words")
         for person_id, answers in session.execute(
@@ -92,8 +94,8 @@ def links(session: Session, campaign_id: int) -> dict[int, str]:
             )
         )
     }
-    drafts_of_finished = session.execute(
-        select(Draft.person_id, Draft.answers)
+    drafts_of_finished = session.scalars(
+        select(Draft)
         .join(Participation, Participation.person_id == Draft.person_id)
         .where(
             Draft.campaign_id == campaign_id,
@@ -101,7 +103,11 @@ def links(session: Session, campaign_id: int) -> dict[int, str]:
             Participation.finished.is_(True),
         )
     )
-    return found | {person_id: answers.get("words") for person_id, answers in drafts_of_finished}
+    campaign = session.get(Campaign, campaign_id)
+    for draft in drafts_of_finished:
+        answers, _page = read_draft(session, campaign, draft) or ({}, 0)
+        found[draft.person_id] = answers.get("words")
+    return found
 
 
 def answer(sessions: sessionmaker, campaign_id: int, person_id: int, finish: bool = True) -> None:

@@ -10,9 +10,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot import ids
+from bot.bootstrap import bootstrap
 from bot.home import home_for
 from bot.logs import configure_logging
 from bot.standin.bench import SlackBench
@@ -192,6 +193,32 @@ def test_a_questionnaire_answered_page_by_page(bench: SlackBench) -> None:
     bench.wait_for(lambda: len(bench.standin.calls_to("response_url")) > before)
     reply = bench.standin.calls_to("response_url")[-1].args["text"]
     assert "ne peuvent plus être modifiées" in reply
+
+
+def test_an_anonymous_draft_is_sealed_with_a_key_from_the_apps_secret(bench: SlackBench) -> None:
+    mentor = mentors(bench)[0]
+    campaign_id = launch(bench, QUESTIONNAIRE)
+    user = mentor.slack_user_id
+    page1 = open_page(bench, user, campaign_id)
+    redrawn = next_view(bench, user, page1, {"satisfied": {INPUT: "2"}, "hours": {INPUT: "6"}})
+    values = {"satisfied": {INPUT: "2"}, "why": {INPUT: "Trop loin"}, "hours": {INPUT: "6"}}
+    next_view(bench, user, redrawn, values)
+
+    services = bench.services
+    with services.engine.connect() as connection:
+        row = connection.execute(text("SELECT * FROM drafts")).one()
+    assert row.person_id == mentor.id and "Trop loin" not in str(tuple(row))
+
+    def resumed(settings) -> dict:
+        other = bootstrap(settings, engine=services.engine, slack=services.slack)
+        with other.sessions() as session:
+            campaign, person = session.get(Campaign, campaign_id), session.get(Person, mentor.id)
+            return core.progress(session, campaign, person, bench.clock()).answers
+
+    # Another process of the deployment (the same secret) reads it; after a new secret, none.
+    assert resumed(services.settings)["why"] == "Trop loin"
+    rotated = replace(services.settings.slack, signing_secret="another secret")
+    assert resumed(replace(services.settings, slack=rotated)) == {}
 
 
 def mentors(bench: SlackBench) -> list[Person]:
