@@ -115,9 +115,9 @@ def test_serve_says_when_slack_refuses_the_token_or_does_not_answer(tmp_path):
 
 
 def test_roster_import_of_the_real_cohort_then_again_changes_nothing(tmp_path):
-    from tests.conftest import shared_file
+    from tests.conftest import data_file
 
-    roster = shared_file("eig3-roster.csv")
+    roster = data_file("eig3-roster.csv")
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}"}
     first = run("roster", "import", str(roster), cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stderr

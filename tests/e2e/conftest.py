@@ -16,7 +16,7 @@ from bot.standin.bench import SlackBench
 from bulletins.config import settings_from_dict
 from bulletins.db.models import Person, Team
 from bulletins.roster import import_roster, read_roster_file
-from tests.conftest import shared_file
+from tests.conftest import data_file
 
 PARIS = ZoneInfo("Europe/Paris")
 COHORT_START = date(2026, 1, 5)
@@ -28,7 +28,7 @@ def paris(*args: int) -> datetime:
 
 
 def load_eig3(engine: Engine, today: date = COHORT_START) -> None:
-    rows = read_roster_file(shared_file("eig3-roster.csv"))
+    rows = read_roster_file(data_file("eig3-roster.csv"))
     from bulletins.db import make_session_factory
 
     with make_session_factory(engine).begin() as session:

@@ -24,7 +24,7 @@ from bot.standin.driver import SlackDriver
 from bulletins.db import make_session_factory, upgrade
 from bulletins.db.models import Bulletin, BulletinRevision, Person, Team
 from bulletins.roster import import_roster, read_roster_file
-from tests.conftest import PG_URL, shared_file
+from tests.conftest import PG_URL, data_file
 from tests.databases import postgres_schema
 from tests.e2e.form_helpers import answers
 from tests.faults.support import app_process, output
@@ -40,7 +40,7 @@ def database() -> Iterator[Engine]:
         upgrade(engine)
         today = datetime.now(UTC).date()
         start = today - timedelta(days=today.weekday() + 14)
-        rows = read_roster_file(shared_file("eig3-roster.csv"))
+        rows = read_roster_file(data_file("eig3-roster.csv"))
         with make_session_factory(engine).begin() as session:
             import_roster(session, rows, today=start, cohort_start=start,
                           cohort_end=start + timedelta(days=365))  # fmt: skip
