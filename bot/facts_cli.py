@@ -1,6 +1,6 @@
 """``bulletins facts``: teams' facts sheets from a file.
 
-The group reads the ``Context`` object of ``bot.cli`` (settings and services, built on
+The group reads the ``Context`` object of ``bot.cli_context`` (settings and services, built on
 demand) from click's context, so this module does not import ``bot.cli``.
 """
 

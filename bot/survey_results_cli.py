@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli_context import Context
 from bulletins.errors import BulletinsError
 
 
@@ -73,8 +74,6 @@ def results(
 
 def _context(ctx: click.Context):
     """The ``bulletins`` command's context, or a fresh one when run on its own."""
-    from bot.cli import Context
-
     return ctx.find_object(Context) or Context(None)
 
 

@@ -13,6 +13,7 @@ def register(app: App, services: Services) -> None:
         actions,
         commands,
         errors,
+        evaluation,
         events,
         facts,
         indicators,
@@ -20,5 +21,6 @@ def register(app: App, services: Services) -> None:
         views,
     )
 
-    for module in (errors, commands, actions, views, events, surveys, facts, indicators):
+    modules = (errors, commands, actions, views, events, surveys, evaluation, facts, indicators)
+    for module in modules:
         module.register(app, services)

@@ -15,7 +15,7 @@ from bot.bootstrap import Services
 from bot.command_text import SHOWN, Command, parse_away, parse_command
 from bot.forms import open_modal
 from bot.listeners.errors import reported
-from bot.listeners.facts import open_evaluation_modal
+from bot.listeners.evaluation import open_evaluation_modal
 from bot.locales import locale_for_user, locale_of
 from bot.replies import Reply, reply_to, text_message
 from bulletins.cycle import MOODS

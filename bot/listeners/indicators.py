@@ -20,7 +20,7 @@ from bot.blocks.indicators import add_view, indicators_view, read_number, value_
 from bot.bootstrap import Services
 from bot.forms import own_team
 from bot.listeners.errors import reported
-from bot.listeners.facts import saved_or_errors, teams_for
+from bot.listeners.evaluation_forms import saved_or_errors, teams_for
 from bot.locales import locale_of
 from bulletins.cycle import Problem
 from bulletins.db.models import Person, Team
