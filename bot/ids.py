@@ -8,7 +8,6 @@ Core messages name their buttons' actions with these same strings (see
 OPEN_FORM = "open_form"  # value: team id, or "" to pick a team
 PICK_TEAM = "pick_team"
 EXCUSE_WEEK = "excuse_week"  # value: team id
-OPEN_HOME_TEAM = "open_home_team"
 
 # Modals (callback ids)
 BULLETIN_VIEW = "bulletin_form"

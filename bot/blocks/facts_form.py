@@ -28,7 +28,6 @@ from bulletins.rendering import format_day, format_moment
 from evaluation.facts import MAX_NOTE, TEXT_LISTS, FactsInput
 
 StateValues = dict[str, dict[str, dict[str, Any]]]
-AUDIT_CHOICES = ("yes", "no")
 
 
 def tool_status_label(status: str, locale: str) -> str:

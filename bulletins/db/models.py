@@ -63,6 +63,8 @@ class Team(Base):
     slug: Mapped[str] = mapped_column(String(200))
     administration: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
+    # Unused. Dropping it on SQLite rebuilds the table, which would cascade deletes unless
+    # the migration turned foreign keys off first.
     slack_channel: Mapped[str | None] = mapped_column(String(40))
     ends_on: Mapped[date | None] = mapped_column(Date)
 
@@ -105,9 +107,6 @@ class Membership(Base):
 
     person: Mapped[Person] = relationship(back_populates="memberships")
     team: Mapped[Team] = relationship(back_populates="memberships")
-
-    def is_current(self, day: date) -> bool:
-        return self.since <= day and (self.until is None or day <= self.until)
 
 
 class StaffMember(Base):
