@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -185,3 +186,31 @@ def test_serve_socket_answers_slack_over_the_websocket_until_stopped(tmp_path):
     assert serving.returncode == 0, stderr
     assert "xapp-" not in stderr and "xoxb-" not in stderr
     assert "will be unused" not in stderr  # Bolt's false alarm about SLACK_BOT_TOKEN
+
+
+def test_every_command_and_option_is_in_the_commands_doc():
+    doc = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    missing = []
+    for path, command in all_commands(cli):
+        if f"bulletins {path}" not in doc:
+            missing.append(f"bulletins {path}")
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                names = [name for name in param.opts if name.startswith("--")]
+                if names and not any(name in doc for name in names):
+                    missing.append(f"bulletins {path} {names[0]}")
+    assert missing == []
+
+
+def test_every_configuration_key_is_in_the_configuration_doc():
+    """The keys of the starter file (commented ones included) and the doc's table agree."""
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    starter = (ROOT / "bulletins" / "config.example.toml").read_text(encoding="utf-8")
+    section, keys = "", []
+    for line in starter.splitlines():
+        if match := re.fullmatch(r"\[(\w+)\]", line.strip()):
+            section = match[1]
+        elif match := re.fullmatch(r"#? ?(\w+) = .*", line.strip()):
+            keys.append(f"`[{section}] {match[1]}`")
+    documented = re.findall(r"`\[\w+\] \w+`", doc)
+    assert keys and sorted(keys) == sorted(set(documented))
