@@ -29,7 +29,7 @@ from bot.bootstrap import Services
 from bulletins.db import database_unavailable
 from bulletins.db.writers import one_writer
 from bulletins.i18n import gettext
-from bulletins.received import first_time, first_within, forget
+from bulletins.repeats import first_time, first_within, forget
 
 log = logging.getLogger(__name__)
 

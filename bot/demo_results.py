@@ -18,7 +18,7 @@ from bot.standin.bench import SlackBench
 from bulletins.db.models import Campaign
 from bulletins.i18n import gettext
 from evaluation.results import campaign_results
-from evaluation.results_blocks import Block, Heading, Paragraph, Table, result_blocks
+from evaluation.results_document import Block, Heading, Paragraph, Table, result_blocks
 from evaluation.results_export import ResultsWithheld, open_answers
 from evaluation.results_render import as_markdown, as_table
 from evaluation.snapshot import build_snapshot, generated_line, snapshot_cohort

@@ -40,8 +40,8 @@ from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Message, Section
 from bulletins.mrkdwn import escape, quote
 from bulletins.people import NotAllowed, person_by_slack_id
-from bulletins.received import first_time
 from bulletins.rendering import format_moment
+from bulletins.repeats import first_time
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

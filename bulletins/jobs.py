@@ -21,8 +21,8 @@ from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Button, Message, Section
 from bulletins.mrkdwn import escape
 from bulletins.people import away_ids, fellows_of
-from bulletins.received import prune_received
 from bulletins.rendering import render_sections
+from bulletins.repeats import prune_received
 from bulletins.status import teams_to_remind, week_statuses
 
 OPEN_FORM = "open_form"  # the same id as bot.ids.OPEN_FORM

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bulletins.db.models import Campaign, Draft, Participation, Person, SurveyResponse
 from bulletins.errors import BulletinsError
 from evaluation.anonymity import add_anonymous, lock_campaign, new_response_id
-from evaluation.answers import kept_answers, validate_all, validate_page
+from evaluation.answer_checks import kept_answers, validate_all, validate_page
 from evaluation.campaign_access import (
     AlreadySent,
     InvalidAnswers,

@@ -17,7 +17,7 @@ grid           an object: item id → an int on the scale, or ``"na"``
 rank           a list of item ids, best first (``pick`` of them, or all)
 =============  ==========================================================================
 
-A question not shown (see :func:`visible`) has no answer; ``evaluation.answers`` checks them.
+A question not shown (see :func:`visible`) has no answer; ``evaluation.answer_checks`` checks them.
 """
 
 from __future__ import annotations

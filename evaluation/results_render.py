@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from evaluation.results import CampaignResults
-from evaluation.results_blocks import Block, Heading, Paragraph, Table, result_blocks
+from evaluation.results_document import Block, Heading, Paragraph, Table, result_blocks
 
 INDENT = "  "
 _NUMERIC = re.compile(r"^[\d\s\u00a0\u202f.,%–-]+$")

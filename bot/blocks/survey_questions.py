@@ -6,7 +6,7 @@ are derived from the question id (see :func:`block_id`); every input's action id
 ``ids.SURVEY_INPUT``. ``bot.blocks.survey_values`` reads the submitted state back.
 
 An input is ``optional=False`` only where Slack itself can enforce the answer; the core's
-validation (``evaluation.answers``) decides anyway. Inputs that other questions depend on
+validation (``evaluation.answer_checks``) decides anyway. Inputs that other questions depend on
 (``show_if``) dispatch their changes, so that the page can be redrawn with those questions
 shown or hidden (see ``bot.listeners.surveys``).
 """
@@ -35,7 +35,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
-from evaluation.answers import OTHER_LIMIT
+from evaluation.answer_checks import OTHER_LIMIT
 from evaluation.definitions import NOT_APPLICABLE, YES_NO, Choice, Question
 
 MAX_BUTTONS = 10  # radio buttons and checkboxes: Slack shows at most 10 options

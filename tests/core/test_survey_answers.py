@@ -6,7 +6,7 @@ import pytest
 
 from bulletins.cycle import Problem
 from bulletins.i18n import gettext, translations
-from evaluation.answers import kept_answers, validate_all, validate_page
+from evaluation.answer_checks import kept_answers, validate_all, validate_page
 from evaluation.loading import SHIPPED_SURVEYS, load_surveys, parse_survey
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bulletins.db.models import ReceivedRequest
-from bulletins.received import first_time, first_within, forget, prune_received
+from bulletins.repeats import first_time, first_within, forget, prune_received
 
 NOW = datetime(2026, 3, 6, 14, 0, 1, tzinfo=UTC)
 WINDOW = timedelta(seconds=2)
