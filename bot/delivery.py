@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.blocks.messages import message_kwargs
+from bot.blocks.message_blocks import message_kwargs
 from bot.bootstrap import Services
 from bot.delivery_files import upload_file
 from bot.pacing import Pacer

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.bootstrap import Services
 from bot.delivery import Claimed, send_claimed
-from bot.home import publish_home
+from bot.home_tab import publish_home
 from bulletins import outbox
 from bulletins.calendar import IsoWeek
 from bulletins.cycle import (

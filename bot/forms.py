@@ -17,7 +17,7 @@ from bot.locales import locale_of
 from bot.replies import Reply, text_message
 from bulletins.cycle import bulletin_for, filing_window
 from bulletins.db.models import Person, Team
-from bulletins.home import contacts_for
+from bulletins.home_page import contacts_for
 from bulletins.i18n import gettext
 from bulletins.messages import Message
 from bulletins.mrkdwn import escape

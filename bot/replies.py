@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.blocks.messages import message_kwargs
+from bot.blocks.message_blocks import message_kwargs
 from bot.bootstrap import Services
 from bulletins.messages import Message, Section, split_message
 

@@ -1,4 +1,4 @@
-"""The Home tab, built from the core's :class:`~bulletins.home.HomePage`: the person's teams
+"""The Home tab, built from the core's :class:`~bulletins.home_page.HomePage`: the person's teams
 this week with a button to write, their latest bulletins, and for the programme team every
 team's week and the last digest."""
 
@@ -22,7 +22,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bulletins.cycle import MOODS
-from bulletins.home import CohortWeek, HomePage
+from bulletins.home_page import CohortWeek, HomePage
 from bulletins.i18n import gettext
 from bulletins.messages import Message
 from bulletins.mrkdwn import split_text

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import ids
-from bot.blocks.messages import action_pattern
+from bot.blocks.message_blocks import action_pattern
 from bot.blocks.survey_questions import choice_options, scale_options, yes_no_options
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.bootstrap import Services
-from bot.home import publish_home
+from bot.home_tab import publish_home
 from bot.listeners.errors import reported
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.blocks.facts_form import facts_view, raw_facts, team_of
 from bot.bootstrap import Services
-from bot.home import publish_home
+from bot.home_tab import publish_home
 from bot.listeners.errors import reported
 from bot.listeners.evaluation_forms import saved_or_errors
 from bot.locales import locale_for_user

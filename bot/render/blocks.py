@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.render.emoji import emojize
-from bot.render.mrkdwn import Names, md_escape, to_html, to_markdown
+from bot.render.mrkdwn_parser import Names, md_escape, to_html, to_markdown
 
 JsonBlock = dict[str, Any]
 

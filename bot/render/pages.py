@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from bot.render.blocks import blocks_html, blocks_markdown
 from bot.render.conversations import Conversation, Posted, SharedFile
-from bot.render.mrkdwn import Names, md_escape, to_html, to_markdown
+from bot.render.mrkdwn_parser import Names, md_escape, to_html, to_markdown
 
 CSS = (Path(__file__).with_name("slack.css")).read_text(encoding="utf-8")
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.blocks.messages import action_pattern, message_blocks
+from bot.blocks.message_blocks import action_pattern, message_blocks
 from bot.standin.blockkit import check_blocks
 from bulletins.db.models import (
     Absence,

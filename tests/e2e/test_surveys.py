@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from bot import ids
 from bot.bootstrap import bootstrap
-from bot.home import home_for
+from bot.home_tab import home_for
 from bot.logs import configure_logging
 from bot.standin.bench import SlackBench
 from bulletins.db.models import (

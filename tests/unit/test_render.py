@@ -6,7 +6,7 @@ import pytest
 
 from bot.render.blocks import blocks_html, blocks_markdown
 from bot.render.conversations import conversations, home_tabs
-from bot.render.mrkdwn import md_escape, to_html, to_markdown
+from bot.render.mrkdwn_parser import md_escape, to_html, to_markdown
 from bot.render.pages import Labels, conversation_html, conversation_markdown
 from bot.standin.web_api import Call
 

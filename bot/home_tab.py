@@ -8,7 +8,7 @@ from bot.blocks.facts_form import home_line
 from bot.blocks.home import person_home, stranger_home
 from bot.bootstrap import Services
 from bot.locales import find_person, locale_of
-from bulletins.home import HomePage, contacts_for, home_page
+from bulletins.home_page import HomePage, contacts_for, home_page
 from bulletins.people import is_staff
 from bulletins.rendering import render
 from evaluation.facts import current_facts
