@@ -178,15 +178,19 @@ def _record(services: Services, claimed: Claimed, now: datetime, result) -> str:
 
 
 def deliver_one(
-    services: Services,
-    now: datetime,
-    slack: WebClient,
-    pacer: Pacer | None = None,
+    services: Services, now: datetime, slack: WebClient, pacer: Pacer | None = None
 ) -> str | None:
     """Send the oldest due message; returns "sent", "failed", "retry" or None when idle."""
     claimed = _claim_next(services, now)
     if claimed is None or isinstance(claimed, str):
         return claimed
+    return _send(services, slack, claimed, now, pacer)
+
+
+def _send(
+    services: Services, slack: WebClient, claimed: Claimed, now: datetime, pacer: Pacer | None
+) -> str:
+    """Post a claimed message, at ``pacer``'s pace if given, and record Slack's answer."""
     if pacer is not None:
         pacer.wait(claimed.channel)
     try:
@@ -239,12 +243,7 @@ def send_claimed(services: Services, claimed: Claimed) -> str:
     """Send a message its writer enqueued already claimed (``outbox.enqueue(claimed=True)``)
     and record the answer: a failure is recorded, and the clock process's delivery sends it
     later (a message in doubt once ``outbox.IN_FLIGHT`` has passed)."""
-    slack = delivery_client(services.slack)
-    try:
-        result: tuple[str, str] | Exception = _post(slack, claimed)
-    except (SlackApiError, SlackClientError, OSError) as error:
-        result = error
-    return _record(services, claimed, services.clock(), result)
+    return _send(services, delivery_client(services.slack), claimed, services.clock(), None)
 
 
 def services_pacer(services: Services) -> Pacer:

@@ -106,18 +106,16 @@ def claim(session: Session, row: OutboxMessage, now: datetime) -> bool:
     return claimed.rowcount == 1
 
 
-def in_doubt(
-    session: Session, now: datetime, in_flight: frozenset[str] = SENT_BY_WEB, limit: int = 100
-) -> list[OutboxMessage]:
-    """Messages claimed by a sender that never recorded the answer. A message of a kind in
-    ``in_flight`` (sent by the web processes too) counts only once claimed more than
-    ``IN_FLIGHT`` before ``now``: a web process may still be sending it."""
+def in_doubt(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+    """Messages claimed by a sender that never recorded the answer. A message of a kind
+    in ``SENT_BY_WEB`` counts only once claimed more than ``IN_FLIGHT`` before ``now``: a
+    web process may still be sending it."""
     query = (
         select(OutboxMessage)
         .where(
             OutboxMessage.status == OutboxStatus.SENDING,
             or_(
-                OutboxMessage.kind.not_in(in_flight),
+                OutboxMessage.kind.not_in(SENT_BY_WEB),
                 OutboxMessage.claimed_at < now - IN_FLIGHT,
             ),
         )
