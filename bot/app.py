@@ -16,9 +16,9 @@ from bulletins.errors import BulletinsError, ConfigError
 
 log = logging.getLogger(__name__)
 
-# A listener's thread goes on, after its answer, with the work that follows it (opening a
-# modal, a confirmation: calls to Slack). With more listener threads than the web server
-# has request threads, a request never waits for one while other listeners call Slack.
+# The work that follows each answer (opening a modal, a confirmation: calls to Slack) runs
+# in Bolt's listener threads. With more of them than the web server has request threads, no
+# work waits for a thread while others call Slack.
 LISTENER_THREADS = 32
 
 
@@ -30,17 +30,15 @@ class SameToken(logging.Filter):
         return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
-def create_app(
-    services: Services, *, verify_token: bool = True, process_before_response: bool = False
-) -> App:
+def create_app(services: Services, *, verify_token: bool = True) -> App:
     """A Bolt app whose listeners call the core through ``services``.
 
     Request signatures are always verified: there is no switch to turn that off.
 
-    ``process_before_response``: Bolt's mode where a request's thread runs the listener and
-    answers when it returns (for benchmarks). By default, as ``bulletins serve`` runs, a
-    listener runs in a thread of Bolt's while the request's thread waits for its ``ack()``,
-    so that the listener goes on, at once, with the work after its answer.
+    Each listener's first function runs in the request's thread, and Slack is answered as
+    it returns; the work that follows runs in Bolt's listener threads as a lazy listener
+    (``listeners.follow_up``). In Bolt's other mode, the request's thread would look for
+    the answer every 10 ms while a listener thread worked.
     """
     secrets = services.settings.slack
     if not secrets.signing_secret:
@@ -56,9 +54,9 @@ def create_app(
             signing_secret=secrets.signing_secret,
             token_verification_enabled=verify_token,
             logger=logger,
-            process_before_response=process_before_response,
+            process_before_response=True,
             # Bolt's default is 5 threads: with more requests at once than that, the
-            # others' listeners would wait for a thread while their answer is due.
+            # work after the others' answers would wait for a thread.
             listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
         )
     except (BoltError, SlackApiError) as error:  # Bolt turns invalid_auth into a BoltError

@@ -5,22 +5,22 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.bootstrap import Services
+from bot.listeners import (
+    actions,
+    commands,
+    errors,
+    evaluation,
+    events,
+    facts,
+    indicators,
+    surveys,
+    views,
+)
+
+MODULES = (errors, commands, actions, views, events, surveys, evaluation, facts, indicators)
 
 
 def register(app: App, services: Services) -> None:
     """Attach every listener kind to ``app``."""
-    from bot.listeners import (
-        actions,
-        commands,
-        errors,
-        evaluation,
-        events,
-        facts,
-        indicators,
-        surveys,
-        views,
-    )
-
-    modules = (errors, commands, actions, views, events, surveys, evaluation, facts, indicators)
-    for module in modules:
+    for module in MODULES:
         module.register(app, services)

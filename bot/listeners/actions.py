@@ -3,13 +3,13 @@ bulletin this week, and pick a team in the picker."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
 from bot import ids
 from bot.blocks.form_values import from_home, opened_from_home, purpose_of
 from bot.bootstrap import Services
 from bot.forms import modal_for, open_modal, show
-from bot.listeners.errors import reported
+from bot.listeners.follow_up import ack_then, listen
 from bot.replies import reply_to
 
 
@@ -52,20 +52,6 @@ def team_picked(services: Services, body: dict, respond: Respond, action: dict) 
 
 
 def register(app: App, services: Services) -> None:
-    @app.action(ids.OPEN_FORM)
-    def on_open_form(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        with reported(services, body, respond):
-            open_form_clicked(services, body, respond, action)
-
-    @app.action(ids.EXCUSE_WEEK)
-    def on_excuse(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        with reported(services, body, respond):
-            excuse_clicked(services, body, respond, action)
-
-    @app.action(ids.PICK_TEAM)
-    def on_pick_team(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        with reported(services, body, respond):
-            team_picked(services, body, respond, action)
+    listen(app.action(ids.OPEN_FORM), services, ack_then(open_form_clicked))
+    listen(app.action(ids.EXCUSE_WEEK), services, ack_then(excuse_clicked))
+    listen(app.action(ids.PICK_TEAM), services, ack_then(team_picked))

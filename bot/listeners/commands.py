@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
 from bot import ids
 from bot.bootstrap import Services
 from bot.command_text import SHOWN, Command, parse_away, parse_command
 from bot.forms import open_modal
-from bot.listeners.errors import reported
 from bot.listeners.evaluation import open_evaluation_modal
+from bot.listeners.follow_up import ack_then, listen
 from bot.locales import locale_for_user, locale_of
 from bot.replies import Reply, reply_to, text_message
 from bulletins.cycle import MOODS
@@ -93,8 +93,4 @@ def run_command(services: Services, body: dict, respond: Respond | None) -> None
 
 
 def register(app: App, services: Services) -> None:
-    @app.command(ids.COMMAND)
-    def bulletin_command(ack: Ack, command: dict, respond: Respond) -> None:
-        ack()
-        with reported(services, command, respond):
-            run_command(services, command, respond)
+    listen(app.command(ids.COMMAND), services, ack_then(run_command))

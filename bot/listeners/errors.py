@@ -86,12 +86,10 @@ def report_error(services: Services, error: Exception, body: dict, respond) -> N
 
 @contextmanager
 def reported(services: Services, body: dict, respond=None) -> Iterator[None]:
-    """Report errors raised after ``ack()`` to the person: the work a listener does once
-    Slack has its answer (opening a modal, a reply, a confirmation) runs in that listener's
-    thread, inside this.
+    """Report errors raised after ``ack()`` to the person: the work that follows a
+    listener's answer (opening a modal, a reply, a confirmation) runs inside this.
 
-    They must not reach Bolt: when a listener raises after acknowledging, Bolt resets the
-    acknowledgement and Slack gets a 404 after 3 seconds instead of the 200 already given.
+    They must not reach Bolt, which would only log a line for the programme team.
     """
     try:
         yield

@@ -4,15 +4,15 @@ team, or a message when they have none), and the picker's choice."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from bot import ids
 from bot.blocks.facts_form import picker_view
 from bot.bootstrap import Services
 from bot.forms import Shown, no_team_message, own_team, show
-from bot.listeners.errors import reported
 from bot.listeners.evaluation_forms import teams_for
 from bot.listeners.facts import facts_shown
+from bot.listeners.follow_up import ack_then, listen
 from bot.listeners.indicators import indicators_shown
 from bot.locales import locale_of
 from bot.replies import Reply, reply_to
@@ -61,9 +61,5 @@ def team_picked(services: Services, body: dict, _respond: None, action: dict) ->
 
 
 def register(app: App, services: Services) -> None:
-    @app.action(ids.EVALUATION_PICK_TEAM)
-    def on_pick_team(ack: Ack, body: dict, action: dict) -> None:
-        ack()
-        # In a modal: no response_url, replies go by DM.
-        with reported(services, body):
-            team_picked(services, body, None, action)
+    # In a modal: no response_url, replies go by DM.
+    listen(app.action(ids.EVALUATION_PICK_TEAM), services, ack_then(team_picked))

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.bootstrap import Services
 from bot.home_tab import publish_home
-from bot.listeners.errors import reported
+from bot.listeners.follow_up import ack_then, listen
 
 
 def home_opened(services: Services, body: dict, _respond: None) -> None:
@@ -16,7 +16,4 @@ def home_opened(services: Services, body: dict, _respond: None) -> None:
 
 
 def register(app: App, services: Services) -> None:
-    @app.event("app_home_opened")
-    def on_home_opened(body: dict) -> None:  # Bolt acknowledges events by itself
-        with reported(services, body):
-            home_opened(services, body, None)
+    listen(app.event("app_home_opened"), services, ack_then(home_opened))

@@ -13,8 +13,8 @@ from bot import ids
 from bot.blocks.facts_form import facts_view, raw_facts, team_of
 from bot.bootstrap import Services
 from bot.home_tab import publish_home
-from bot.listeners.errors import reported
 from bot.listeners.evaluation_forms import saved_or_errors
+from bot.listeners.follow_up import listen, then
 from bot.locales import locale_for_user
 from bot.replies import reply_to, text_message
 from bulletins.db.models import Team
@@ -57,8 +57,7 @@ def facts_submitted(services: Services, ack: Ack, context: BoltContext, body: di
     if saved is None:
         return
     ack()
-    with reported(services, body):
-        facts_saved(services, body, None, *saved)
+    then(context, facts_saved, *saved)
 
 
 def facts_saved(services: Services, body: dict, _respond: None, name: str, changed: bool) -> None:
@@ -75,6 +74,7 @@ def facts_saved(services: Services, body: dict, _respond: None, name: str, chang
 
 
 def register(app: App, services: Services) -> None:
-    @app.view(ids.FACTS_VIEW)
     def on_facts(ack: Ack, context: BoltContext, body: dict) -> None:
         facts_submitted(services, ack, context, body)
+
+    listen(app.view(ids.FACTS_VIEW), services, on_facts)

@@ -19,8 +19,8 @@ from bot.blocks.facts_form import raw_facts
 from bot.blocks.indicators import add_view, indicators_view, read_number, value_view
 from bot.bootstrap import Services
 from bot.forms import own_team
-from bot.listeners.errors import reported
 from bot.listeners.evaluation_forms import saved_or_errors, teams_for
+from bot.listeners.follow_up import ack_then, listen, then
 from bot.locales import locale_of
 from bulletins.cycle import Problem
 from bulletins.db.models import Person, Team
@@ -103,8 +103,7 @@ def form_submitted(services: Services, ack: Ack, context: BoltContext, body: dic
     if saved is None:
         return
     ack()  # closes the pushed form
-    with reported(services, body):
-        listing_refreshed(services, body, None, *saved)
+    then(context, listing_refreshed, *saved)
 
 
 def listing_refreshed(
@@ -129,22 +128,16 @@ def indicator_archived(
     listing_refreshed(services, body, None, team_id, list_view_id)
 
 
-def register(app: App, services: Services) -> None:
-    def on_button(ack: Ack, body: dict, action: dict) -> None:
-        ack()
-        with reported(services, body):
-            button_clicked(services, body, None, action)
+def archive_clicked(services: Services, body: dict, _respond: None, action: dict) -> None:
+    indicator_archived(services, body, None, action["value"], body["view"]["id"])
 
+
+def register(app: App, services: Services) -> None:
     def on_form(ack: Ack, context: BoltContext, body: dict) -> None:
         form_submitted(services, ack, context, body)
 
-    @app.action(ids.INDICATOR_ARCHIVE)
-    def on_archive(ack: Ack, body: dict, action: dict) -> None:
-        ack()
-        with reported(services, body):
-            indicator_archived(services, body, None, action["value"], body["view"]["id"])
-
+    listen(app.action(ids.INDICATOR_ARCHIVE), services, ack_then(archive_clicked))
     for action_id in (ids.INDICATOR_ADD, ids.INDICATOR_MEASURE):
-        app.action(action_id)(on_button)
+        listen(app.action(action_id), services, ack_then(button_clicked))
     for callback_id in (ids.INDICATOR_ADD_VIEW, ids.INDICATOR_VALUE_VIEW):
-        app.view(callback_id)(on_form)
+        listen(app.view(callback_id), services, on_form)

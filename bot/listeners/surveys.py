@@ -22,7 +22,7 @@ from bot.blocks.survey_values import PageMeta, input_blocks
 from bot.bootstrap import Services
 from bot.explanations import explain
 from bot.forms import show
-from bot.listeners.errors import reported
+from bot.listeners.follow_up import ack_then, listen, then
 from bot.locales import locale_for_user
 from bot.replies import reply_to, text_message
 from bot.surveys import (
@@ -55,7 +55,7 @@ def answer_clicked(services: Services, body: dict, respond: Respond, action: dic
     show(shown, reply_to(services, user_id, respond), lambda view: open_view(view=view))
 
 
-def input_changed(services: Services, body: dict, _respond: None) -> None:
+def input_changed(services: Services, body: dict, _respond: None, _action: dict) -> None:
     """An answer other questions depend on changed: redraw the page (what is typed stays)."""
     view = body["view"]
     meta = PageMeta.read(view["private_metadata"])
@@ -116,8 +116,7 @@ def page_sent(services: Services, ack: Ack, context: BoltContext, body: dict) ->
         return
     ack()
     if outcome.finished is not None:
-        with reported(services, body):
-            survey_sent(services, body, None, outcome.finished)
+        then(context, survey_sent, outcome.finished)
 
 
 def survey_sent(services: Services, body: dict, _respond: None, thanks: Message) -> None:
@@ -196,28 +195,14 @@ def pulse_clicked(services: Services, body: dict, respond: Respond, action: dict
 
 
 def register(app: App, services: Services) -> None:
-    @app.action(ids.SURVEY_ANSWER)
-    def on_answer(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        with reported(services, body, respond):
-            answer_clicked(services, body, respond, action)
-
-    @app.action(ids.SURVEY_INPUT)
-    def on_input(ack: Ack, body: dict) -> None:
-        ack()
-        with reported(services, body):
-            input_changed(services, body, None)
-
-    @app.action(PULSE_ACTION)
-    def on_pulse(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
-        ack()
-        with reported(services, body, respond):
-            pulse_clicked(services, body, respond, action)
-
-    @app.view(ids.SURVEY_VIEW)
     def on_page(ack: Ack, context: BoltContext, body: dict) -> None:
         page_sent(services, ack, context, body)
 
-    @app.view(ids.SURVEY_CHANGE_VIEW)
     def on_change(ack: Ack, context: BoltContext, body: dict) -> None:
         change_confirmed(services, ack, context, body)
+
+    listen(app.action(ids.SURVEY_ANSWER), services, ack_then(answer_clicked))
+    listen(app.action(ids.SURVEY_INPUT), services, ack_then(input_changed))
+    listen(app.action(PULSE_ACTION), services, ack_then(pulse_clicked))
+    listen(app.view(ids.SURVEY_VIEW), services, on_page)
+    listen(app.view(ids.SURVEY_CHANGE_VIEW), services, on_change)

@@ -19,7 +19,8 @@ from bot import dedup, ids
 from bot.blocks.form_values import FormMeta, answers_from_state, field_errors, text_value
 from bot.bootstrap import Services
 from bot.explanations import explain
-from bot.filing import BULLETIN, EXCUSE, Form, confirm, file_form
+from bot.filing import BULLETIN, EXCUSE, Filing, Form, confirm, file_form
+from bot.listeners.follow_up import listen, then
 from bot.locales import stored_locale
 from bulletins.cycle import InvalidBulletin
 from bulletins.db import database_unavailable
@@ -68,7 +69,7 @@ def file_or_refuse(
     if filing is None:
         log.info("ignored a repeated request (%s)", key)
         return
-    confirm(services, filing)
+    then(context, confirmed, filing)
 
 
 def bulletin_submitted(services: Services, ack: Ack, context: BoltContext, body: dict) -> None:
@@ -96,11 +97,16 @@ def excuse_submitted(services: Services, ack: Ack, context: BoltContext, body: d
     file_or_refuse(services, ack, context, body, read, response_action="clear")
 
 
+def confirmed(services: Services, _body: dict, _respond: None, filing: Filing) -> None:
+    confirm(services, filing)
+
+
 def register(app: App, services: Services) -> None:
-    @app.view(ids.BULLETIN_VIEW)
     def on_bulletin(ack: Ack, context: BoltContext, body: dict) -> None:
         bulletin_submitted(services, ack, context, body)
 
-    @app.view(ids.EXCUSE_VIEW)
     def on_excuse(ack: Ack, context: BoltContext, body: dict) -> None:
         excuse_submitted(services, ack, context, body)
+
+    listen(app.view(ids.BULLETIN_VIEW), services, on_bulletin)
+    listen(app.view(ids.EXCUSE_VIEW), services, on_excuse)
