@@ -34,9 +34,9 @@ from bench.harness import (
     settle,
     slack_for,
 )
+from bot.demo.sample import sample_roster
 from bot.standin.driver import Response, SlackDriver
 from bot.standin.web_api import SlackStandIn
-from bulletins.sample import sample_roster
 
 RATIO_GOAL = 1.5  # rush: at most this times the bare app's p50 and p99
 FLOOD_GOAL_MS = 500.0  # flood: our app's p99 under this

@@ -31,10 +31,10 @@ from bench.harness import (
     settle,
     slack_for,
 )
+from bot.demo.sample import sample_roster
 from bot.standin.driver import Response, SlackDriver
 from bot.standin.views import TRIGGER_TTL
 from bot.standin.web_api import SlackStandIn
-from bulletins.sample import sample_roster
 
 APPS = {"ours": "bulletins", "plain": "plain"}
 TURNS = ("ours", "plain", "plain", "ours")  # each app's commands in two halves

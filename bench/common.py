@@ -12,14 +12,22 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, text
 
+from bot.standin.databases import postgres_schema
 from bulletins.db import make_engine, upgrade
-from tests.databases import postgres_schema
 
 ROOT = Path(__file__).resolve().parents[1]
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(*args: int) -> datetime:
+    """A moment in the programme's timezone."""
+    return datetime(*args, tzinfo=PARIS)
 
 
 @contextmanager

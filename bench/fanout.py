@@ -17,13 +17,12 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, func, select
 
-from bench.common import database_label, fresh_database, machine, table
-from bot.standin.bench import SlackBench
+from bench.common import database_label, fresh_database, machine, paris, table
+from bot.standin.databases import enqueue_dms
+from bot.standin.workspace import SlackWorkspace
 from bulletins.config import settings_from_dict
 from bulletins.db import make_session_factory
 from bulletins.db.models import OutboxMessage, OutboxStatus
-from tests.e2e.conftest import paris
-from tests.faults.support import enqueue_dms
 
 START = paris(2026, 3, 3, 11, 0)  # a Tuesday morning: no job of the cycle is due
 PER_CHANNEL_PER_SECOND = 1.0
@@ -53,7 +52,7 @@ def unsent(engine: Engine) -> int:
         return session.scalar(query.select_from(OutboxMessage)) or 0
 
 
-def deliver_all(bench: SlackBench, timeout: float) -> float:
+def deliver_all(bench: SlackWorkspace, timeout: float) -> float:
     """Tick, as the clock process would, until the outbox is empty; returns the wall time.
     The app's clock follows the real one, so a message told to wait (a 429) comes due."""
     started = time.monotonic()
@@ -77,7 +76,7 @@ def run(engine: Engine, count: int, workspace_per_minute: float) -> FanoutResult
             }
         }
     )
-    with SlackBench(settings, engine, now=START, paced=True) as bench:
+    with SlackWorkspace(settings, engine, now=START, paced=True) as bench:
         users = enqueue_dms(engine, bench.standin, count, START)
         bench.standin.enforce_rate_limits(
             PER_CHANNEL_PER_SECOND, burst=1, workspace_per_minute=workspace_per_minute

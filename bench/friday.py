@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from bench.common import database_label, fresh_database, met, provenance, table
+from bench.common import database_label, fresh_database, met, paris, provenance, table
 from bench.harness import (
     Outcomes,
     Schedule,
@@ -40,8 +40,7 @@ from bot.standin.views import TRIGGER_TTL
 from bulletins.calendar import IsoWeek
 from bulletins.db import make_session_factory
 from bulletins.db.models import Bulletin, BulletinRevision, OutboxMessage, OutboxStatus
-from bulletins.roster import RosterRow
-from tests.e2e.conftest import paris
+from bulletins.roster.csv_file import RosterRow
 
 FRIDAY = paris(2026, 3, 6, 14, 0)  # the reminder's time; the deadline is 15:05
 WEEK = str(IsoWeek.of(FRIDAY.date()))

@@ -22,17 +22,16 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bench.common import ROOT
+from bench.common import ROOT, paris
 from bot import ids
+from bot.demo.sample import sample_roster
 from bot.server import EVENTS_PATH
-from bot.standin.bench import SIGNING_SECRET, TOKEN
 from bot.standin.driver import Response, SlackDriver
 from bot.standin.web_api import SlackStandIn
+from bot.standin.workspace import SIGNING_SECRET, TOKEN
 from bulletins.config import settings_from_dict
 from bulletins.db import make_session_factory, url_for_processes
-from bulletins.roster import RosterRow, import_roster
-from bulletins.sample import sample_roster
-from tests.e2e.conftest import paris
+from bulletins.roster.csv_file import RosterRow, import_roster
 
 TUESDAY = paris(2026, 3, 3, 10, 0)  # a Tuesday of the sample cohort: the week's form is open
 COHORT_START = date(2026, 2, 2)

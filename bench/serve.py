@@ -22,7 +22,7 @@ from bot import ids
 from bot.app import create_app
 from bot.bootstrap import bootstrap
 from bot.server import HttpServer, exit_on_sigterm, freeze_startup_objects
-from bot.standin.bench import SIGNING_SECRET, TOKEN, MovableClock
+from bot.standin.workspace import SIGNING_SECRET, TOKEN, MovableClock
 from bulletins.config import settings_from_dict
 
 PLAIN_VIEW = "plain_modal"

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from bench.common import database_label, fresh_database, machine, table
+from bot.standin.databases import counting
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.db import make_session_factory
@@ -35,9 +36,10 @@ from bulletins.db.models import (
     TeamFacts,
     WeekExcuse,
 )
-from evaluation.definitions import YES_NO, Question, Survey
-from evaluation.loading import SHIPPED_SURVEYS, load_surveys, survey_to_json
-from tests.databases import counting
+from evaluation.snapshot.compose import build_snapshot
+from evaluation.snapshot.render import render_html
+from evaluation.surveys.definitions import YES_NO, Question, Survey
+from evaluation.surveys.loading import SHIPPED_SURVEYS, load_surveys, survey_to_json
 
 START = date(2025, 1, 6)  # a Monday
 STATUSES = ("in_production", "planned", "abandoned", "unknown")
@@ -204,8 +206,6 @@ def populate(
 
 
 def measure(engine: Engine, settings: Settings, teams: int, weeks: int, responses: int) -> list:
-    from evaluation.snapshot import build_snapshot
-    from evaluation.snapshot_render import render_html
 
     rows = populate(engine, settings, teams, weeks, responses)
     calendar = ProgrammeCalendar.from_settings(settings)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bulletins.calendar import ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.db import make_engine, make_session_factory
-from evaluation.sealing import Seal, session_info
+from evaluation.campaigns.sealing import Seal, session_info
 
 
 def utc_now() -> datetime:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bulletins.cycle import Problem
+from bulletins.cycle.bulletin import Problem
 from bulletins.errors import BulletinsError
 
 NAMES = {

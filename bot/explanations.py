@@ -7,16 +7,16 @@ from __future__ import annotations
 from bot.blocks.form_values import UnreadableForm, translate
 from bot.command_text import UsageError
 from bot.dedup import database_down_text
-from bot.delivery import error_code
-from bulletins.cycle import FormClosed, InvalidBulletin, Superseded
+from bot.delivery.sending import error_code
+from bulletins.cycle.bulletin import FormClosed, InvalidBulletin, Superseded
+from bulletins.cycle.history import NoSuchTeam, TeamNotReadable
 from bulletins.db import database_unavailable
 from bulletins.errors import BulletinsError
-from bulletins.history import NoSuchTeam, TeamNotReadable
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from bulletins.people import NotAllowed, UnknownPerson
 from bulletins.rendering import format_moment
-from evaluation.indicators import NotAnEditor
+from evaluation.facts.indicators import NotAnEditor
 
 
 def explain(error: BaseException, locale: str) -> str | None:

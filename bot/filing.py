@@ -21,11 +21,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from bot.bootstrap import Services
-from bot.delivery import Claimed, send_claimed
+from bot.delivery.sending import Claimed, send_claimed
 from bot.home_tab import publish_home
 from bulletins import outbox
 from bulletins.calendar import IsoWeek
-from bulletins.cycle import (
+from bulletins.cycle.bulletin import (
     UNCHECKED,
     Answers,
     check_bulletin,

@@ -15,7 +15,7 @@ from bot.blocks.modals import excuse_view, notice_view, picker_view
 from bot.bootstrap import Services
 from bot.locales import locale_of
 from bot.replies import Reply, text_message
-from bulletins.cycle import bulletin_for, filing_window
+from bulletins.cycle.bulletin import bulletin_for, filing_window
 from bulletins.db.models import Person, Team
 from bulletins.home_page import contacts_for
 from bulletins.i18n import gettext

@@ -11,9 +11,9 @@ from bot.locales import find_person, locale_of
 from bulletins.home_page import HomePage, contacts_for, home_page
 from bulletins.people import is_staff
 from bulletins.rendering import render
-from evaluation.facts import current_facts
-from evaluation.indicators import indicator_counts
-from evaluation.progress import open_campaigns_progress
+from evaluation.campaigns.staff_progress import open_campaigns_progress
+from evaluation.facts.indicators import indicator_counts
+from evaluation.facts.sheets import current_facts
 
 
 def home_for(services: Services, user_id: str) -> dict:

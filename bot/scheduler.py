@@ -12,15 +12,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
 from bot.bootstrap import Services
 from bot.channels import use_channel_ids
-from bot.delivery import deliver_due
+from bot.delivery.sending import deliver_due
 from bot.lock import SchedulerLock
-from bulletins.jobs import CoreJob, JobContext, cycle_jobs
-from evaluation.campaign_close import close_due_campaigns, scrub
-from evaluation.campaign_jobs import survey_jobs
-from evaluation.monthly_jobs import monthly_jobs
-from evaluation.snapshot_job import snapshot_jobs
+from bulletins.cycle.jobs import CoreJob, JobContext, cycle_jobs
+from evaluation.campaigns.closure import close_due_campaigns, scrub
+from evaluation.campaigns.jobs import survey_jobs
+from evaluation.monthly.jobs import monthly_jobs
+from evaluation.snapshot.job import snapshot_jobs
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +106,6 @@ def run_scheduler(services: Services, lock: SchedulerLock | None = None) -> None
     Only one clock process runs jobs at a time: a second one waits for the lock and takes
     over when the first dies.
     """
-    from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
 
     use_channel_ids(services)
     lock = lock or SchedulerLock(services.engine)

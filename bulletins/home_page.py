@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bulletins.calendar import ProgrammeCalendar
-from bulletins.cycle import Window, filing_window, recent_bulletins
+from bulletins.cycle.bulletin import Window, filing_window, recent_bulletins
+from bulletins.cycle.status import Status, TeamWeek, week_statuses
 from bulletins.db.models import (
     Bulletin,
     Cohort,
@@ -20,9 +21,8 @@ from bulletins.db.models import (
     Person,
     StaffMember,
 )
-from bulletins.outbox_report import undelivered_count
+from bulletins.outbox.report import undelivered_count
 from bulletins.people import current, teams_of
-from bulletins.status import Status, TeamWeek, week_statuses
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from bulletins.export import MOOD_LABELS  # noqa: E402
+from bulletins.cycle.export import MOOD_LABELS  # noqa: E402
 from bulletins.i18n import gettext  # noqa: E402
 
 DPI = 100

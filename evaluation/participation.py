@@ -1,6 +1,6 @@
 """Bulletin participation over many weeks at once: each team's status, week by week.
 
-The rule is :func:`bulletins.status.week_statuses`'s (a bulletin is filed or late, else an
+The rule is :func:`bulletins.cycle.status.week_statuses`'s (a bulletin is filed or late, else an
 excuse makes the week excused, else the week is silent once its deadline has passed), read
 here in three bulk queries for any number of teams and weeks, never one per team or week.
 The monthly digest and the evaluation snapshots both build on :func:`participation_grid`.
@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
+from bulletins.cycle.status import Status
 from bulletins.db.models import Bulletin, Cohort, Team, WeekExcuse
-from bulletins.status import Status
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def _excused(
 
 
 def status_of(bulletin: FiledBulletin | None, excused: bool, past_deadline: bool) -> Status:
-    """A team's status for a week, by the rule of :mod:`bulletins.status`."""
+    """A team's status for a week, by the rule of :mod:`bulletins.cycle.status`."""
     if bulletin is not None:
         return Status.LATE if bulletin.late else Status.FILED
     if excused:

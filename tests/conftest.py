@@ -6,21 +6,15 @@ each other's rows.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bot.standin.databases import postgres_schema
 from bulletins.db import make_engine, make_session_factory, upgrade
-from tests.databases import postgres_schema
-
-PG_URL = os.environ.get("TEST_DATABASE_URL")
-# Test data kept with the tests, so that a fresh clone runs the whole suite. The EIG 3
-# roster is the programme's 2019 cohort: real teams, pseudonymous people.
-TEST_DATA = Path(__file__).resolve().parent / "data"
+from tests.support.databases import PG_URL
 
 BACKENDS = [
     "sqlite",
@@ -29,13 +23,6 @@ BACKENDS = [
         marks=pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set"),
     ),
 ]
-
-
-def data_file(name: str) -> Path:
-    """A file of ``tests/data``."""
-    path = TEST_DATA / name
-    assert path.is_file(), f"{path} is missing"
-    return path
 
 
 @pytest.fixture(params=BACKENDS)

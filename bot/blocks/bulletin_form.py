@@ -24,7 +24,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bulletins.calendar import IsoWeek
-from bulletins.cycle import MAX_CHARS, MAX_REASON, MOODS, Window, version_of
+from bulletins.cycle.bulletin import MAX_CHARS, MAX_REASON, MOODS, Window, version_of
 from bulletins.db.models import Bulletin, Team
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape

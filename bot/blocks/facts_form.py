@@ -25,7 +25,7 @@ from bulletins.db.models import Team, TeamFacts, ToolStatus
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from bulletins.rendering import format_day, format_moment
-from evaluation.facts import MAX_NOTE, TEXT_LISTS, FactsInput
+from evaluation.facts.sheets import MAX_NOTE, TEXT_LISTS, FactsInput
 
 StateValues = dict[str, dict[str, dict[str, Any]]]
 
@@ -187,7 +187,7 @@ def facts_view(team: Team, facts: TeamFacts | None, locale: str, local) -> dict:
 
 
 def raw_facts(values: StateValues) -> dict[str, str | None]:
-    """The modal's inputs as text by field name, for ``evaluation.facts.parse_facts``."""
+    """The modal's inputs as text by field name, for ``evaluation.facts.sheets.parse_facts``."""
     raw: dict[str, str | None] = {}
     for field, actions in values.items():
         entry = actions.get(ids.input_id(field)) or {}

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot import ids
 from bulletins.calendar import IsoWeek
-from bulletins.cycle import UNCHECKED, Answers, InvalidBulletin, Problem
+from bulletins.cycle.bulletin import UNCHECKED, Answers, InvalidBulletin, Problem
 from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
 

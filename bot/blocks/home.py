@@ -21,14 +21,14 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bulletins.cycle import MOODS
+from bulletins.cycle.bulletin import MOODS
+from bulletins.cycle.status import Status, TeamWeek
 from bulletins.home_page import CohortWeek, HomePage
 from bulletins.i18n import gettext
 from bulletins.messages import Message
 from bulletins.mrkdwn import split_text
 from bulletins.rendering import format_moment, render, render_sections
-from bulletins.status import Status, TeamWeek
-from evaluation.progress import CampaignProgress
+from evaluation.campaigns.staff_progress import CampaignProgress
 
 SECTION_CHARS = 3000
 DIGEST_SECTIONS = 5

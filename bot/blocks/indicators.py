@@ -28,11 +28,11 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.blocks.bulletin_form import context_block, modal, plain
 from bot.blocks.modals import section
-from bulletins.cycle import Problem
+from bulletins.cycle.bulletin import Problem
 from bulletins.db.models import Indicator, Team
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
-from evaluation.indicators import MAX_NAME, MAX_TEXT, MAX_UNIT, IndicatorProgress
+from evaluation.facts.indicators import MAX_NAME, MAX_TEXT, MAX_UNIT, IndicatorProgress
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 

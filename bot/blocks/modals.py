@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.blocks.bulletin_form import metadata, modal, modal_title, plain
 from bulletins.calendar import IsoWeek
-from bulletins.cycle import MAX_REASON
+from bulletins.cycle.bulletin import MAX_REASON
 from bulletins.db.models import Team
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape

@@ -28,7 +28,7 @@ from bot.blocks.survey_questions import plain, question_blocks, short
 from bot.blocks.survey_values import PageMeta
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
-from evaluation.definitions import Page, Question, Survey, visible
+from evaluation.surveys.definitions import Page, Question, Survey, visible
 
 TITLE_CHARS = 24
 HEADER_CHARS = 150

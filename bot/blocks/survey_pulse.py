@@ -15,7 +15,7 @@ from bot.blocks.message_blocks import action_pattern
 from bot.blocks.survey_questions import choice_options, scale_options, yes_no_options
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
-from evaluation.definitions import Question
+from evaluation.surveys.definitions import Question
 
 PULSE_ACTION = action_pattern(ids.SURVEY_PULSE)
 ANSWERED = "pulse_answered"  # block id prefix of a shown answer

@@ -1,14 +1,14 @@
 """The inputs of a questionnaire page, one builder per question type.
 
-Every builder takes a :class:`~evaluation.definitions.Question`, the person's locale and the
+Every builder takes a :class:`~evaluation.surveys.definitions.Question`, the person's locale and the
 answers known so far (a draft's, for initial values) and returns Block Kit blocks. Block ids
 are derived from the question id (see :func:`block_id`); every input's action id is
 ``ids.SURVEY_INPUT``. ``bot.blocks.survey_values`` reads the submitted state back.
 
 An input is ``optional=False`` only where Slack itself can enforce the answer; the core's
-validation (``evaluation.answer_checks``) decides anyway. Inputs that other questions depend on
-(``show_if``) dispatch their changes, so that the page can be redrawn with those questions
-shown or hidden (see ``bot.listeners.surveys``).
+validation (``evaluation.campaigns.answer_checks``) decides anyway. Inputs that other
+questions depend on (``show_if``) dispatch their changes, so that the page can be redrawn
+with those questions shown or hidden (see ``bot.listeners.surveys``).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
-from evaluation.answer_checks import OTHER_LIMIT
-from evaluation.definitions import NOT_APPLICABLE, YES_NO, Choice, Question
+from evaluation.campaigns.answer_checks import OTHER_LIMIT
+from evaluation.surveys.definitions import NOT_APPLICABLE, YES_NO, Choice, Question
 
 MAX_BUTTONS = 10  # radio buttons and checkboxes: Slack shows at most 10 options
 MAX_OPTION_CHARS = 75

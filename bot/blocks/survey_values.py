@@ -1,5 +1,5 @@
 """Reading a submitted questionnaire page back: Slack's view state → answers shaped as
-``evaluation.definitions`` documents them (the inverse of ``bot.blocks.survey_questions``).
+``evaluation.surveys.definitions`` documents them (the inverse of ``bot.blocks.survey_questions``).
 
 Questions left blank get no key; the answers to questions hidden by a condition, and the
 "please specify" text of an "other" choice not chosen, are dropped.
@@ -15,7 +15,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.survey_questions import ITEM, OTHER, RANK, block_id
 from bulletins.i18n import gettext
-from evaluation.definitions import NOT_APPLICABLE, Question, visible
+from evaluation.surveys.definitions import NOT_APPLICABLE, Question, visible
 
 StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
 

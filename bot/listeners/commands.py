@@ -18,8 +18,8 @@ from bot.listeners.evaluation import open_evaluation_modal
 from bot.listeners.follow_up import ack_then, listen
 from bot.locales import locale_for_user, locale_of
 from bot.replies import Reply, reply_to, text_message
-from bulletins.cycle import MOODS
-from bulletins.history import history
+from bulletins.cycle.bulletin import MOODS
+from bulletins.cycle.history import history
 from bulletins.i18n import gettext
 from bulletins.people import person_by_slack_id, set_away
 from bulletins.rendering import format_day, render_sections

@@ -21,8 +21,8 @@ from bulletins.db import database_unavailable
 from bulletins.db.models import Person, Team
 from bulletins.errors import BulletinsError
 from bulletins.people import active_teams, is_staff, teams_of
-from evaluation.facts import InvalidFacts
-from evaluation.indicators import InvalidIndicator
+from evaluation.facts.indicators import InvalidIndicator
+from evaluation.facts.sheets import InvalidFacts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

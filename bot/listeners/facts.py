@@ -22,7 +22,7 @@ from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from bulletins.people import person_by_slack_id
-from evaluation.facts import current_facts, parse_facts, record_facts
+from evaluation.facts.sheets import current_facts, parse_facts, record_facts
 
 log = logging.getLogger(__name__)
 

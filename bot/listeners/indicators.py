@@ -22,10 +22,10 @@ from bot.forms import own_team
 from bot.listeners.evaluation_forms import saved_or_errors, teams_for
 from bot.listeners.follow_up import ack_then, listen, then
 from bot.locales import locale_of
-from bulletins.cycle import Problem
+from bulletins.cycle.bulletin import Problem
 from bulletins.db.models import Person, Team
 from bulletins.people import person_by_slack_id
-from evaluation.indicators import (
+from evaluation.facts.indicators import (
     InvalidIndicator,
     add_indicator,
     archive_indicator,

@@ -24,8 +24,7 @@ from bot.explanations import explain
 from bot.forms import show
 from bot.listeners.follow_up import ack_then, listen, then
 from bot.locales import locale_for_user
-from bot.replies import reply_to, text_message
-from bot.surveys import (
+from bot.questionnaires import (
     Outcome,
     answer_view,
     change_started,
@@ -37,12 +36,13 @@ from bot.surveys import (
     sent_text,
     when,
 )
+from bot.replies import reply_to, text_message
 from bulletins.db import database_unavailable
 from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
 from bulletins.messages import Message
 from evaluation import campaigns as core
-from evaluation.invitations import pulse_answer
+from evaluation.campaigns.invitations import pulse_answer
 
 log = logging.getLogger(__name__)
 

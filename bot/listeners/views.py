@@ -22,7 +22,7 @@ from bot.explanations import explain
 from bot.filing import BULLETIN, EXCUSE, Filing, Form, confirm, file_form
 from bot.listeners.follow_up import listen, then
 from bot.locales import stored_locale
-from bulletins.cycle import InvalidBulletin
+from bulletins.cycle.bulletin import InvalidBulletin
 from bulletins.db import database_unavailable
 from bulletins.errors import BulletinsError
 

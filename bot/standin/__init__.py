@@ -1,4 +1,4 @@
-"""Bulletins' own Slack test bench.
+"""Bulletins' own Slack test workspace.
 
 ``SlackStandIn`` serves a checked, recording stand-in of Slack's Web API on
 127.0.0.1; ``SlackDriver`` sends Slack-signed commands, interactions and

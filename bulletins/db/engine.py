@@ -100,7 +100,7 @@ def url_for_processes(engine: Engine) -> str:
 def make_session_factory(engine: Engine, info: dict | None = None) -> sessionmaker[Session]:
     """Sessions on ``engine``; each starts with a copy of ``info`` as its ``Session.info``
     (how the app hands the core what the database must not hold, such as the key that
-    seals survey drafts: see ``evaluation.sealing``)."""
+    seals survey drafts: see ``evaluation.campaigns.sealing``)."""
     return sessionmaker(engine, expire_on_commit=False, info=dict(info or {}))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,22 +12,16 @@ import click
 import pytest
 from sqlalchemy import inspect
 
-from bot.cli import cli
+from bot.cli.main import cli
 from bot.standin import SlackStandIn
 from bot.standin.socket_mode import SocketModeDriver, SocketModeSlack
 from bulletins.db import make_engine
+from tests.support.cli import BULLETINS, run
+from tests.support.programme import data_file
+
+pytestmark = pytest.mark.slow  # runs the app or the command line as processes
 
 ROOT = Path(__file__).resolve().parents[2]
-BULLETINS = str(Path(sys.executable).with_name("bulletins"))
-
-
-def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
-    environment.pop("BULLETINS_CONFIG", None)
-    environment.update(env or {})
-    return subprocess.run(
-        [BULLETINS, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=60
-    )
 
 
 def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
@@ -116,7 +109,6 @@ def test_serve_says_when_slack_refuses_the_token_or_does_not_answer(tmp_path):
 
 
 def test_roster_import_of_the_real_cohort_then_again_changes_nothing(tmp_path):
-    from tests.conftest import data_file
 
     roster = data_file("eig3-roster.csv")
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}"}

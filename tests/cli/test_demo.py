@@ -14,7 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import run
+from bot import listeners
+from bot.demo.filing import DemoError
+from bot.demo.run import run_demo
+from bulletins.config import settings_from_dict
+from tests.support.cli import run
+
+pytestmark = pytest.mark.slow  # runs the app or the command line as processes
 
 
 class Page(HTMLParser):
@@ -185,10 +191,6 @@ def test_export_command_writes_the_csv_and_refuses_an_unknown_cohort(demo, tmp_p
 
 
 def test_without_the_form_listeners_the_demo_stops_with_the_reason(tmp_path, monkeypatch):
-    from bot import listeners
-    from bot.demo import run_demo
-    from bot.demo_filing import DemoError
-    from bulletins.config import settings_from_dict
 
     monkeypatch.setattr(listeners, "register", lambda app, services: None)
     with pytest.raises(DemoError, match="a pulse button answered HTTP 404.*nothing was answered"):

@@ -7,9 +7,13 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from bulletins.db import make_engine, make_session_factory, upgrade
-from tests.cli.test_cli import run
-from tests.core.results_world import campaign, mixed
+from tests.support.cli import run
+from tests.support.results_world import campaign, mixed
+
+pytestmark = pytest.mark.slow  # runs the app or the command line as processes
 
 
 def seeded(tmp_path: Path) -> dict[str, str]:

@@ -5,25 +5,25 @@ from __future__ import annotations
 from datetime import date
 
 from bulletins.db.models import OutboxStatus
-from tests.e2e.conftest import paris
-from tests.e2e.cycle_helpers import add_teams, block_texts, excuse, file, outbox_rows, tick
+from tests.support.cycle import add_teams, block_texts, excuse, file, outbox_rows, tick
+from tests.support.programme import paris
 
 DEADLINE = paris(2026, 3, 6, 15, 5)  # 2026-W10
 MORNING = paris(2026, 3, 6, 11, 0)
 TYPED = "<!channel> <!here> <@U123> <!subteam^S1> @channel, regardez !\nDeuxième ligne."
 
 
-def digest_posts(bench) -> list[dict]:
-    return bench.standin.messages("C0DIGEST")
+def digest_posts(workspace) -> list[dict]:
+    return workspace.standin.messages("C0DIGEST")
 
 
-def test_the_digest_puts_help_first_and_mentions_nobody(bench):
-    file(bench, "LexImpact", MORNING, help_request=TYPED, key_date=date(2026, 3, 10),
+def test_the_digest_puts_help_first_and_mentions_nobody(workspace):
+    file(workspace, "LexImpact", MORNING, help_request=TYPED, key_date=date(2026, 3, 10),
          key_date_label="Démo <@U123>")  # fmt: skip
-    file(bench, "ADLER", MORNING, priority=TYPED)
-    excuse(bench, "Plume", "Séminaire", MORNING)
-    tick(bench, DEADLINE)
-    (post,) = digest_posts(bench)
+    file(workspace, "ADLER", MORNING, priority=TYPED)
+    excuse(workspace, "Plume", "Séminaire", MORNING)
+    tick(workspace, DEADLINE)
+    (post,) = digest_posts(workspace)
     texts = block_texts(post)
     assert post["blocks"][0]["type"] == "header" and "2026-W10" in texts[0]
     body = "\n".join(texts)
@@ -47,81 +47,81 @@ def test_the_digest_puts_help_first_and_mentions_nobody(bench):
     assert "&lt;!subteam^S1&gt;" in body and "\n>Deuxième ligne." in body
 
 
-def test_a_second_tick_at_the_same_time_posts_nothing(bench):
-    tick(bench, DEADLINE)
-    tick(bench, DEADLINE)
-    tick(bench, paris(2026, 3, 6, 15, 6))
-    assert len(digest_posts(bench)) == 1
+def test_a_second_tick_at_the_same_time_posts_nothing(workspace):
+    tick(workspace, DEADLINE)
+    tick(workspace, DEADLINE)
+    tick(workspace, paris(2026, 3, 6, 15, 6))
+    assert len(digest_posts(workspace)) == 1
 
 
-def test_forty_teams_are_split_within_block_kits_limits_in_a_thread(bench):
-    for team in add_teams(bench, 25):
-        file(bench, team, MORNING, priority="p " * 150, ups_and_downs="u " * 150,
+def test_forty_teams_are_split_within_block_kits_limits_in_a_thread(workspace):
+    for team in add_teams(workspace, 25):
+        file(workspace, team, MORNING, priority="p " * 150, ups_and_downs="u " * 150,
              help_request="h " * 150)  # fmt: skip
-    tick(bench, DEADLINE)
-    calls = bench.standin.calls_to("chat.postMessage")
+    tick(workspace, DEADLINE)
+    calls = workspace.standin.calls_to("chat.postMessage")
     assert len(calls) >= 2 and all(call.ok for call in calls)
-    first, *rest = digest_posts(bench)
+    first, *rest = digest_posts(workspace)
     assert "thread_ts" not in first or not first["thread_ts"]
     ts = calls[0].response["ts"]
     assert all(post["thread_ts"] == ts for post in rest)
-    body = "\n".join(text for post in digest_posts(bench) for text in block_texts(post))
+    body = "\n".join(text for post in digest_posts(workspace) for text in block_texts(post))
     assert all(f"*Défi {n:02d}*" in body for n in range(25))
 
 
-def test_a_late_bulletin_is_a_reply_in_the_digest_thread(bench):
-    file(bench, "ADLER", MORNING)
-    tick(bench, DEADLINE)
-    file(bench, "CartoBio", paris(2026, 3, 6, 16, 30), priority="Enfin là")
-    tick(bench, paris(2026, 3, 6, 16, 31))
-    tick(bench, paris(2026, 3, 6, 16, 32))
-    digest, reply = digest_posts(bench)
-    assert reply["thread_ts"] == bench.standin.calls_to("chat.postMessage")[0].response["ts"]
+def test_a_late_bulletin_is_a_reply_in_the_digest_thread(workspace):
+    file(workspace, "ADLER", MORNING)
+    tick(workspace, DEADLINE)
+    file(workspace, "CartoBio", paris(2026, 3, 6, 16, 30), priority="Enfin là")
+    tick(workspace, paris(2026, 3, 6, 16, 31))
+    tick(workspace, paris(2026, 3, 6, 16, 32))
+    digest, reply = digest_posts(workspace)
+    assert reply["thread_ts"] == workspace.standin.calls_to("chat.postMessage")[0].response["ts"]
     assert "CartoBio" in reply["text"] and "Enfin là" in "\n".join(block_texts(reply))
     assert "Enfin là" not in "\n".join(block_texts(digest))
 
 
-def test_christmas_moves_the_digest_to_thursday(bench):
-    tick(bench, paris(2026, 12, 24, 15, 4))
-    assert digest_posts(bench) == []
-    tick(bench, paris(2026, 12, 24, 15, 5))
-    tick(bench, paris(2026, 12, 25, 15, 5))
-    (post,) = digest_posts(bench)
+def test_christmas_moves_the_digest_to_thursday(workspace):
+    tick(workspace, paris(2026, 12, 24, 15, 4))
+    assert digest_posts(workspace) == []
+    tick(workspace, paris(2026, 12, 24, 15, 5))
+    tick(workspace, paris(2026, 12, 25, 15, 5))
+    (post,) = digest_posts(workspace)
     assert "2026-W52" in block_texts(post)[0]
-    assert [row.key for row in outbox_rows(bench, "digest")] == ["digest:2026-W52:1"]
+    assert [row.key for row in outbox_rows(workspace, "digest")] == ["digest:2026-W52:1"]
 
 
-def test_iso_week_53_gets_its_digest_on_new_years_eve(bench):
-    tick(bench, paris(2026, 12, 31, 15, 5))
-    tick(bench, paris(2027, 1, 1, 15, 5))
-    (post,) = digest_posts(bench)
+def test_iso_week_53_gets_its_digest_on_new_years_eve(workspace):
+    tick(workspace, paris(2026, 12, 31, 15, 5))
+    tick(workspace, paris(2027, 1, 1, 15, 5))
+    (post,) = digest_posts(workspace)
     assert "semaine 2026-W53 (28 décembre – 31 décembre 2026)" in block_texts(post)[0]
-    assert [row.key for row in outbox_rows(bench, "digest")] == ["digest:2026-W53:1"]
+    assert [row.key for row in outbox_rows(workspace, "digest")] == ["digest:2026-W53:1"]
 
 
-def test_a_permanent_slack_error_ends_as_a_failed_row_and_nothing_loops(bench):
-    bench.standin.fail_next("chat.postMessage", status=200, error="channel_not_found")
-    tick(bench, DEADLINE)
-    file(bench, "ADLER", paris(2026, 3, 6, 16, 0))
-    tick(bench, paris(2026, 3, 6, 16, 0))
-    tick(bench, paris(2026, 3, 6, 17, 0))
-    assert len(bench.standin.calls_to("chat.postMessage")) == 1
-    digest, late = outbox_rows(bench)
+def test_a_permanent_slack_error_ends_as_a_failed_row_and_nothing_loops(workspace):
+    workspace.standin.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    tick(workspace, DEADLINE)
+    file(workspace, "ADLER", paris(2026, 3, 6, 16, 0))
+    tick(workspace, paris(2026, 3, 6, 16, 0))
+    tick(workspace, paris(2026, 3, 6, 17, 0))
+    assert len(workspace.standin.calls_to("chat.postMessage")) == 1
+    digest, late = outbox_rows(workspace)
     assert (digest.status, digest.error, digest.permanent) == (
         OutboxStatus.FAILED, "channel_not_found", True
     )  # fmt: skip
     assert (late.status, late.error) == (OutboxStatus.FAILED, "parent_failed")
 
 
-def test_a_rate_limited_digest_is_retried_after_retry_after_and_sent_once(bench):
-    bench.standin.fail_next("chat.postMessage", status=429, retry_after=120)
-    tick(bench, DEADLINE)
-    assert digest_posts(bench) == []
-    (row,) = outbox_rows(bench)
+def test_a_rate_limited_digest_is_retried_after_retry_after_and_sent_once(workspace):
+    workspace.standin.fail_next("chat.postMessage", status=429, retry_after=120)
+    tick(workspace, DEADLINE)
+    assert digest_posts(workspace) == []
+    (row,) = outbox_rows(workspace)
     assert (row.status, row.error) == (OutboxStatus.PENDING, "ratelimited")
-    tick(bench, paris(2026, 3, 6, 15, 6))
-    assert digest_posts(bench) == []
-    tick(bench, paris(2026, 3, 6, 15, 7))
-    tick(bench, paris(2026, 3, 6, 15, 8))
-    assert len(digest_posts(bench)) == 1
-    assert len(bench.standin.calls_to("chat.postMessage")) == 2
+    tick(workspace, paris(2026, 3, 6, 15, 6))
+    assert digest_posts(workspace) == []
+    tick(workspace, paris(2026, 3, 6, 15, 7))
+    tick(workspace, paris(2026, 3, 6, 15, 8))
+    assert len(digest_posts(workspace)) == 1
+    assert len(workspace.standin.calls_to("chat.postMessage")) == 2

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 
 from bulletins.db import make_session_factory, url_for_processes
@@ -19,10 +20,10 @@ from bulletins.db.models import Cohort, OutboxMessage, OutboxStatus
 from bulletins.messages import Message, Section
 from bulletins.outbox import enqueue
 from evaluation import campaigns as core
-from tests.core.cycle_world import CALENDAR, SETTINGS
-from tests.e2e.conftest import load_eig3, paris, person_named
-from tests.e2e.test_home import open_home
-from tests.e2e.test_surveys import PULSE
+from tests.support.cycle_world import CALENDAR, SETTINGS
+from tests.support.forms import open_home
+from tests.support.programme import load_eig3, paris, person_named
+from tests.support.surveys import PULSE
 
 BULLETINS = str(Path(sys.executable).with_name("bulletins"))
 FAILED_KEY = "reminder:2026-W10:14:00:team-3:person-7"
@@ -63,6 +64,7 @@ def outbox_command(engine: Engine, *args: str, cwd: Path) -> subprocess.Complete
     )
 
 
+@pytest.mark.slow
 def test_outbox_failed_lists_what_could_not_be_delivered_and_why(engine, tmp_path):
     load_eig3(engine)
     add_messages(engine)
@@ -79,6 +81,7 @@ def test_outbox_failed_lists_what_could_not_be_delivered_and_why(engine, tmp_pat
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_outbox_lists_every_message_newest_first_up_to_the_limit(engine, tmp_path):
     add_messages(engine)
 
@@ -89,6 +92,7 @@ def test_outbox_lists_every_message_newest_first_up_to_the_limit(engine, tmp_pat
     assert [line.split()[0] for line in latest[2:]] == ["digest:2026-W10:1"]
 
 
+@pytest.mark.slow
 def test_the_listing_shows_no_one_an_anonymous_survey_reminded(engine, tmp_path):
     """Reminders go to those who have not answered: two listings would tell who did."""
     load_eig3(engine)
@@ -114,18 +118,21 @@ def test_the_listing_shows_no_one_an_anonymous_survey_reminded(engine, tmp_path)
         assert "invite:person-… " in line and not re.search(r"person-\d|\bU[A-Z0-9]{8,}", line)
 
 
+@pytest.mark.slow
 def test_outbox_failed_says_so_when_nothing_failed(engine, tmp_path):
     result = outbox_command(engine, "--failed", cwd=tmp_path)
     assert (result.returncode, result.stdout.strip()) == (0, "No failed messages.")
 
 
-def test_staff_home_shows_how_many_messages_could_not_be_delivered(bench):
-    staff, fellow = person_named(bench, "Maëlle David"), person_named(bench, "Manon Moreau")
-    assert ONE_FAILED not in json.dumps(open_home(bench, staff.slack_user_id), ensure_ascii=False)
+def test_staff_home_shows_how_many_messages_could_not_be_delivered(workspace):
+    staff, fellow = person_named(workspace, "Maëlle David"), person_named(workspace, "Manon Moreau")
+    assert ONE_FAILED not in json.dumps(
+        open_home(workspace, staff.slack_user_id), ensure_ascii=False
+    )
 
-    add_messages(bench.services.engine)
+    add_messages(workspace.services.engine)
 
-    staff_home = json.dumps(open_home(bench, staff.slack_user_id), ensure_ascii=False)
-    fellow_home = json.dumps(open_home(bench, fellow.slack_user_id), ensure_ascii=False)
+    staff_home = json.dumps(open_home(workspace, staff.slack_user_id), ensure_ascii=False)
+    fellow_home = json.dumps(open_home(workspace, fellow.slack_user_id), ensure_ascii=False)
     assert ONE_FAILED in staff_home
     assert "outbox" not in fellow_home

@@ -13,8 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.server import MAX_BODY
-from bot.standin.bench import SIGNING_SECRET
+from bot.app import create_app
+from bot.server import MAX_BODY, THREADS, HttpServer
+from bot.standin.driver import SlackDriver
+from bot.standin.workspace import SIGNING_SECRET
+from bulletins.db import make_engine
 
 
 def get(url: str) -> tuple[int, dict]:
@@ -25,35 +28,32 @@ def get(url: str) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def test_healthz_answers_200_when_the_database_answers(bench):
-    status, body = get(bench.server.url.replace("/slack/events", "/healthz"))
+def test_healthz_answers_200_when_the_database_answers(workspace):
+    status, body = get(workspace.server.url.replace("/slack/events", "/healthz"))
     assert (status, body) == (200, {"database": "ok"})
 
 
-def test_healthz_answers_503_when_the_database_does_not_answer(bench, tmp_path):
-    from bot.app import create_app
-    from bot.server import HttpServer
-    from bulletins.db import make_engine
+def test_healthz_answers_503_when_the_database_does_not_answer(workspace, tmp_path):
 
     dead = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'gone.db'}")
-    app = create_app(bench.services, verify_token=False)
+    app = create_app(workspace.services, verify_token=False)
     with HttpServer(app, dead, "127.0.0.1", 0, signing_secret=SIGNING_SECRET) as server:
         status, body = get(server.url.replace("/slack/events", "/healthz"))
     assert (status, body) == (503, {"database": "unreachable"})
 
 
-def test_unsigned_or_stale_requests_are_refused(bench):
+def test_unsigned_or_stale_requests_are_refused(workspace):
     body = b"command=%2Fbulletin&user_id=U1&text=help"
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    assert bench.driver.raw(body, headers, sign=False).status == 401
+    assert workspace.driver.raw(body, headers, sign=False).status == 401
     stale = int(time.time()) - 10 * 60
-    assert bench.driver.raw(body, headers, sign=True, timestamp=stale).status == 401
-    assert bench.standin.calls_to("chat.postEphemeral") == []
+    assert workspace.driver.raw(body, headers, sign=True, timestamp=stale).status == 401
+    assert workspace.standin.calls_to("chat.postEphemeral") == []
 
 
-def test_a_request_with_a_malformed_timestamp_is_refused_and_nothing_is_sent(bench, caplog):
+def test_a_request_with_a_malformed_timestamp_is_refused_and_nothing_is_sent(workspace, caplog):
     """Its body names a response_url: nothing may be posted there, nor anywhere else."""
-    reply_to = bench.standin.new_response_url()
+    reply_to = workspace.standin.new_response_url()
     body = urllib.parse.urlencode(
         {
             "command": "/bulletin",
@@ -66,20 +66,20 @@ def test_a_request_with_a_malformed_timestamp_is_refused_and_nothing_is_sent(ben
     headers = {"Content-Type": "application/x-www-form-urlencoded",
                "X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"}  # fmt: skip
 
-    before = len(bench.standin.calls)
+    before = len(workspace.standin.calls)
     with caplog.at_level("INFO"):
-        response = bench.driver.raw(body, headers, sign=False)
+        response = workspace.driver.raw(body, headers, sign=False)
         time.sleep(0.3)  # anything the app would do after answering
 
     assert response.status == 401
-    assert bench.standin.calls[before:] == []
+    assert workspace.standin.calls[before:] == []
     refusals = [r for r in caplog.records if r.levelname != "DEBUG"]
     assert len(refusals) == 1 and refusals[0].exc_info is None
     assert "not signed by Slack" in refusals[0].getMessage()
 
 
-def test_a_body_larger_than_any_slack_payload_is_refused_unread(bench):
-    url = urllib.parse.urlsplit(bench.server.url)
+def test_a_body_larger_than_any_slack_payload_is_refused_unread(workspace):
+    url = urllib.parse.urlsplit(workspace.server.url)
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
     connection.putrequest("POST", url.path)
     connection.putheader("Content-Type", "application/x-www-form-urlencoded")
@@ -89,31 +89,31 @@ def test_a_body_larger_than_any_slack_payload_is_refused_unread(bench):
     connection.close()
 
 
-def test_a_signed_body_just_over_the_limit_is_refused(bench):
+def test_a_signed_body_just_over_the_limit_is_refused(workspace):
     body = b"payload=" + b"x" * MAX_BODY
-    before = len(bench.standin.calls)
+    before = len(workspace.standin.calls)
     try:
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        refused = bench.driver.raw(body, headers).status == 413
+        refused = workspace.driver.raw(body, headers).status == 413
     except urllib.error.URLError as error:
         # The server answered 413 and closed the connection while the client still sent.
         refused = isinstance(error.reason, ConnectionError)
     assert refused
-    assert bench.standin.calls[before:] == []
+    assert workspace.standin.calls[before:] == []
 
 
-def test_slack_url_verification_is_answered(bench):
-    response = bench.driver.url_verification("challenge-42")
+def test_slack_url_verification_is_answered(workspace):
+    response = workspace.driver.url_verification("challenge-42")
     assert response.status == 200
     assert "challenge-42" in response.text
 
 
-def test_a_server_whose_wake_up_pipe_was_closed_under_it_still_stops(bench):
-    from bot.app import create_app
-    from bot.server import HttpServer
+def test_a_server_whose_wake_up_pipe_was_closed_under_it_still_stops(workspace):
 
-    app = create_app(bench.services, verify_token=False)
-    server = HttpServer(app, bench.services.engine, "127.0.0.1", 0, signing_secret=SIGNING_SECRET)
+    app = create_app(workspace.services, verify_token=False)
+    server = HttpServer(
+        app, workspace.services.engine, "127.0.0.1", 0, signing_secret=SIGNING_SECRET
+    )
     health = server.url.replace("/slack/events", "/healthz")
     server.start_in_background()
     assert get(health)[0] == 200
@@ -124,15 +124,12 @@ def test_a_server_whose_wake_up_pipe_was_closed_under_it_still_stops(bench):
         urllib.request.urlopen(health, timeout=2)
 
 
-def test_as_many_requests_at_once_as_the_server_has_threads_each_get_a_listener(bench):
+def test_as_many_requests_at_once_as_the_server_has_threads_each_get_a_listener(workspace):
     """Each of these listeners answers only once all of them are running: none may wait
     for another to finish before its own starts."""
-    from bot.app import create_app
-    from bot.server import THREADS, HttpServer
-    from bot.standin.driver import SlackDriver
 
     all_running = threading.Barrier(THREADS, timeout=2)
-    app = create_app(bench.services, verify_token=False)
+    app = create_app(workspace.services, verify_token=False)
 
     @app.command("/together")
     def together(ack) -> None:
@@ -140,9 +137,9 @@ def test_as_many_requests_at_once_as_the_server_has_threads_each_get_a_listener(
         ack("together")
 
     with HttpServer(
-        app, bench.services.engine, "127.0.0.1", 0, signing_secret=SIGNING_SECRET
+        app, workspace.services.engine, "127.0.0.1", 0, signing_secret=SIGNING_SECRET
     ) as server:
-        driver = SlackDriver(server.url, SIGNING_SECRET, bench.standin)
+        driver = SlackDriver(server.url, SIGNING_SECRET, workspace.standin)
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             answers = list(
                 pool.map(lambda n: driver.command(f"U{n}", command="/together"), range(THREADS))

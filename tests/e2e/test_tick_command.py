@@ -7,24 +7,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.standin.web_api import SlackStandIn
+from bulletins.calendar import ProgrammeCalendar
+from bulletins.config import Settings
+from bulletins.cycle.bulletin import Answers, file_bulletin
 from bulletins.db import make_engine, make_session_factory, upgrade
-from bulletins.db.models import OutboxMessage
-from tests.e2e.conftest import load_eig3, paris
-from tests.e2e.cycle_helpers import block_texts
+from bulletins.db.models import OutboxMessage, Team
+from bulletins.people import fellows_of
+from tests.support.cycle import block_texts
+from tests.support.programme import load_eig3, paris
+
+pytestmark = pytest.mark.slow  # runs the app or the command line as processes
 
 BULLETINS = str(Path(sys.executable).with_name("bulletins"))
 CONFIG = '[channels]\ndigest = "C0DIGEST"\nannounce = "C0ANNOUNCE"\nstaff = "C0STAFF"\n'
 
 
 def _file_one(url: str) -> None:
-    from bulletins.calendar import ProgrammeCalendar
-    from bulletins.config import Settings
-    from bulletins.cycle import Answers, file_bulletin
-    from bulletins.db.models import Team
-    from bulletins.people import fellows_of
 
     calendar, now = ProgrammeCalendar.from_settings(Settings()), paris(2026, 3, 6, 11, 0)
     engine = make_engine(url)

@@ -19,17 +19,21 @@ from sqlalchemy import Engine, func, select
 
 from bot.server import EVENTS_PATH
 from bot.standin import SlackStandIn
-from bot.standin.bench import SIGNING_SECRET, TOKEN
+from bot.standin.databases import postgres_schema
 from bot.standin.driver import SlackDriver
+from bot.standin.workspace import SIGNING_SECRET, TOKEN
 from bulletins.db import make_session_factory, upgrade
 from bulletins.db.models import Bulletin, BulletinRevision, Person, Team
-from bulletins.roster import import_roster, read_roster_file
-from tests.conftest import PG_URL, data_file
-from tests.databases import postgres_schema
-from tests.e2e.form_helpers import answers
-from tests.faults.support import app_process, output
+from bulletins.roster.csv_file import import_roster, read_roster_file
+from tests.support.databases import PG_URL
+from tests.support.forms import answers
+from tests.support.processes import app_process, output
+from tests.support.programme import data_file
 
-pytestmark = pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set"),
+]
 
 
 @pytest.fixture

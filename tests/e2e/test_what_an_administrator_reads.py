@@ -13,22 +13,13 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 
-from bot.standin.bench import SlackBench
+from bot.standin.workspace import SlackWorkspace
 from bulletins.db.models import Campaign, Person
-from bulletins.outbox_report import anonymous_prefixes, outbox_rows, outbox_table
-from evaluation.definitions import Audience, Page, Question, Survey, Window
-from evaluation.results import campaign_results
-from evaluation.results_export import open_answers
-from tests.e2e.test_surveys import (
-    INPUT,
-    SATISFIED,
-    debug_logs,  # noqa: F401 (fixture)
-    launch,
-    mentors,
-    next_view,
-    open_page,
-    t,
-)
+from bulletins.outbox.report import anonymous_prefixes, outbox_rows, outbox_table
+from evaluation.results.export import open_answers
+from evaluation.results.tally import campaign_results
+from evaluation.surveys.definitions import Audience, Page, Question, Survey, Window
+from tests.support.surveys import INPUT, SATISFIED, launch, mentors, next_view, open_page, t
 
 WORDS = Question("words", "short_text", t("En quelques mots"))
 SURVEY = Survey(
@@ -47,14 +38,16 @@ def marker(n: int) -> str:
     return f"mot-secret-{n:02d}"
 
 
-def answer(bench: SlackBench, person: Person, campaign_id: int, n: int, finish: bool) -> None:
+def answer(
+    workspace: SlackWorkspace, person: Person, campaign_id: int, n: int, finish: bool
+) -> None:
     user = person.slack_user_id
-    page1 = open_page(bench, user, campaign_id)
-    page2 = next_view(bench, user, page1, {"satisfied": {INPUT: str(1 + n % 5)}})
+    page1 = open_page(workspace, user, campaign_id)
+    page2 = next_view(workspace, user, page1, {"satisfied": {INPUT: str(1 + n % 5)}})
     if finish:
-        assert bench.driver.submit_view(user, page2, {"words": {INPUT: marker(n)}}).text == ""
+        assert workspace.driver.submit_view(user, page2, {"words": {INPUT: marker(n)}}).text == ""
     else:  # types their words, then a problem sends the page back: the draft keeps page 1
-        refused = bench.driver.submit_view(user, page2, {"words": {INPUT: "x" * 10_000}})
+        refused = workspace.driver.submit_view(user, page2, {"words": {INPUT: "x" * 10_000}})
         assert refused.json()["response_action"] == "errors"
 
 
@@ -62,9 +55,9 @@ def identities(person: Person) -> list[str]:
     return [person.slack_user_id, person.name]
 
 
-def database_rows(bench: SlackBench) -> list[str]:
+def database_rows(workspace: SlackWorkspace) -> list[str]:
     """Every row of every table, as text."""
-    engine = bench.services.engine
+    engine = workspace.services.engine
     rows = []
     with engine.connect() as connection:
         for table in inspect(engine).get_table_names():
@@ -73,11 +66,11 @@ def database_rows(bench: SlackBench) -> list[str]:
     return rows
 
 
-def slack_traffic(bench: SlackBench) -> list[tuple[str, str]]:
+def slack_traffic(workspace: SlackWorkspace) -> list[tuple[str, str]]:
     """(person the call concerned, what it said) for every call the app made to Slack,
     but the person's own modal, which shows them what they are typing and is not kept."""
     calls = []
-    for call in bench.standin.calls:
+    for call in workspace.standin.calls:
         if call.method in ("views.open", "views.update", "views.push"):
             continue
         said = json.dumps(call.args, ensure_ascii=False, default=str)
@@ -95,13 +88,13 @@ def linked(traces: list[str], people: list[Person]) -> list[str]:
     return found
 
 
-def read_everything(bench: SlackBench, people: list[Person], logs) -> dict[str, list[str]]:
-    with bench.services.sessions() as session:
+def read_everything(workspace: SlackWorkspace, people: list[Person], logs) -> dict[str, list[str]]:
+    with workspace.services.sessions() as session:
         rows, hidden = outbox_rows(session, limit=10_000), anonymous_prefixes(session)
-        listing = outbox_table(rows, bench.services.settings.timezone, hidden)
-    traffic = slack_traffic(bench)
+        listing = outbox_table(rows, workspace.services.settings.timezone, hidden)
+    traffic = slack_traffic(workspace)
     return {
-        "database": database_rows(bench),
+        "database": database_rows(workspace),
         "logs": [record.getMessage() for record in logs.records],
         "slack": [f"{who} {said}" for who, said in traffic],
         "outbox listing": listing.splitlines(),
@@ -109,32 +102,32 @@ def read_everything(bench: SlackBench, people: list[Person], logs) -> dict[str, 
 
 
 def test_nothing_an_administrator_reads_links_an_answer_to_its_author(
-    bench: SlackBench,
+    workspace: SlackWorkspace,
     debug_logs,  # noqa: F811 (fixture)
 ) -> None:
-    people = mentors(bench)[: FINISHERS + 1]
-    campaign_id = launch(bench, SURVEY)
+    people = mentors(workspace)[: FINISHERS + 1]
+    campaign_id = launch(workspace, SURVEY)
     for n, person in enumerate(people):
-        answer(bench, person, campaign_id, n, finish=n < FINISHERS)
-    bench.wait_for(lambda: len(bench.standin.calls_to("chat.postMessage")) >= FINISHERS)
+        answer(workspace, person, campaign_id, n, finish=n < FINISHERS)
+    workspace.wait_for(lambda: len(workspace.standin.calls_to("chat.postMessage")) >= FINISHERS)
 
     # While the survey is open.
-    seen = read_everything(bench, people, debug_logs)
+    seen = read_everything(workspace, people, debug_logs)
     for place, traces in seen.items():
         assert linked(traces, people) == [], place
     elsewhere = [*seen["logs"], *seen["slack"], *seen["outbox listing"]]
     assert not [trace for trace in elsewhere if "mot-secret" in trace]
-    k = bench.services.settings.anonymity_k
-    with bench.services.sessions() as session:
+    k = workspace.services.settings.anonymity_k
+    with workspace.services.sessions() as session:
         campaign = session.get(Campaign, campaign_id)
         assert campaign_results(session, campaign, k).respondents == k  # one batch, not 6
         assert not re.search(r"mot-secret", open_answers(session, campaign, k).csv)
 
     # Once it has closed.
-    with bench.services.sessions() as session:
+    with workspace.services.sessions() as session:
         closes_at = session.get(Campaign, campaign_id).closes_at
-    bench.tick(closes_at + timedelta(minutes=1))
-    seen = read_everything(bench, people, debug_logs)
+    workspace.tick(closes_at + timedelta(minutes=1))
+    seen = read_everything(workspace, people, debug_logs)
     for place, traces in seen.items():
         assert linked(traces, people) == [], place
     responses = [row for row in seen["database"] if row.startswith("responses:")]
@@ -142,12 +135,12 @@ def test_nothing_an_administrator_reads_links_an_answer_to_its_author(
         marker(n) for n in range(FINISHERS)
     ]
     assert not [row for row in seen["database"] if row.startswith("drafts:")]
-    with bench.services.sessions() as session:
+    with workspace.services.sessions() as session:
         campaign = session.get(Campaign, campaign_id)
         assert campaign.closed_at is not None
         assert campaign_results(session, campaign, k).respondents == FINISHERS
         assert "mot-secret" not in open_answers(session, campaign, k).csv
-    engine = bench.services.engine
+    engine = workspace.services.engine
     if engine.dialect.name == "sqlite":
         database = Path(engine.url.database)
         wal = database.with_name(database.name + "-wal")

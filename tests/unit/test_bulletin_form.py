@@ -15,7 +15,7 @@ from bot.blocks.modals import excuse_view, notice_view, picker_view
 from bot.standin.blockkit import check_view
 from bot.standin.payloads import state_values
 from bulletins.calendar import IsoWeek
-from bulletins.cycle import Answers, InvalidBulletin, Problem, Window
+from bulletins.cycle.bulletin import Answers, InvalidBulletin, Problem, Window
 from bulletins.db.models import Bulletin, Person, Team
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bot.command_text import UsageError, parse_away, parse_command
+from bulletins.cycle.history import fold, match_team
 from bulletins.db.models import Team
-from bulletins.history import fold, match_team
 
 TODAY = date(2026, 3, 2)
 

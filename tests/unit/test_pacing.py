@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.pacing import SAFETY_MARGIN, Pacer
+from bot.delivery.pacing import SAFETY_MARGIN, Pacer
 
 WIDER = 1 + SAFETY_MARGIN  # the pacer keeps a hair under the limits
 

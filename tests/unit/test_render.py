@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render.blocks import blocks_html, blocks_markdown
-from bot.render.conversations import conversations, home_tabs
-from bot.render.mrkdwn_parser import md_escape, to_html, to_markdown
-from bot.render.pages import Labels, conversation_html, conversation_markdown
+from bot.demo.screens.blocks import blocks_html, blocks_markdown
+from bot.demo.screens.conversations import conversations, home_tabs
+from bot.demo.screens.mrkdwn_parser import md_escape, to_html, to_markdown
+from bot.demo.screens.pages import Labels, conversation_html, conversation_markdown
 from bot.standin.web_api import Call
 
 NAMES = {"U0CAMILLE1": "Camille Martin", "C0DIGEST": "bulletins"}

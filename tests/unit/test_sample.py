@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-from bulletins.cycle import MAX_CHARS, MAX_REASON, MOODS
-from bulletins.roster import validate_rows
-from bulletins.sample import TEAMS, sample_roster
-from bulletins.sample_story import TEXTS, When, week_plans
+from bot.demo.sample import TEAMS, sample_roster
+from bot.demo.story import TEXTS, When, week_plans
+from bulletins.cycle.bulletin import MAX_CHARS, MAX_REASON, MOODS
+from bulletins.roster.csv_file import validate_rows
 
 
 def test_the_roster_is_valid_with_fifteen_teams_and_two_staff():

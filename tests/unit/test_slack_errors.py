@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.delivery import error_code
+from bot.delivery.sending import error_code
 from bot.explanations import explain
 
 

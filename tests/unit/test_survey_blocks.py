@@ -14,9 +14,9 @@ from bot.blocks.survey_questions import ordinal
 from bot.blocks.survey_values import PageMeta, errors_by_block, read_page
 from bot.standin.blockkit import check_view
 from bot.standin.payloads import state_values
-from bulletins.cycle import Problem
-from evaluation.definitions import Audience, Choice, Condition, Page, Question, Survey, Text
-from evaluation.loading import SHIPPED_SURVEYS, load_surveys
+from bulletins.cycle.bulletin import Problem
+from evaluation.surveys.definitions import Audience, Choice, Condition, Page, Question, Survey, Text
+from evaluation.surveys.loading import SHIPPED_SURVEYS, load_surveys
 
 
 def t(fr: str, en: str | None = None) -> Text:

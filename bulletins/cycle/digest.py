@@ -1,0 +1,166 @@
+"""The weekly digest: every team's bulletin for a week, composed at its deadline.
+
+The digest reads the database in a few bulk queries (never one per team) and comes out as
+core :class:`Message` parts already cut within Slack's limits: the first part is posted in
+the digest channel, the others continue in its thread. A bulletin filed after the digest
+was composed is posted on its own, as a reply in that thread (see :func:`compose_late`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from bulletins.calendar import IsoWeek, ProgrammeCalendar
+from bulletins.config import Settings
+from bulletins.cycle.bulletin import MOODS
+from bulletins.cycle.status import Status, TeamWeek, week_statuses
+from bulletins.db.models import Bulletin, Team
+from bulletins.i18n import gettext
+from bulletins.messages import Limits, Message, Section, split_message
+from bulletins.mrkdwn import escape
+from bulletins.rendering import format_day, render_sections
+
+KEY_DATE_DAYS = 7
+SLACK_LIMITS = Limits()  # 45 sections leave room for the header and context blocks (50)
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    """An event a team announced, as the digest lists it."""
+
+    day: date
+    team: Team
+    label: str
+
+
+@dataclass(frozen=True)
+class DigestData:
+    """What the digest of ``week`` says, as of the moment it is composed."""
+
+    week: IsoWeek
+    deadline: datetime
+    news: list[TeamWeek]
+    help: list[TeamWeek]
+    key_dates: list[KeyDate]
+    silent: list[TeamWeek]
+    excused: list[TeamWeek]
+
+    @property
+    def teams(self) -> int:
+        return len(self.news) + len(self.silent) + len(self.excused)
+
+
+def _as_of(statuses: list[TeamWeek], now: datetime) -> list[TeamWeek]:
+    """Statuses as they stood at ``now``: a bulletin filed after it is not in the digest
+    (it goes in the thread instead), so its team counts as silent here."""
+    return [
+        replace(tw, status=Status.SILENT, bulletin=None)
+        if tw.bulletin is not None and tw.bulletin.created_at > now
+        else tw
+        for tw in statuses
+    ]
+
+
+def key_dates(
+    session: Session, teams: list[Team], first: date, last: date, now: datetime
+) -> list[KeyDate]:
+    """Key dates between ``first`` and ``last`` from any week's bulletin of ``teams``;
+    a date a team repeated in several weeks is listed once, with its latest label."""
+    if not teams:
+        return []
+    by_id = {team.id: team for team in teams}
+    query = (
+        select(Bulletin.team_id, Bulletin.key_date, Bulletin.key_date_label)
+        .where(
+            Bulletin.team_id.in_(list(by_id)),
+            Bulletin.key_date.between(first, last),
+            Bulletin.created_at <= now,
+        )
+        .order_by(Bulletin.week)
+    )
+    latest = {(team_id, day): label for team_id, day, label in session.execute(query)}
+    found = [KeyDate(day, by_id[team_id], label or "") for (team_id, day), label in latest.items()]
+    return sorted(found, key=lambda kd: (kd.day, kd.team.name))
+
+
+def digest_data(
+    session: Session, calendar: ProgrammeCalendar, week: IsoWeek, now: datetime
+) -> DigestData | None:
+    """The digest's content; None when no team is active on the week's deadline day."""
+    statuses = _as_of(week_statuses(session, calendar, week, now), now)
+    if not statuses:
+        return None
+    news = [tw for tw in statuses if tw.bulletin is not None]
+    day = calendar.deadline_day(week)
+    return DigestData(
+        week=week,
+        deadline=calendar.deadline(week),
+        news=news,
+        help=[tw for tw in news if tw.bulletin and tw.bulletin.help_request],
+        key_dates=key_dates(
+            session,
+            [tw.team for tw in statuses],
+            day,
+            day + timedelta(days=KEY_DATE_DAYS),
+            now,
+        ),
+        silent=[tw for tw in statuses if tw.status in (Status.SILENT, Status.WAITING)],
+        excused=[tw for tw in statuses if tw.status == Status.EXCUSED],
+    )
+
+
+def _header(data: DigestData, settings: Settings, locale: str) -> str:
+    """Plain text (a Block Kit header is not mrkdwn, so it is not escaped)."""
+    return gettext(
+        locale,
+        "%(programme)s · week %(week)s (%(start)s – %(end)s)",
+        programme=settings.programme_name,
+        week=str(data.week),
+        start=format_day(data.week.monday, locale, "d MMMM"),
+        end=format_day(data.deadline.date(), locale, "d MMMM y"),
+    )
+
+
+def compose_digest(
+    data: DigestData, settings: Settings, locale: str, limits: Limits = SLACK_LIMITS
+) -> list[Message]:
+    """The digest as messages within ``limits``: the first carries the header."""
+    text = gettext(
+        locale,
+        "Weekly digest of %(programme)s, week %(week)s",
+        programme=escape(settings.programme_name),
+        week=str(data.week),
+    )
+    sections = render_sections("digest", locale, data=data, moods=MOODS)
+    message = Message(
+        text=text,
+        header=_header(data, settings, locale),
+        sections=tuple(Section(part) for part in sections),
+        context=gettext(locale, "Write or edit your team's bulletin with /bulletin."),
+    )
+    return split_message(message, limits)
+
+
+def compose_late(bulletin: Bulletin, locale: str) -> Message:
+    """A bulletin filed after its week's digest, as a reply in the digest's thread."""
+    item = TeamWeek(bulletin.team, Status.LATE, bulletin)
+    sections = render_sections("digest_late", locale, item=item, moods=MOODS)
+    return Message(
+        text=gettext(locale, "Late bulletin from %(team)s", team=escape(bulletin.team.name)),
+        sections=tuple(Section(part) for part in sections),
+    )
+
+
+def late_since(session: Session, week: IsoWeek, since: datetime) -> list[Bulletin]:
+    """Bulletins for ``week`` filed after ``since`` (the digest's moment), oldest first."""
+    query = (
+        select(Bulletin)
+        .options(joinedload(Bulletin.team), joinedload(Bulletin.updated_by))
+        .where(Bulletin.week == str(week), Bulletin.created_at > since)
+        .order_by(Bulletin.created_at, Bulletin.id)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,214 @@
+"""Scheduled jobs of the bulletin cycle: pure functions of the session, the settings and ``now``.
+
+Each job decides whether it is due at ``now`` and enqueues its messages in the outbox
+under keys that name them, so running it twice for the same moment adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bulletins import outbox
+from bulletins.calendar import IsoWeek, ProgrammeCalendar
+from bulletins.config import Settings
+from bulletins.cycle.digest import compose_digest, compose_late, digest_data, late_since
+from bulletins.cycle.status import teams_to_remind, week_statuses
+from bulletins.db.models import Person, Team
+from bulletins.i18n import gettext, normalize_locale
+from bulletins.messages import Button, Message, Section
+from bulletins.mrkdwn import escape
+from bulletins.people import away_ids, fellows_of
+from bulletins.rendering import render_sections
+from bulletins.repeats import prune_received
+
+OPEN_FORM = "open_form"  # the same id as bot.ids.OPEN_FORM
+
+
+@dataclass(frozen=True)
+class JobContext:
+    session: Session
+    calendar: ProgrammeCalendar
+    settings: Settings
+    now: datetime
+
+
+CoreJob = Callable[[JobContext], int]
+
+
+def call_to_action(ctx: JobContext) -> int:
+    """On the deadline day, one message in the announce channel with a button to write;
+    none when no team is waiting for its bulletin (between cohorts, every team excused)."""
+    week = ctx.calendar.week_of(ctx.now)
+    start, deadline = ctx.calendar.call_to_action(week), ctx.calendar.deadline(week)
+    key = f"call_to_action:{week}"
+    if not start <= ctx.now < deadline or outbox.exists(ctx.session, key):
+        return 0
+    if not teams_to_remind(week_statuses(ctx.session, ctx.calendar, week, ctx.now)):
+        return 0
+    locale = ctx.settings.locale
+    message = Message(
+        text=gettext(locale, "Weekly bulletins are due today"),
+        sections=tuple(
+            Section(text)
+            for text in render_sections(
+                "call_to_action", locale, week=week, deadline=deadline, settings=ctx.settings
+            )
+        ),
+        buttons=(Button(OPEN_FORM, "", gettext(locale, "Write our bulletin"), primary=True),),
+    )
+    row = outbox.enqueue(
+        ctx.session,
+        key=key,
+        kind="call_to_action",
+        channel=ctx.settings.channels.announce,
+        message=message,
+        now=ctx.now,
+    )
+    return int(row is not None)
+
+
+def _due_reminder(ctx: JobContext, week: IsoWeek) -> datetime | None:
+    """The latest reminder moment of ``week`` due at ``now``: not older than the grace
+    (a reminder that late after downtime is dropped), and never past the deadline."""
+    deadline = ctx.calendar.deadline(week)
+    due = [
+        moment
+        for moment in ctx.calendar.reminders(week)
+        if moment <= ctx.now < min(moment + ctx.settings.schedule.reminder_grace, deadline)
+    ]
+    return due[-1] if due else None
+
+
+def _reminder(ctx: JobContext, team: Team, person: Person, week: IsoWeek) -> Message:
+    locale = normalize_locale(person.locale, ctx.settings.locale)
+    deadline = ctx.calendar.deadline(week)
+    return Message(
+        text=gettext(locale, "Reminder: %(team)s's bulletin is due", team=escape(team.name)),
+        sections=tuple(
+            Section(text)
+            for text in render_sections(
+                "reminder", locale, team=team, week=week, deadline=deadline, person=person
+            )
+        ),
+        buttons=(Button(OPEN_FORM, str(team.id), gettext(locale, "Write the bulletin"), True),),
+    )
+
+
+def reminders(ctx: JobContext) -> int:
+    """At each reminder time of the deadline day, a DM to each fellow of each team that has
+    neither filed nor been excused; nobody away, no ended team, never twice."""
+    week = ctx.calendar.week_of(ctx.now)
+    moment = _due_reminder(ctx, week)
+    if moment is None:
+        return 0
+    today = ctx.calendar.local(ctx.now).date()
+    away = away_ids(ctx.session, today)
+    added = 0
+    for team in teams_to_remind(week_statuses(ctx.session, ctx.calendar, week, ctx.now)):
+        for person in fellows_of(ctx.session, team, today):
+            key = f"reminder:{week}:{moment:%H%M}:team-{team.id}:person-{person.id}"
+            if person.id in away or outbox.exists(ctx.session, key):
+                continue
+            outbox.enqueue(
+                ctx.session,
+                key=key,
+                kind="reminder",
+                channel=person.slack_user_id,
+                message=_reminder(ctx, team, person, week),
+                now=ctx.now,
+            )
+            added += 1
+    return added
+
+
+def digest_key(week: IsoWeek, part: int = 1) -> str:
+    return f"digest:{week}:{part}"
+
+
+def _digest_week(ctx: JobContext) -> IsoWeek | None:
+    """The week whose digest is due at ``now``: its deadline has passed, within the grace.
+
+    The grace may run past midnight into the next ISO week, so last week is looked at too.
+    """
+    this_week = ctx.calendar.week_of(ctx.now)
+    for week in (this_week, this_week.previous()):
+        deadline = ctx.calendar.deadline(week)
+        if deadline <= ctx.now < deadline + ctx.settings.schedule.digest_grace:
+            return week
+    return None
+
+
+def digest(ctx: JobContext) -> int:
+    """At the deadline, the week's digest in the digest channel: its first part as a post,
+    the other parts (when it is too long for one message) as replies in its thread.
+
+    Only the first part is of kind "digest" (what the Home tab shows as the last digest).
+    """
+    week = _digest_week(ctx)
+    if week is None or outbox.exists(ctx.session, digest_key(week)):
+        return 0
+    data = digest_data(ctx.session, ctx.calendar, week, ctx.now)
+    if data is None:
+        return 0
+    parts = compose_digest(data, ctx.settings, ctx.settings.locale)
+    for number, part in enumerate(parts, start=1):
+        outbox.enqueue(
+            ctx.session,
+            key=digest_key(week, number),
+            kind="digest" if number == 1 else "digest_continued",
+            channel=ctx.settings.channels.digest,
+            message=part,
+            now=ctx.now,
+            thread_of=None if number == 1 else digest_key(week),
+        )
+    return len(parts)
+
+
+def late_bulletins(ctx: JobContext) -> int:
+    """Each bulletin filed after its week's digest was composed, once, as a reply in the
+    digest's thread. Last week is looked at too, so a tick after downtime catches up."""
+    this_week = ctx.calendar.week_of(ctx.now)
+    return sum(_post_late(ctx, week) for week in (this_week.previous(), this_week))
+
+
+def _post_late(ctx: JobContext, week: IsoWeek) -> int:
+    parent = outbox.by_key(ctx.session, digest_key(week))
+    if parent is None:
+        return 0
+    late = {
+        f"late:{week}:team-{bulletin.team_id}": bulletin
+        for bulletin in late_since(ctx.session, week, parent.created_at)
+    }
+    posted = outbox.existing(ctx.session, list(late))
+    for key, bulletin in late.items():
+        if key not in posted:
+            outbox.enqueue(
+                ctx.session,
+                key=key,
+                kind="late_bulletin",
+                channel=ctx.settings.channels.digest,
+                message=compose_late(bulletin, ctx.settings.locale),
+                now=ctx.now,
+                thread_of=parent.key,
+            )
+    return len(late.keys() - posted)
+
+
+def cycle_jobs() -> list[tuple[str, CoreJob]]:
+    """The bulletin cycle's jobs, in the order a tick runs them."""
+    return [
+        ("call_to_action", call_to_action),
+        ("reminders", reminders),
+        ("digest", digest),
+        ("late_bulletins", late_bulletins),
+        ("prune_received", prune_received_requests),
+    ]
+
+
+def prune_received_requests(ctx: JobContext) -> int:
+    """Forget the keys of Slack requests handled days ago (their retries are long over)."""
+    return prune_received(ctx.session, ctx.now)

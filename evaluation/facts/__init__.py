@@ -1,0 +1,3 @@
+"""Teams' facts sheets (tools, people, code, data, trainings) and the indicators their
+mentors choose.
+"""

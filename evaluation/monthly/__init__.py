@@ -1,0 +1,1 @@
+"""The monthly digest for the programme team, and its scheduled job."""

@@ -1,0 +1,3 @@
+"""A campaign's results: response rates, each question's figures, the open data and its
+documents.
+"""

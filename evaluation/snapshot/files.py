@@ -1,0 +1,109 @@
+"""An evaluation snapshot written to a directory: the report and its open data.
+
+- ``snapshot.md`` and ``snapshot.html`` (self-contained), with ``participation.svg`` and
+  ``mood.svg``, the charts the Markdown links;
+- ``answers-<campaign>.csv`` and ``.schema.json`` for each end-of-cohort campaign with at
+  least k responses (:mod:`evaluation.results.export`: an anonymous campaign's free text is
+  left out unless publishable, its numbers given as ranges); those under k are not written;
+- ``team-facts.csv`` and ``team-facts.schema.json`` (:mod:`evaluation.snapshot.opendata`);
+- ``README.md``: what each file holds, what was withheld and why, and the licence.
+
+The same database and day give the same files, byte for byte, but for the line of the
+report saying when it was generated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bulletins.db.models import Campaign
+from evaluation.results.export import ResultsWithheld, open_answers
+from evaluation.snapshot.compose import Snapshot
+from evaluation.snapshot.opendata import facts_csv, facts_schema
+from evaluation.snapshot.render import Chart, context, environment
+from evaluation.snapshot.view import Words
+
+
+@dataclass(frozen=True)
+class AnswersFile:
+    key: str
+    title: str
+    name: str | None  # the CSV's file name; None when withheld
+    responses: int
+
+
+def file_stem(key: str) -> str:
+    """A campaign key as a file name: ``end-fellows:EIG 3`` → ``end-fellows-eig-3``."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def write_snapshot(
+    session: Session, snapshot: Snapshot, out: Path, generated: str | None
+) -> list[Path]:
+    """Write every file of ``snapshot`` into ``out`` (created if need be); returns them."""
+    out.mkdir(parents=True, exist_ok=True)
+    view = context(snapshot, generated)
+    written = _documents(snapshot, view, out)
+    answers = _answers(session, snapshot, out, written)
+    written += _write(out / "team-facts.csv", facts_csv(snapshot.facts))
+    written += _write(out / "team-facts.schema.json", _json(facts_schema(snapshot.cohort)))
+    readme = _readme(snapshot, answers, view["charts"])
+    written += _write(out / "README.md", readme)
+    return written
+
+
+def _documents(snapshot: Snapshot, view: dict, out: Path) -> list[Path]:
+    written = []
+    for kind in ("md", "html"):
+        template = environment(kind, snapshot.locale).get_template(f"snapshot.{kind}.j2")
+        written += _write(out / f"snapshot.{kind}", template.render(view))
+    for chart in view["charts"]:
+        written += _write(out / chart.name, chart.svg)
+    return written
+
+
+def _answers(
+    session: Session, snapshot: Snapshot, out: Path, written: list[Path]
+) -> list[AnswersFile]:
+    keys = [campaign.key for campaign in snapshot.campaigns]
+    rows = {c.key: c for c in session.scalars(select(Campaign).where(Campaign.key.in_(keys)))}
+    files = []
+    for rate in snapshot.campaigns:
+        campaign, stem = rows[rate.key], f"answers-{file_stem(rate.key)}"
+        title = rate.survey.title.get(snapshot.locale)
+        try:
+            exported = open_answers(session, campaign, snapshot.k)
+        except ResultsWithheld:
+            files.append(AnswersFile(rate.key, title, None, rate.responses))
+            continue
+        written += _write(out / f"{stem}.csv", exported.csv)
+        written += _write(out / f"{stem}.schema.json", _json(exported.schema))
+        files.append(AnswersFile(rate.key, title, f"{stem}.csv", rate.responses))
+    return files
+
+
+def _readme(snapshot: Snapshot, answers: list[AnswersFile], charts: list[Chart]) -> str:
+    env: Environment = environment("md", snapshot.locale)
+    _ = Words(snapshot.locale, snapshot.k)
+    return env.get_template("snapshot_readme.md.j2").render(
+        s=snapshot, w=_, answers=answers, charts=charts
+    )
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write(path: Path, content: str | bytes) -> list[Path]:
+    if isinstance(content, str):
+        path.write_bytes(content.encode("utf-8"))
+    else:
+        path.write_bytes(content)
+    return [path]

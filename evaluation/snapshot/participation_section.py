@@ -1,0 +1,84 @@
+"""The bulletins' part of an evaluation snapshot: each team's filed, late, excused and
+silent weeks over the cohort, the overall rate, and the mean mood of each week.
+
+Built on :func:`evaluation.participation.participation_grid` (bulk queries whatever the
+number of teams and weeks). A week counts once its deadline has passed; a team counts in
+the weeks it was active. The rate is the share of expected bulletins that came, on time or
+late: excused weeks are not expected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import fmean
+
+from sqlalchemy.orm import Session
+
+from bulletins.calendar import IsoWeek, ProgrammeCalendar
+from bulletins.cycle.status import Status
+from bulletins.db.models import Cohort
+from evaluation.participation import participation_grid
+
+COUNTED = (Status.FILED, Status.LATE, Status.EXCUSED, Status.SILENT)
+
+
+@dataclass(frozen=True)
+class TeamParticipation:
+    team: str
+    counts: dict[str, int]  # by status: filed, late, excused, silent
+
+    @property
+    def expected(self) -> int:
+        return sum(self.counts[s] for s in (Status.FILED, Status.LATE, Status.SILENT))
+
+    @property
+    def rate(self) -> float | None:
+        came = self.counts[Status.FILED] + self.counts[Status.LATE]
+        return came / self.expected if self.expected else None
+
+
+@dataclass(frozen=True)
+class ParticipationPart:
+    weeks: tuple[IsoWeek, ...]
+    teams: tuple[TeamParticipation, ...]
+    grid: tuple[tuple[str | None, ...], ...]  # team × week: a status, None when inactive
+    moods: tuple[float | None, ...]  # per week: the mean mood of its bulletins
+
+    @property
+    def total(self) -> TeamParticipation:
+        counts = {s: sum(t.counts[s] for t in self.teams) for s in COUNTED}
+        return TeamParticipation("", counts)
+
+
+def cohort_weeks(
+    calendar: ProgrammeCalendar, cohort: Cohort, before: datetime
+) -> tuple[IsoWeek, ...]:
+    """The cohort's weeks whose deadline came before ``before``."""
+    last_day = min(filter(None, (cohort.ends_on, calendar.local(before).date())))
+    weeks, week = [], IsoWeek.of(cohort.starts_on)
+    while week.monday <= last_day and calendar.deadline(week) < before:
+        weeks.append(week)
+        week = week.next()
+    return tuple(weeks)
+
+
+def participation_part(
+    session: Session, calendar: ProgrammeCalendar, cohort: Cohort, before: datetime
+) -> ParticipationPart:
+    """Participation of ``cohort``'s teams over its weeks, from what was written before
+    ``before``."""
+    weeks = cohort_weeks(calendar, cohort, before)
+    grid = participation_grid(session, calendar, weeks, before - timedelta(microseconds=1), cohort)
+    rows, teams = [], []
+    for team in grid.teams:
+        row = tuple(None if s is None else str(s) for s in grid.row(team))
+        rows.append(row)
+        counts = {str(s): sum(1 for status in row if status == s) for s in COUNTED}
+        teams.append(TeamParticipation(team.name, counts))
+    moods: dict[IsoWeek, list[int]] = defaultdict(list)
+    for bulletin in grid.bulletins:
+        moods[bulletin.week].append(bulletin.mood)
+    means = tuple(fmean(moods[week]) if moods.get(week) else None for week in weeks)
+    return ParticipationPart(weeks, tuple(teams), tuple(rows), means)

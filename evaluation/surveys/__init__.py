@@ -1,0 +1,1 @@
+"""Surveys: what a survey asks, its file format, and the shipped questionnaires (``*.toml``)."""

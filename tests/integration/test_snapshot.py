@@ -1,0 +1,450 @@
+"""The evaluation snapshot: the real EIG 3 roster (15 teams), a year and a half of bulletins,
+facts sheets and the two end-of-cohort questionnaires answered through the campaigns API;
+every headline figure checked against counts made here from the raw answers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
+
+from bench.snapshot import fake_answers, populate
+from bot.standin.databases import counting
+from bulletins.calendar import IsoWeek, ProgrammeCalendar
+from bulletins.config import Settings, settings_from_dict
+from bulletins.cycle.jobs import JobContext
+from bulletins.db import make_session_factory
+from bulletins.db.models import (
+    Bulletin,
+    Cohort,
+    Membership,
+    OutboxMessage,
+    Person,
+    Team,
+    WeekExcuse,
+)
+from bulletins.i18n import translations
+from bulletins.outbox.files import FileUpload
+from evaluation import campaigns
+from evaluation.facts.sheets import FactsInput, record_facts
+from evaluation.snapshot.compose import build_snapshot, end_of
+from evaluation.snapshot.files import write_snapshot
+from evaluation.snapshot.job import evaluation_snapshot
+from evaluation.snapshot.opendata import _fields
+from evaluation.snapshot.render import render_html, render_markdown
+from evaluation.snapshot.view import HEADLINE_TITLES, RANK_NOTE, ROLE_LABELS, WITHHELD_NOTE
+from evaluation.snapshot.view_parts import STATUS_LABELS, TOOL_LABELS
+from evaluation.surveys.loading import (
+    SHIPPED_SURVEYS,
+    SurveyError,
+    load_surveys,
+    parse_survey,
+    survey_from_json,
+    survey_to_json,
+)
+from tests.support.programme import COHORT_START, load_eig3, paris
+
+AS_OF = date(2027, 6, 30)
+LAUNCH = paris(2027, 6, 1, 9, 0)
+ANSWERING = paris(2027, 6, 3, 10, 0)
+FELLOWS_ANSWERING, MENTORS_ANSWERING = 20, 12
+DIGEST_MONTHLY = {"every_week", "most_weeks", "sometimes"}
+STATUSES = ("in_production", "planned", "abandoned", "unknown")
+
+
+def settings_with(k: int) -> Settings:
+    return settings_from_dict({"surveys": {"anonymity_k": k}})
+
+
+@dataclass
+class World:
+    engine: Engine
+    calendar: ProgrammeCalendar
+    answers: dict[str, list[dict]]  # by role, as given
+    statuses: dict[str, dict[str, int]]  # team name → status → weeks
+    tools: dict[str, str]  # team name → tool status as of AS_OF
+
+
+def _weeks(calendar: ProgrammeCalendar) -> list[IsoWeek]:
+    before, weeks, week = end_of(calendar, AS_OF), [], IsoWeek.of(COHORT_START)
+    while calendar.deadline(week) < before:
+        weeks.append(week)
+        week = week.next()
+    return weeks
+
+
+def _bulletins(session: Session, calendar: ProgrammeCalendar, teams: list[Team]) -> dict:
+    """Filed, late, excused or silent by a fixed pattern; returns the counts per team."""
+    counts: dict[str, dict[str, int]] = {}
+    rows, excuses = [], []
+    for i, team in enumerate(teams):
+        author = next(m.person_id for m in team.memberships if m.role == "fellow")
+        counts[team.name] = dict.fromkeys(("filed", "late", "excused", "silent"), 0)
+        for j, week in enumerate(_weeks(calendar)):
+            draw = (i * 7 + j * 3) % 10
+            status = {0: "excused", 1: "silent", 2: "late"}.get(draw, "filed")
+            counts[team.name][status] += 1
+            at = calendar.deadline(week) + timedelta(hours=1 if status == "late" else -2)
+            if status in ("filed", "late"):
+                rows.append(_bulletin(team.id, week, author, 1 + (i + j) % 4, status, at))
+            elif status == "excused":
+                excuses.append(
+                    {"team_id": team.id, "week": str(week), "reason": "Congés", "by_id": author,
+                     "at": at}
+                )  # fmt: skip
+            elif j == 3:  # filed long after the snapshot's day: still silent then
+                rows.append(_bulletin(team.id, week, author, 2, "late", paris(2027, 7, 5, 9)))
+    session.execute(insert(Bulletin), rows)
+    session.execute(insert(WeekExcuse), excuses)
+    return counts
+
+
+def _bulletin(team: int, week: IsoWeek, author: int, mood: int, status: str, at) -> dict:
+    return {
+        "team_id": team, "week": str(week), "author_id": author, "mood": mood,
+        "priority": "Avancer", "ups_and_downs": "Bien", "late": status == "late",
+        "created_at": at, "updated_at": at, "updated_by_id": author,
+    }  # fmt: skip
+
+
+def _facts(session: Session, teams: list[Team]) -> dict[str, str]:
+    tools = {}
+    for i, team in enumerate(teams[:12]):  # three teams never declare anything
+        status = STATUSES[i % 4]
+        values = FactsInput(
+            tool_status=status,
+            tool_planned_on=date(2027, 9, 1 + i) if status == "planned" else None,
+            people_hired=i % 3,
+            repositories=(f"https://github.com/eig/{i}",) if i % 2 else (),
+            datasets=(f"https://www.data.gouv.fr/d/{i}",) if i % 5 == 0 else (),
+            trainings_count=i % 3,
+            training_topics=("Python", "Données ouvertes")[: i % 3],
+        )
+        record_facts(session, team, None, values, paris(2027, 3, 1, 12), source="import")
+        tools[team.name] = status
+    later = FactsInput(tool_status="in_production", repositories=("https://github.com/x/y",))
+    record_facts(session, teams[1], None, later, paris(2027, 7, 2, 12), source="import")
+    return tools
+
+
+def _answer(session: Session, campaign, people: list[Person], rng: random.Random) -> list[dict]:
+    survey = campaigns.survey_of(campaign)
+    given = []
+    for person in people:
+        answers = fake_answers(survey, rng)
+        for index, page in enumerate(survey.pages):
+            ids = {q.id for q in page.questions}
+            page_answers = {k: v for k, v in answers.items() if k.split(".")[0] in ids}
+            campaigns.save_page(session, campaign, person, index, page_answers, ANSWERING)
+        campaigns.finish(session, campaign, person, ANSWERING)
+        given.append(answers)
+    return given
+
+
+def _campaigns(session: Session, settings: Settings, calendar, cohort: Cohort) -> dict:
+    surveys, rng, given = load_surveys([SHIPPED_SURVEYS]), random.Random(3), {}
+    launched = {"fellow": "end-fellows", "mentor": "end-mentors"}
+    answering = {"fellow": FELLOWS_ANSWERING, "mentor": MENTORS_ANSWERING}
+    for role, survey_id in launched.items():
+        campaign = campaigns.launch(
+            session, surveys[survey_id], cohort=cohort, now=LAUNCH, calendar=calendar,
+            settings=settings,
+        )  # fmt: skip
+        people = session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.role == role)
+            .order_by(Person.id)
+        ).unique()
+        given[role] = _answer(session, campaign, list(people)[: answering[role]], rng)
+    campaigns.launch(  # a monthly pulse is no end-of-cohort questionnaire
+        session, surveys["pulse-mentors"], cohort=cohort, now=LAUNCH, calendar=calendar,
+        settings=settings,
+    )  # fmt: skip
+    return given
+
+
+@pytest.fixture
+def world(engine) -> World:
+    load_eig3(engine)
+    settings = settings_with(5)
+    calendar = ProgrammeCalendar.from_settings(settings)
+    with make_session_factory(engine).begin() as session:
+        cohort = session.scalars(select(Cohort)).one()
+        teams = list(session.scalars(select(Team).order_by(Team.name)))
+        statuses = _bulletins(session, calendar, teams)
+        tools = _facts(session, teams)
+        answers = _campaigns(session, settings, calendar, cohort)
+    return World(engine, calendar, answers, statuses, tools)
+
+
+def snapshot_of(world: World, k: int = 5, locale: str = "fr", as_of: date = AS_OF):
+    with make_session_factory(world.engine)() as session:
+        cohort = session.scalars(select(Cohort)).one()
+        return build_snapshot(session, world.calendar, settings_with(k), cohort, as_of, locale)
+
+
+def share_of(snapshot, tag: str, role: str | None):
+    return next(s for s in snapshot.headlines[tag].shares if s.role == role)
+
+
+def test_each_headline_figure_matches_the_raw_answers(world):
+    snapshot = snapshot_of(world)
+    for role, given in world.answers.items():
+        satisfied = sum(1 for a in given if a["results_satisfaction"] in (4, 5))
+        met = sum(1 for a in given if a["expectations"] in (4, 5))
+        monthly = sum(1 for a in given if a["digest_reading"] in DIGEST_MONTHLY)
+        for tag, count in (
+            ("project_satisfaction", satisfied),
+            ("expectations", met),
+            ("digest_reading", monthly),
+        ):
+            share = share_of(snapshot, tag, role)
+            assert (share.answered, share.count) == (len(given), count), (tag, role)
+            assert share.share == count / len(given)
+        skills = next(
+            d for d in snapshot.headlines["skills_outside_field"].details if d.role == role
+        )
+        for tally in skills.summary.tallies:
+            assert tally.count == sum(1 for a in given if tally.key in a["skills_outside"])
+        formats = next(d for d in snapshot.headlines["support_formats"].details if d.role == role)
+        for row in formats.summary.rows:
+            ranks = [
+                a["formats_top"].index(row.item.id) + 1
+                for a in given
+                if row.item.id in a["formats_top"]
+            ]
+            assert row.first == ranks.count(1)
+            assert row.score == pytest.approx(sum(4 - r for r in ranks) / len(given))
+        scores = [r.score for r in formats.summary.rows]
+        assert scores == sorted(scores, reverse=True)
+    everyone = [a for given in world.answers.values() for a in given]
+    whole = share_of(snapshot, "project_satisfaction", None)
+    assert whole.count == sum(1 for a in everyone if a["results_satisfaction"] in (4, 5))
+    assert whole.answered == len(everyone)
+
+
+def test_who_was_asked_and_who_answered(world):
+    snapshot = snapshot_of(world)
+    assert [c.key for c in snapshot.campaigns] == ["end-fellows:EIG 3", "end-mentors:EIG 3"]
+    assert [c.rates for c in snapshot.campaigns] == [
+        (("fellow", FELLOWS_ANSWERING, 32),),
+        (("mentor", MENTORS_ANSWERING, 32),),
+    ]
+    assert all(c.closed for c in snapshot.campaigns)  # 21 days from 1 June
+    assert not snapshot_of(world, as_of=date(2027, 6, 10)).campaigns[0].closed
+    assert snapshot_of(world, as_of=date(2027, 5, 31)).campaigns == ()
+
+
+def test_participation_and_facts_as_of_the_day(world):
+    snapshot = snapshot_of(world)
+    part = snapshot.participation
+    assert len(part.weeks) == len(_weeks(world.calendar)) and part.weeks[-1] == IsoWeek(2027, 25)
+    assert {t.team: t.counts for t in part.teams} == world.statuses
+    total = {s: sum(c[s] for c in world.statuses.values()) for s in ("filed", "late", "silent")}
+    assert part.total.rate == (total["filed"] + total["late"]) / sum(total.values())
+    facts = snapshot.facts
+    for status in STATUSES[:3]:
+        expected = sorted(name for name, tool in world.tools.items() if tool == status)
+        assert sorted(row.team for row in facts.with_status(status)) == expected
+    assert facts.declared == 12 and facts.public_code == 6
+    assert facts.teams_with("people_hired") == sum(1 for i in range(12) if i % 3)
+    assert facts.total("trainings_count") == sum(i % 3 for i in range(12))
+    assert dict(facts.topics) == {"Python": 8, "Données ouvertes": 4}
+    assert [row.tool_planned_on for row in facts.planned] == sorted(
+        row.tool_planned_on for row in facts.planned
+    )
+
+
+def test_a_group_under_k_is_withheld_in_the_report_and_the_open_data(world, tmp_path):
+    snapshot = snapshot_of(world, k=15)  # 20 fellows answered, 12 mentors
+    assert not share_of(snapshot, "expectations", "fellow").withheld
+    for role in ("mentor", None):
+        share = share_of(snapshot, "expectations", role)
+        assert share.withheld and share.count is None
+    mentors = next(d for d in snapshot.headlines["support_formats"].details if d.role == "mentor")
+    assert mentors.summary is None
+    html = render_html(snapshot)
+    assert html.count("non montré : moins de 15 réponses") >= 5
+    with make_session_factory(world.engine)() as session:
+        names = {p.name for p in write_snapshot(session, snapshot, tmp_path, None)}
+    assert "answers-end-fellows-eig-3.csv" in names
+    assert not any("mentors" in name for name in names)
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "12 réponses, moins de 15" in readme
+    rows = (tmp_path / "answers-end-fellows-eig-3.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 1 + FELLOWS_ANSWERING
+
+
+def test_the_html_reads_as_a_report_with_its_charts(world):
+    for locale in ("fr", "en"):
+        html = render_html(snapshot_of(world, locale=locale), "Generated on 1 July")
+        assert html.startswith("<!DOCTYPE html>") and f'<html lang="{locale}">' in html
+        assert html.count("<svg") == 2 and html.count("<figcaption>") == 2
+        assert html.count('role="img" aria-label="') == 2
+        assert "<h1>" in html and html.count("<h2") == 6 and "<table>" in html
+        assert "<style>" in html and "@media print" in html
+        assert not re.search(r"{{|}}|{%|%}|%\(\w+\)s|\bNone\b", _text_outside_svg(html))
+        assert "http://" not in _text_outside_svg(html).replace("http://www.w3.org", "")
+    assert "Attentes satisfaites ou dépassées" in render_html(snapshot_of(world))
+    assert "Expectations met or exceeded" in render_html(snapshot_of(world, locale="en"))
+
+
+def _text_outside_svg(html: str) -> str:
+    return re.sub(r"<svg.*?</svg>", "", html, flags=re.DOTALL)
+
+
+def test_the_markdown_escapes_what_people_wrote(world):
+    with make_session_factory(world.engine).begin() as session:
+        team = session.scalars(select(Team).order_by(Team.name)).first()
+        team.name = "Défi *gras* | <b>"
+    markdown = render_markdown(snapshot_of(world))
+    assert "Défi \\*gras\\* \\| \\<b\\>" in markdown and "<b>" not in markdown
+    assert "Défi *gras* | &lt;b&gt;" in render_html(snapshot_of(world))
+
+
+def test_the_same_database_and_day_give_the_same_files(world, tmp_path):
+    written = []
+    for run, stamp in enumerate(("Généré le 1 juillet 2027 11:00.", "Généré le 2 juillet 9:00.")):
+        with make_session_factory(world.engine)() as session:
+            files = write_snapshot(session, snapshot_of(world), tmp_path / str(run), stamp)
+        written.append({p.name: p.read_bytes().replace(stamp.encode(), b"") for p in files})
+    assert written[0] == written[1]
+    assert {"snapshot.md", "snapshot.html", "team-facts.csv", "team-facts.schema.json",
+            "README.md", "answers-end-fellows-eig-3.csv", "answers-end-mentors-eig-3.csv",
+            "answers-end-mentors-eig-3.schema.json"} <= set(written[0])  # fmt: skip
+
+
+def test_team_facts_open_data(world, tmp_path):
+
+    with make_session_factory(world.engine)() as session:
+        write_snapshot(session, snapshot_of(world), tmp_path, None)
+    schema = json.loads((tmp_path / "team-facts.schema.json").read_text(encoding="utf-8"))
+    rows = list(csv.DictReader((tmp_path / "team-facts.csv").open(encoding="utf-8")))
+    assert [f["name"] for f in schema["fields"]] == list(rows[0])
+    assert schema["fields"][0]["title"] == "Équipe (défi)"
+    assert len(rows) == 15 and "people_hired" not in rows[0] and "note" not in rows[0]
+    # the second team's sheet changed after the snapshot's day: not seen
+    assert {r["team"]: r["tool_status"] for r in rows if r["recorded_on"]} == world.tools
+    assert rows[1]["tool_status"] == "planned" and rows[1]["tool_planned_on"] == "2027-09-02"
+
+
+def test_the_open_data_of_anonymous_answers_singles_no_one_out(world, tmp_path):
+
+    with make_session_factory(world.engine).begin() as session:
+        team = session.scalars(select(Team).order_by(Team.name)).first()
+        team.name = '=HYPERLINK("http://evil.example","Défi")'
+        team.administration = "@SUM(A1)"
+    with make_session_factory(world.engine)() as session:
+        write_snapshot(session, snapshot_of(world), tmp_path, None)
+    survey = load_surveys([SHIPPED_SURVEYS])["end-fellows"]
+    texts = {q.id for q in survey.questions if q.type in ("short_text", "long_text")}
+    rows = list(csv.DictReader((tmp_path / "answers-end-fellows-eig-3.csv").open(encoding="utf-8")))
+    assert texts and not texts & set(rows[0])
+    assert "scope_change.other" not in rows[0] and "skills_outside.other_text" not in rows[0]
+    assert {row["skills_outside.other"] for row in rows} <= {"0", "1"}  # chosen, kept
+    assert "Réponse" not in (tmp_path / "answers-end-fellows-eig-3.csv").read_text("utf-8")
+    schema = json.loads((tmp_path / "answers-end-fellows-eig-3.schema.json").read_text("utf-8"))
+    days = next(field for field in schema["fields"] if field["name"] == "days_on_site")
+    given = Counter(row["days_on_site"] for row in rows)
+    assert set(given) == set(days["constraints"]["enum"]) and min(given.values()) >= 5
+    assert days["constraints"]["enum"][0].startswith("0") and sum(given.values()) == 20
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "sauf si le questionnaire marque la question comme publiable" in readme
+    facts = list(csv.DictReader((tmp_path / "team-facts.csv").open(encoding="utf-8")))
+    assert facts[0]["team"] == "'" + '=HYPERLINK("http://evil.example","Défi")'
+    assert facts[0]["administration"] == "'@SUM(A1)"
+
+
+def test_every_label_of_the_snapshot_is_in_french():
+    french = translations("fr")
+    labels = [*HEADLINE_TITLES.values(), *ROLE_LABELS.values(), RANK_NOTE, WITHHELD_NOTE]
+    labels += [*STATUS_LABELS.values(), *TOOL_LABELS.values()]
+    labels += [text for _, title, description, _ in _fields() for text in (title, description)]
+    assert [label for label in labels if french.gettext(label) == label] == []
+
+
+def test_the_number_of_queries_does_not_grow_with_the_programme(engine):
+    settings = Settings()
+    calendar = ProgrammeCalendar.from_settings(settings)
+    counts = []
+    for name, teams in (("Small", 5), ("Big", 50)):
+        populate(engine, settings, teams, weeks=104, responses=1000, name=name)
+        with make_session_factory(engine)() as session:
+            cohort = session.scalars(select(Cohort).where(Cohort.name == name)).one()
+            as_of = cohort.ends_on
+            with counting(engine) as statements:
+                snapshot = build_snapshot(session, calendar, settings, cohort, as_of, "fr")
+            counts.append(len(statements))
+        assert snapshot.teams == teams and len(snapshot.participation.weeks) >= 100
+        assert sum(c.responses for c in snapshot.campaigns) == 1000
+    assert counts[0] == counts[1] <= 10
+
+
+def test_the_half_yearly_job_posts_the_figures_and_the_report_once(world):
+
+    settings = settings_from_dict({"channels": {"staff": "C0STAFF"}})
+
+    def run(now) -> int:
+        with make_session_factory(world.engine).begin() as session:
+            return evaluation_snapshot(JobContext(session, world.calendar, settings, now))
+
+    assert run(paris(2027, 7, 1, 10, 59)) == 0  # 1 July 2027, a Thursday: from 11:00
+    assert run(paris(2027, 8, 2, 11, 0)) == 0  # not a snapshot month
+    assert run(paris(2027, 7, 1, 11, 0)) == 2
+    assert run(paris(2027, 7, 1, 16, 0)) == 0
+    with make_session_factory(world.engine)() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.key.like("snapshot:%")))
+        found = {row.key: row for row in rows}
+    message, report = found["snapshot:EIG 3:2027-07"], found["snapshot:EIG 3:2027-07:html"]
+    assert message.channel == report.channel == "C0STAFF"
+    assert report.thread_of == message.key and report.kind == "file"
+    assert message.payload["header"] == "Bilan d'évaluation : EIG 3, au 30 juin 2027"
+    assert "Attentes satisfaites ou dépassées" in str(message.payload["sections"])
+    upload = FileUpload.from_json(report.payload)
+    assert upload.filename == "snapshot-EIG-3-2027-07.html"
+    html = upload.content.decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 2
+
+
+def test_tags_are_checked_at_load_and_kept_by_campaigns():
+
+    def survey(*questions: dict) -> dict:
+        label = {"fr": "Q", "en": "Q"}
+        return {
+            "id": "s", "anonymous": True, "audience": {"roles": ["fellow"]},
+            "title": label, "intro": label, "window": {"days": 7},
+            "pages": [{"questions": [{"label": label} | q for q in questions]}],
+        }  # fmt: skip
+
+    ends = {"low_label": {"fr": "a", "en": "a"}, "high_label": {"fr": "b", "en": "b"}}
+    single = {"type": "single", "choices": [
+        {"id": "a", "label": {"fr": "A", "en": "A"}}, {"id": "b", "label": {"fr": "B", "en": "B"}},
+    ]}  # fmt: skip
+    bad = [
+        ({"id": "q", "type": "scale", "tag": "project_satisfation", **ends}, "did you mean"),
+        ({"id": "q", "type": "yes_no", "tag": "expectations"}, "needs a scale"),
+        ({"id": "q", "type": "scale", "tag": "expectations", **ends}, "needs top_box"),
+        ({"id": "q", "tag": "digest_reading", **single}, "needs counts_as"),
+        ({"id": "q", "counts_as": ["z"], **single}, "not among its choices"),
+        ({"id": "q", "type": "scale", "counts_as": ["a"], **ends}, "does not apply"),
+    ]
+    for question, problem in bad:
+        with pytest.raises(SurveyError, match=problem):
+            parse_survey(survey(question), "s.toml")
+    twice = {"type": "yes_no", "tag": "skills_outside_field"}
+    with pytest.raises(SurveyError, match="used twice"):
+        parse_survey(survey({"id": "a", **twice}, {"id": "b", **twice}), "s.toml")
+    good = parse_survey(
+        survey({"id": "q", "tag": "digest_reading", "counts_as": ["b"], **single}), "s.toml"
+    )
+    assert survey_from_json(survey_to_json(good)).questions == good.questions
+    assert good.questions[0].tag == "digest_reading" and good.questions[0].counts_as == ("b",)

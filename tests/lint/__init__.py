@@ -1,0 +1,1 @@
+"""The code base's own rules: import contracts and lint."""

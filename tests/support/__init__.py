@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: databases, the EIG 3 programme, forms, surveys, processes."""
