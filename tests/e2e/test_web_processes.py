@@ -23,7 +23,15 @@ from bot.standin.databases import postgres_schema
 from bot.standin.driver import SlackDriver
 from bot.standin.workspace import SIGNING_SECRET, TOKEN
 from bulletins.db import make_session_factory, upgrade
-from bulletins.db.models import Bulletin, BulletinRevision, Person, Team
+from bulletins.db.models import (
+    Bulletin,
+    BulletinRevision,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Team,
+)
+from bulletins.outbox import CONFIRMATION
 from bulletins.roster.csv_file import import_roster, read_roster_file
 from tests.support.databases import PG_URL
 from tests.support.forms import answers
@@ -146,6 +154,19 @@ def wait_for_dms(standin: SlackStandIn, users: list[str], timeout: float = 15) -
         time.sleep(0.05)
 
 
+def wait_until_sent(engine: Engine, count: int, timeout: float = 15) -> None:
+    """Until ``count`` confirmations are recorded as sent, and none waits to be."""
+    deadline = time.monotonic() + timeout
+    query = select(OutboxMessage.status, func.count()).where(OutboxMessage.kind == CONFIRMATION)
+    while time.monotonic() < deadline:
+        with make_session_factory(engine)() as session:
+            counts = dict(session.execute(query.group_by(OutboxMessage.status)).all())
+        if counts == {OutboxStatus.SENT: count}:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"confirmations by status: {counts}")
+
+
 def test_forms_sent_to_both_processes_are_filed_once_and_confirmed_once(database, served):
     standin, drivers = served
     teams = fellows_by_team(database)
@@ -159,7 +180,8 @@ def test_forms_sent_to_both_processes_are_filed_once_and_confirmed_once(database
         assert [(r.status, r.text) for r in answered] == [(200, ""), (200, "")]
 
     wait_for_dms(standin, authors)
-    time.sleep(0.5)  # a second confirmation would have come by now
+    # Each confirmation is recorded as sent by the process that sent it: then no other is due.
+    wait_until_sent(database, len(authors))
     assert {user: len(standin.messages(user)) for user in authors} == dict.fromkeys(authors, 1)
     with make_session_factory(database)() as session:
         assert session.scalar(select(func.count()).select_from(Bulletin)) == len(authors)
