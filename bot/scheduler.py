@@ -61,7 +61,7 @@ def _close_campaigns(services: Services, now: datetime) -> int:
 
 
 def _deliver(services: Services, now: datetime) -> int:
-    return deliver_due(services, now).sent
+    return deliver_due(services, now)
 
 
 def default_jobs() -> list[Job]:

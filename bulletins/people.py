@@ -104,11 +104,6 @@ def require_member(session: Session, person: Person, team: Team, day: date) -> N
         raise NotAllowed(f"{person.slack_user_id} is not a member of team {team.slug}")
 
 
-def require_staff(session: Session, person: Person, day: date) -> None:
-    if not is_staff(session, person, day):
-        raise NotAllowed(f"{person.slack_user_id} is not in the programme team")
-
-
 def fellows_of(session: Session, team: Team, day: date) -> list[Person]:
     query = (
         select(Person)

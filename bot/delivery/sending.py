@@ -59,13 +59,6 @@ PERMANENT_ERRORS = frozenset(
 
 
 @dataclass(frozen=True)
-class Outcome:
-    sent: int = 0
-    failed: int = 0
-    retried: int = 0
-
-
-@dataclass(frozen=True)
 class Claimed:
     id: int
     key: str
@@ -225,18 +218,19 @@ def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> str:
 
 def deliver_due(
     services: Services, now: datetime, limit: int = 100_000, pacer: Pacer | None = None
-) -> Outcome:
-    """Settle the messages in doubt, then send every due message, one per step."""
+) -> int:
+    """Settle the messages in doubt, then send every due message, one per step; returns
+    how many were sent (``bulletins outbox --failed`` lists those that were not)."""
     slack = delivery_client(services.slack)
     reconcile_in_doubt(services, slack, now)
     pacer = pacer or services_pacer(services)
-    counts = {"sent": 0, "failed": 0, "retry": 0}
+    sent = 0
     for _ in range(limit):
         result = deliver_one(services, now, slack, pacer)
         if result is None:
             break
-        counts[result] += 1
-    return Outcome(sent=counts["sent"], failed=counts["failed"], retried=counts["retry"])
+        sent += result == "sent"
+    return sent
 
 
 def send_claimed(services: Services, claimed: Claimed) -> str:

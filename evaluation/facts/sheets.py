@@ -289,9 +289,3 @@ def facts_history(session: Session, team: Team | int) -> list[TeamFacts]:
         .order_by(TeamFacts.recorded_at, TeamFacts.id)
     )
     return list(session.scalars(query))
-
-
-def changed_fields(before: TeamFacts | None, after: TeamFacts) -> list[str]:
-    """The names of the fields ``after`` changed from ``before``, in the sheet's order."""
-    old, new = FactsInput.of(before), FactsInput.of(after)
-    return [f.name for f in fields(FactsInput) if getattr(old, f.name) != getattr(new, f.name)]

@@ -76,18 +76,6 @@ def open_answers(session: Session, campaign: Campaign, k: int) -> OpenAnswers:
     return OpenAnswers(safe_csv(header, rows), schema)
 
 
-def answers_csv(session: Session, campaign: Campaign, k: int) -> str:
-    """The CSV of :func:`open_answers`."""
-    return open_answers(session, campaign, k).csv
-
-
-def shows_role(session: Session, campaign: Campaign, k: int) -> bool:
-    """Whether :func:`open_answers` has a ``role`` column for ``campaign``."""
-    survey = survey_from_json(campaign.definition)
-    roles = [role for role, _ in _responses(session, campaign)]
-    return _role_is_safe(survey, campaign, roles, k)
-
-
 def open_columns(survey: Survey, anonymous: bool) -> list[Column]:
     """The columns of the open data: for an anonymous campaign, free text only where the
     survey publishes it."""

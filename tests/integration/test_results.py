@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from bot.cli.survey_results import results as results_command
 from bulletins.db import make_engine, make_session_factory, upgrade
 from evaluation.results.bands import bands_of
-from evaluation.results.export import ResultsWithheld, answers_csv, open_answers, shows_role
+from evaluation.results.export import ResultsWithheld, open_answers
 from evaluation.results.render import as_markdown, as_table
 from evaluation.results.tally import COMPLEMENT, FEW, TEXT_PER_ROLE, campaign_results
 from evaluation.surveys.definitions import Page, Question
@@ -162,7 +162,7 @@ def test_under_k_responses_nothing_is_shown_or_exported(session):
     assert all(q.summary is None for q in results.overall.questions)
     assert "Commentaire" not in as_markdown(results, "fr")
     with pytest.raises(ResultsWithheld):
-        answers_csv(session, row, K)
+        open_answers(session, row, K)
 
 
 COLUMNS = [
@@ -192,10 +192,9 @@ def read_csv(text: str) -> list[list[str]]:
 def test_the_csv_has_a_row_per_response_and_a_column_per_answer(session):
     responses = mixed(10, 2)
     row = campaign(session, responses, {"fellow": 12, "mentor": 4}, anonymous=False)
-    table = read_csv(answers_csv(session, row, K))
+    table = read_csv(open_answers(session, row, K).csv)
     assert table[0] == COLUMNS  # two mentors only: no role column
     assert sorted(table[1:]) == sorted(expected_row(a) for _, a in responses)
-    assert not shows_role(session, row, K)
 
 
 FREE_TEXT = ("why", "tool.other", "comment")
@@ -227,7 +226,7 @@ def test_anonymous_open_data_leaves_out_free_text_and_gives_numbers_as_ranges(se
     )  # fmt: skip
     assert "au moins 5 réponses" in fields["hours"]["description"]
     assert "réponses libres sont omises" in exported.schema["description"]
-    assert not shows_role(session, row, K)  # the survey asks for free text
+    assert "role" not in read_csv(exported.csv)[0]  # the survey asks for free text
 
 
 def test_a_number_answered_by_fewer_than_k_is_not_published(session):
@@ -269,11 +268,11 @@ def test_an_other_choice_named_other_keeps_its_chosen_column_apart_from_its_text
         ("fellow", {"uses": ["x"]}),
     ]
     named = campaign(session, given * 3, {}, "uses:named", anonymous=False, survey=survey)
-    table = read_csv(answers_csv(session, named, K))
+    table = read_csv(open_answers(session, named, K).csv)
     assert table[0] == ["role", "uses.x", "uses.other", "uses.other_text"]
     assert sorted(table[1:]) == [["fellow", "1", "0", ""]] * 3 + [["fellow", "1", "1", "Autre"]] * 3
     anonymous = campaign(session, given * 3, {}, "uses:anonymous", survey=survey)
-    table = read_csv(answers_csv(session, anonymous, K))
+    table = read_csv(open_answers(session, anonymous, K).csv)
     assert table[0] == ["uses.x", "uses.other"]  # whether "other" was chosen stays
     assert sorted(table[1:]) == [["1", "0"]] * 3 + [["1", "1"]] * 3
 
@@ -302,7 +301,7 @@ def test_no_open_data_cell_runs_as_a_spreadsheet_formula(session, anonymous):
     responses[2][1]["tool.other"] = "=1+1"
     survey = publishing("tool", "comment")
     row = campaign(session, responses, {"fellow": 6}, anonymous=anonymous, survey=survey)
-    table = read_csv(answers_csv(session, row, K))
+    table = read_csv(open_answers(session, row, K).csv)
     comments = [line[table[0].index("comment")] for line in table[1:]]
     assert sorted(comments) == sorted("'" + typed for typed in FORMULAS)
     assert [line[table[0].index("tool.other")] for line in table[1:]].count("'=1+1") == 1
@@ -310,11 +309,11 @@ def test_no_open_data_cell_runs_as_a_spreadsheet_formula(session, anonymous):
 
 def test_the_csv_names_roles_only_when_each_has_k_responses(session):
     named = campaign(session, mixed(6, 5), {"fellow": 6, "mentor": 5}, anonymous=False)
-    table = read_csv(answers_csv(session, named, K))
+    table = read_csv(open_answers(session, named, K).csv)
     assert table[0] == ["role", *COLUMNS]
     assert Counter(line[0] for line in table[1:]) == {"fellow": 6, "mentor": 5}
     few = campaign(session, mixed(6, 2), {"fellow": 6, "mentor": 2}, key="b:2", anonymous=False)
-    assert read_csv(answers_csv(session, few, K))[0] == COLUMNS
+    assert read_csv(open_answers(session, few, K).csv)[0] == COLUMNS
 
 
 def test_the_data_dictionary_is_a_table_schema_of_the_csv(session):
