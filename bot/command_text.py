@@ -8,7 +8,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+import dateparser
 
 from bulletins.cycle.bulletin import Problem
 from bulletins.errors import BulletinsError
@@ -31,6 +33,13 @@ NAMES = {
 }
 SHOWN = ("help", "history", "away", "excuse", "facts", "indicators")
 _UNTIL = re.compile(r"^(until|jusqu'au|jusqu’au|au)\s+", re.IGNORECASE)
+# "vendredi prochain" is the coming Friday: the day alone, read as the next one, says so.
+_NEXT = re.compile(r"\b(prochain|prochaine)\b", re.IGNORECASE)
+_DATES = {
+    "DATE_ORDER": "DMY",  # 03/04 is the 3rd of April, in France and in the UK alike
+    "PREFER_DATES_FROM": "future",  # "20 mars" in December is next March
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
 
 
 class UsageError(BulletinsError):
@@ -63,18 +72,30 @@ def parse_command(text: str) -> Command:
 
 
 def parse_away(argument: str, today: date) -> date:
-    """``until 2026-03-20`` (or just the date) → the last day away; raises UsageError."""
-    value = _UNTIL.sub("", argument.strip()).strip()
-    try:
-        until = date.fromisoformat(value)
-    except ValueError:
+    """The last day away, from what people type after ``away``: ``until 2027-03-20``,
+    ``20/03``, ``20 mars``, ``vendredi prochain``, ``next friday``…, in French or English;
+    raises UsageError for a day that cannot be read or is past."""
+    value = _NEXT.sub("", _UNTIL.sub("", argument.strip())).strip()
+    until = _read_day(value, today) if value else None
+    if until is None:
         raise UsageError(
             Problem(
-                "Give the last day you are away as YYYY-MM-DD, for example "
-                "`/bulletin away until %(example)s`.",
-                (("example", (today + timedelta(days=14)).isoformat()),),
+                "Give the last day you are away, for example `/bulletin away until %(example)s` "
+                "or `/bulletin away until next friday`.",
+                (("example", (today + timedelta(days=14)).strftime("%d/%m/%Y")),),
             )
-        ) from None
+        )
     if until < today:
         raise UsageError(Problem("That day is past: give today or a later day."))
     return until
+
+
+def _read_day(value: str, today: date) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    base = datetime.combine(today, datetime.min.time())
+    settings = {**_DATES, "RELATIVE_BASE": base}
+    found = dateparser.parse(value, languages=["fr", "en"], settings=settings)
+    return found.date() if found else None

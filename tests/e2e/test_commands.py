@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from bot import ids
@@ -70,11 +72,20 @@ def test_away_until_a_day_stops_reminders_until_then(workspace):
     assert (absence.person_id, str(absence.until)) == (manon.id, "2026-03-20")
 
 
-def test_away_with_a_bad_or_past_date_says_how_to_type_it(workspace):
+def test_away_takes_a_day_as_people_write_it_and_says_back_the_day_understood(workspace):
     manon = person_named(workspace, "Manon Moreau").slack_user_id
-    bad = ask(workspace, manon, "away until 20/03/2026")
-    past = ask(workspace, manon, "away until 2026-03-01")
-    assert "format AAAA-MM-JJ" in bad and "`/bulletin away until 2026-03-16`" in bad
+    said = ask(workspace, manon, "absent jusqu'au vendredi 20 mars")
+    assert "jusqu'au vendredi 20 mars 2026 inclus" in said
+    with workspace.services.sessions() as session:
+        [absence] = session.scalars(select(Absence)).all()
+        assert absence.until == date(2026, 3, 20)
+
+
+def test_away_with_an_unreadable_or_past_day_says_how_to_type_it(workspace):
+    manon = person_named(workspace, "Manon Moreau").slack_user_id
+    bad = ask(workspace, manon, "away until the end of times")
+    past = ask(workspace, manon, "away until 01/03/2026")
+    assert "`/bulletin absent jusqu'au 16/03/2026`" in bad
     assert "Ce jour est passé" in past
     with workspace.services.sessions() as session:
         assert session.scalars(select(Absence)).all() == []

@@ -42,10 +42,32 @@ def test_an_unknown_subcommand_gets_the_closest_guess(typed, guess):
 
 
 @pytest.mark.parametrize(
-    "argument", ["until 2026-03-20", "2026-03-20", "jusqu'au 2026-03-20", "UNTIL  2026-03-20"]
+    "argument",
+    [
+        "until 2026-03-20",
+        "2026-03-20",
+        "jusqu'au 2026-03-20",
+        "UNTIL  2026-03-20",
+        "until 20/03",
+        "jusqu'au 20 mars",
+        "20 mars 2026",
+        "until March 20",
+        "jusqu'au vendredi 20 mars",
+    ],
 )
-def test_away_reads_the_last_day(argument):
+def test_away_reads_the_last_day_as_people_type_it(argument):
     assert parse_away(argument, TODAY) == date(2026, 3, 20)
+
+
+@pytest.mark.parametrize(
+    "argument", ["jusqu'au vendredi prochain", "until next friday", "vendredi", "friday"]
+)
+def test_away_reads_the_coming_day_of_the_week(argument):
+    assert parse_away(argument, TODAY) == date(2026, 3, 6)  # TODAY is a Monday
+
+
+def test_a_day_without_its_year_is_the_next_one():
+    assert parse_away("until 20/01", TODAY) == date(2027, 1, 20)
 
 
 def test_away_today_is_fine_but_a_past_or_unreadable_day_is_explained():
@@ -54,8 +76,8 @@ def test_away_today_is_fine_but_a_past_or_unreadable_day_is_explained():
         parse_away("until 2026-03-01", TODAY)
     assert past.value.problem.message.startswith("That day is past")
     with pytest.raises(UsageError) as unreadable:
-        parse_away("until next friday", TODAY)
-    assert dict(unreadable.value.problem.params) == {"example": "2026-03-16"}
+        parse_away("until the cows come home", TODAY)
+    assert dict(unreadable.value.problem.params) == {"example": "16/03/2026"}
 
 
 TEAMS = [
