@@ -20,6 +20,7 @@ from bot.channels import use_channel_ids
 from bot.delivery.sending import deliver_due
 from bot.lock import SchedulerLock
 from bulletins.cycle.jobs import CoreJob, JobContext, cycle_jobs
+from bulletins.db import database_unavailable
 from evaluation.campaigns.closure import close_due_campaigns, scrub
 from evaluation.campaigns.jobs import survey_jobs
 from evaluation.monthly.jobs import monthly_jobs
@@ -84,7 +85,12 @@ def _run(job: Job, services: Services, now: datetime) -> JobRun:
     try:
         done = job.run(services, now)
     except Exception as error:
-        log.exception("%s failed at %s", job.name, now.isoformat())
+        if database_unavailable(error):  # one line: the traceback would say nothing more
+            reason = " ".join(str(getattr(error, "orig", None) or error).split())
+            log.error("%s failed at %s: the database did not answer (%s)", job.name,
+                      now.isoformat(), reason)  # fmt: skip
+        else:
+            log.exception("%s failed at %s", job.name, now.isoformat())
         return JobRun(job.name, 0, f"{type(error).__name__}: {error}")
     if done:
         log.info("%s: %d done at %s", job.name, done, now.isoformat())

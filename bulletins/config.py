@@ -12,7 +12,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
@@ -28,6 +28,9 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 DEFAULT_FILE = "bulletins.toml"
 DEFAULT_DATABASE_URL = "sqlite:///bulletins.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# Results of a group smaller than this are never shown: with 2, either person who answered
+# learns the other's answers by taking their own out of the results.
+MIN_ANONYMITY_K = 3
 
 
 @dataclass(frozen=True)
@@ -158,16 +161,38 @@ def _times(value: Any, where: str) -> tuple[time, ...]:
     return tuple(sorted(_time(item, where) for item in value))
 
 
-def _positive_int(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{where}: expected a whole number of at least 1, got {value!r}")
+def _bounded_int(low: int, high: int) -> Callable[[Any, str], int]:
+    def parse(value: Any, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(
+                f"{where}: expected a whole number from {low} to {high}, got {value!r}"
+            )
+        return value
+
+    return parse
+
+
+def _rate(low: float, high: float) -> Callable[[Any, str], float]:
+    """A pace of posting: below ``low`` a message would wait for hours, above ``high`` the
+    pace is no pace at all (Slack's own limits are 1 a second and a few hundred a minute)."""
+
+    def parse(value: Any, where: str) -> float:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not low <= value <= high:  # also refuses nan and inf
+            raise ConfigError(f"{where}: expected a number from {low:g} to {high:g}, got {value!r}")
+        return float(value)
+
+    return parse
+
+
+def _anonymity_k(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_ANONYMITY_K:
+        raise ConfigError(
+            f"{where}: expected a whole number of at least {MIN_ANONYMITY_K}, got {value!r}: "
+            "in a group of 2, each of the two can read the other's answers in the results "
+            "by taking out their own"
+        )
     return value
-
-
-def _positive_number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(f"{where}: expected a number greater than 0, got {value!r}")
-    return float(value)
 
 
 def _path(value: Any, where: str) -> Path:
@@ -182,11 +207,13 @@ def _snapshot_months(value: Any, where: str) -> tuple[int, ...]:
 
 
 def _minutes(value: Any, where: str) -> timedelta:
-    return timedelta(minutes=_positive_int(value, where))
+    # More than a day late, a reminder of the deadline day is moot.
+    return timedelta(minutes=_bounded_int(1, 24 * 60)(value, where))
 
 
 def _hours(value: Any, where: str) -> timedelta:
-    return timedelta(hours=_positive_int(value, where))
+    # A week late, the next week's digest is due.
+    return timedelta(hours=_bounded_int(1, 7 * 24)(value, where))
 
 
 _SCHEMA: dict[str, dict[str, Any]] = {
@@ -208,10 +235,10 @@ _SCHEMA: dict[str, dict[str, Any]] = {
     },
     "channels": {"digest": _str, "announce": _str, "staff": _str},
     "delivery": {
-        "channel_messages_per_second": _positive_number,
-        "workspace_messages_per_minute": _positive_number,
+        "channel_messages_per_second": _rate(0.01, 100),
+        "workspace_messages_per_minute": _rate(1, 100_000),
     },
-    "surveys": {"anonymity_k": _positive_int, "directory": _path},
+    "surveys": {"anonymity_k": _anonymity_k, "directory": _path},
     "database": {"url": _str},
 }
 
@@ -256,6 +283,12 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         raise ConfigError(
             f"{origin}: [schedule] form_opens: the form must open on a day before the deadline "
             f"({schedule.form_opens} is not before {schedule.deadline})"
+        )
+    late = [f"{at:%H:%M}" for at in schedule.reminders if at >= schedule.deadline.at]
+    if late:
+        raise ConfigError(
+            f"{origin}: [schedule] reminders: {', '.join(late)} is not before the deadline "
+            f"({schedule.deadline}); reminders go out on the deadline day, before it"
         )
     slack = SlackSecrets(
         bot_token=env.get("SLACK_BOT_TOKEN") or None,

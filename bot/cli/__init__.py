@@ -24,15 +24,19 @@ class Context:
             self._settings = load_settings(self.config_path)
         return self._settings
 
-    def services(self, upgrade_sqlite: bool = False):
-        # Imported here: commands that need no database (``--help``, ``init``) start fast.
-        from bot.bootstrap import bootstrap
-        from bulletins.db import upgrade
+    def services(self, *, migrating: bool = False):
+        """The services, on a database checked first (``bulletins.db.opening``): it must
+        answer, and its schema be at the latest revision (SQLite is migrated to it), unless
+        ``migrating`` (``bulletins db upgrade``). Otherwise one line says what to do."""
+        # Imported here: commands that need no database (``--help``, ``init``) start fast,
+        # and a database that cannot be used is said before the app's modules load.
+        from bulletins.db.opening import open_database
 
         if self._services is None:
-            self._services = bootstrap(self.settings)
-            if upgrade_sqlite and self._services.engine.dialect.name == "sqlite":
-                upgrade(self._services.engine)
+            engine = open_database(self.settings.database_url, migrating=migrating)
+            from bot.bootstrap import bootstrap
+
+            self._services = bootstrap(self.settings, engine=engine)
         return self._services
 
 

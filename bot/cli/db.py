@@ -20,8 +20,8 @@ def db() -> None:
 @pass_context
 def db_upgrade(obj: Context) -> None:
     """Create or migrate the database to the latest schema."""
-    from bulletins.db import upgrade
+    from bulletins.db.opening import migrate, shown
 
-    services = obj.services()
-    upgrade(services.engine)
-    click.echo(f"Database is up to date ({services.engine.url.render_as_string()}).")
+    services = obj.services(migrating=True)
+    migrate(services.engine)
+    click.echo(f"Database is up to date ({shown(services.engine.url)}).")

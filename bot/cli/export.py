@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from bot.cli import Context, pass_context
+from bulletins.errors import BulletinsError
 
 
 @click.group()
@@ -31,12 +32,15 @@ def export() -> None:
 @pass_context
 def export_bulletins(obj: Context, cohort: str | None, out: Path, comma: bool) -> None:
     """Write every bulletin and excused week as CSV (UTF-8 with BOM, ';'), by week then team."""
+    services = obj.services()
     from bulletins.cycle.export import export_rows, write_csv
     from bulletins.people import find_cohort
 
-    services = obj.services(upgrade_sqlite=True)
     with services.sessions() as session:
         chosen = find_cohort(session, cohort) if cohort else None
         rows = export_rows(session, services.calendar, chosen, services.settings.locale)
-    count = write_csv(rows, out, delimiter="," if comma else ";")
+    try:
+        count = write_csv(rows, out, delimiter="," if comma else ";")
+    except OSError as error:
+        raise BulletinsError(f"cannot write {out}: {error.strerror or error}") from None
     click.echo(f"Wrote {count} rows to {out}.")

@@ -21,9 +21,9 @@ def facts() -> None:
 @click.pass_obj
 def facts_import(obj, file: Path) -> None:
     """Import teams' facts from a CSV (cohort,team,tool_status,...,note): all rows or none."""
+    services = obj.services()
     from evaluation.facts.importing import import_facts, read_facts_file
 
-    services = obj.services(upgrade_sqlite=True)
     with services.sessions.begin() as session:
         rows = read_facts_file(session, file)
         report = import_facts(session, rows, services.clock())

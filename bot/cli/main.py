@@ -55,7 +55,10 @@ def init(path: str, force: bool) -> None:
     target = Path(path)
     if target.exists() and not force:
         raise BulletinsError(f"{target} already exists; use --force to overwrite it")
-    target.write_text(STARTER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    try:
+        target.write_text(STARTER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    except OSError as error:
+        raise BulletinsError(f"cannot write {target}: {error.strerror or error}") from None
     click.echo(f"Wrote {target}. Edit it, then run: bulletins db upgrade")
 
 

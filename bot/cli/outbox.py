@@ -15,14 +15,20 @@ from bot.cli import Context, pass_context
 @click.option(
     "--failed", "failed_only", is_flag=True, help="Only messages that could not be delivered."
 )
-@click.option("--limit", default=50, show_default=True, help="How many messages, newest first.")
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="How many messages, newest first (1 to 100000).",
+)
 @pass_context
 def outbox(obj: Context, failed_only: bool, limit: int) -> None:
     """List the latest outgoing messages (digests, reminders, replies) and how their delivery
     went: key, kind, channel, status, attempts, error, whether it is permanent, and times."""
+    services = obj.services()
     from bulletins.outbox.report import anonymous_prefixes, outbox_rows, outbox_table
 
-    services = obj.services(upgrade_sqlite=True)
     with services.sessions() as session:
         rows = outbox_rows(session, failed_only=failed_only, limit=limit)
         if not rows:

@@ -8,6 +8,7 @@ other commands start fast.
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date, datetime
 
 import click
@@ -27,10 +28,10 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
 
     To serve more people, run more of these processes on the same PostgreSQL database,
     behind one address; keep a single scheduler."""
+    services = obj.services()
     from bot.app import create_app
     from bot.server import HttpServer, exit_on_sigterm, freeze_startup_objects, serve_socket_mode
 
-    services = obj.services(upgrade_sqlite=True)
     if socket_mode and not services.settings.slack.app_token:
         raise BulletinsError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token)")
     if not socket_mode and port is None:
@@ -57,22 +58,29 @@ def _port_from_env() -> int:
 @click.option("--now", "now_text", metavar="ISO-8601", help="The moment to act as (default: now).")
 @pass_context
 def tick(obj: Context, now_text: str | None) -> None:
-    """Run once, idempotently, every scheduled job due at NOW."""
+    """Run once, idempotently, every scheduled job due at NOW; exit status 1 when any
+    job failed, naming them."""
+    services = obj.services()
     from bot.channels import use_channel_ids
     from bot.lock import SchedulerLock
     from bot.scheduler import tick as run_tick
 
-    services = obj.services(upgrade_sqlite=True)
     use_channel_ids(services)
     now = parse_now(now_text, services.settings) if now_text else services.clock()
     lock = SchedulerLock(services.engine)
     if not lock.acquire(poll_seconds=1, timeout=60):
         raise BulletinsError("the scheduler is busy (it holds the lock): try again in a minute")
     try:
-        for run in run_tick(services, now):
-            click.echo(f"{run.name}: {run.done}" + (f" ({run.error})" if run.error else ""))
+        runs = run_tick(services, now)
     finally:
         lock.release()
+    for run in runs:
+        click.echo(f"{run.name}: {run.done}" + (f" ({run.error})" if run.error else ""))
+    failed = [run.name for run in runs if run.error]
+    if failed:
+        # Status 1, not 2: the command was right, the jobs' work was not done.
+        click.echo(f"Error: {len(failed)} job(s) failed: {', '.join(failed)}", err=True)
+        sys.exit(1)
 
 
 def parse_now(text: str, settings: Settings) -> datetime:
@@ -93,6 +101,7 @@ def parse_now(text: str, settings: Settings) -> datetime:
 @pass_context
 def scheduler(obj: Context) -> None:
     """Run the clock process: every minute, the jobs that are due."""
+    services = obj.services()
     from bot.scheduler import run_scheduler
 
-    run_scheduler(obj.services(upgrade_sqlite=True))
+    run_scheduler(services)

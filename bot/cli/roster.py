@@ -29,7 +29,7 @@ def roster_import(obj: Context, file: Path, start: datetime | None, end: datetim
     from bulletins.roster.csv_file import import_roster, read_roster_file
 
     rows = read_roster_file(file)
-    services = obj.services(upgrade_sqlite=True)
+    services = obj.services()
     today = services.calendar.local(services.clock()).date()
     with services.sessions.begin() as session:
         report = import_roster(

@@ -11,6 +11,10 @@ import click
 from bot.cli import Context, pass_context
 from bulletins.errors import BulletinsError
 
+# The days a programme's snapshot can be of; the calendar's arithmetic stays far from
+# date.max.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
 
 class SnapshotProblem(click.ClickException):
     """A problem the person can fix (an unknown cohort, a bad date): exit 2."""
@@ -22,9 +26,12 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise click.BadParameter(f"expected a day from {FIRST_DAY} to {LAST_DAY}, got {value}")
+    return day
 
 
 @click.command("snapshot")
@@ -49,10 +56,10 @@ def snapshot(
     snapshot.html (charts inside), the anonymized answers of each end-of-cohort
     questionnaire (none under the anonymity threshold), team-facts.csv, their Table Schemas
     and a README with the licence. The same database and --as-of give the same files."""
+    services = obj.services()
     from evaluation.snapshot.compose import build_snapshot, generated_line, snapshot_cohort
     from evaluation.snapshot.files import write_snapshot
 
-    services = obj.services(upgrade_sqlite=True)
     now: datetime = services.calendar.local(services.clock())
     day = as_of or now.date()
     language = locale or services.settings.locale

@@ -24,9 +24,9 @@ def survey() -> None:
 @click.pass_obj
 def survey_launch(obj, survey_id: str, cohort: str | None) -> None:
     """Launch survey ID now: invite its audience by direct message, once per cohort."""
+    services = obj.services()
     from evaluation.campaigns import counts, find_cohort, find_survey, launch
 
-    services = obj.services(upgrade_sqlite=True)
     chosen = find_survey(services.settings, survey_id)
     now = services.clock()
     with services.sessions.begin() as session:
@@ -50,9 +50,9 @@ def survey_launch(obj, survey_id: str, cohort: str | None) -> None:
 @click.pass_obj
 def survey_list(obj) -> None:
     """List the surveys available and every campaign with how many people finished."""
+    services = obj.services()
     from evaluation.campaigns import available_surveys, campaigns, counts, is_open
 
-    services = obj.services(upgrade_sqlite=True)
     settings = services.settings
     click.echo("Surveys:")
     for survey_id, item in sorted(available_surveys(settings).items()):

@@ -55,7 +55,7 @@ def results(
     anonymous survey, without free text (unless publishable) and with numbers as ranges."""
     if not survey_id and not campaign_key:
         raise ResultsProblem("give a survey ID or --campaign KEY")
-    services = obj.services(upgrade_sqlite=True)
+    services = obj.services()
     settings = services.settings
     try:
         with services.sessions() as session:
@@ -69,7 +69,10 @@ def results(
             )
     except BulletinsError as exc:
         raise ResultsProblem(str(exc)) from exc
-    _write(text, schema, out)
+    try:
+        _write(text, schema, out)
+    except OSError as error:
+        raise ResultsProblem(f"cannot write {out}: {error.strerror or error}") from None
 
 
 def _render(

@@ -28,6 +28,7 @@ from evaluation.campaigns.access import (
     CampaignExists,
     CampaignNotFound,
     InvalidAnswers,
+    NobodyToInvite,
     NotInvited,
     Progress,
     campaign_by_id,
@@ -63,6 +64,7 @@ __all__ = [
     "CampaignNotFound",
     "Counts",
     "InvalidAnswers",
+    "NobodyToInvite",
     "NotInvited",
     "Progress",
     "UnknownCohort",
@@ -139,12 +141,21 @@ def launch(
     and invite each person, once.
 
     Raises CampaignExists when the key was already launched (a survey runs once per
-    cohort, a recurring one once per month and cohort).
+    cohort, a recurring one once per month and cohort), and NobodyToInvite, recording
+    nothing, when no one is in its audience that day.
     """
     today = calendar.local(now).date()
     cohort = cohort or _default_cohort(session, survey, today)
     key = key or campaign_key(survey, cohort, calendar.local(now))
     _refuse_existing(session, survey, key)
+    cohorts = [cohort] if cohort is not None else active_cohorts(session, today)
+    invited = audience(session, survey.audience.roles, cohorts, today)
+    if not invited:
+        where = f"cohort {cohort.name}" if cohort is not None else "any active cohort"
+        raise NobodyToInvite(
+            f"survey {survey.id} would invite nobody: no {' or '.join(survey.audience.roles)} "
+            f"of {where} on {today.isoformat()}; nothing was launched"
+        )
     campaign = Campaign(
         key=key,
         survey_id=survey.id,
@@ -158,8 +169,7 @@ def launch(
     )
     session.add(campaign)
     session.flush()
-    cohorts = [cohort] if cohort is not None else active_cohorts(session, today)
-    for person, role in audience(session, survey.audience.roles, cohorts, today):
+    for person, role in invited:
         session.add(Participation(campaign_id=campaign.id, person_id=person.id, role=role))
         _invite(session, campaign, survey, person, settings, now)
     session.flush()

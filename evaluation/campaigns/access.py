@@ -35,6 +35,10 @@ class CampaignExists(BulletinsError):
     """A campaign with that key was already launched."""
 
 
+class NobodyToInvite(BulletinsError):
+    """The survey's audience is empty (an ended cohort, no one of its roles): no campaign."""
+
+
 class NotInvited(BulletinsError):
     """The person is not in the campaign's audience."""
 

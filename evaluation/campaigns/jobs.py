@@ -19,7 +19,13 @@ from bulletins.cycle.jobs import CoreJob, JobContext
 from bulletins.db.models import Campaign, Participation, Person
 from bulletins.i18n import normalize_locale
 from bulletins.people import away_ids, find_cohort
-from evaluation.campaigns import available_surveys, campaign_key, launch, survey_of
+from evaluation.campaigns import (
+    NobodyToInvite,
+    available_surveys,
+    campaign_key,
+    launch,
+    survey_of,
+)
 from evaluation.campaigns.audience import active_cohorts
 from evaluation.campaigns.invitations import reminder
 from evaluation.surveys.definitions import Survey
@@ -63,15 +69,18 @@ def _launch_each_cohort(ctx: JobContext, survey: Survey) -> int:
         key = campaign_key(survey, cohort, ctx.calendar.local(ctx.now))
         if ctx.session.scalar(select(Campaign.id).where(Campaign.key == key)) is not None:
             continue
-        launch(
-            ctx.session,
-            survey,
-            cohort=cohort,
-            now=ctx.now,
-            calendar=ctx.calendar,
-            settings=ctx.settings,
-            key=key,
-        )
+        try:
+            launch(
+                ctx.session,
+                survey,
+                cohort=cohort,
+                now=ctx.now,
+                calendar=ctx.calendar,
+                settings=ctx.settings,
+                key=key,
+            )
+        except NobodyToInvite:
+            continue
         launched += 1
     return launched
 

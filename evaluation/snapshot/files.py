@@ -15,7 +15,10 @@ report saying when it was generated.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import Campaign
+from bulletins.errors import BulletinsError
 from evaluation.results.export import ResultsWithheld, open_answers
 from evaluation.snapshot.compose import Snapshot
 from evaluation.snapshot.opendata import facts_csv, facts_schema
@@ -44,11 +48,40 @@ def file_stem(key: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
 
 
+class SnapshotNotWritten(BulletinsError):
+    """The snapshot's folder cannot take its files; none of them was put there."""
+
+
 def write_snapshot(
     session: Session, snapshot: Snapshot, out: Path, generated: str | None
 ) -> list[Path]:
-    """Write every file of ``snapshot`` into ``out`` (created if need be); returns them."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write every file of ``snapshot`` into ``out`` (created if need be); returns them.
+
+    The files are written in a temporary folder inside ``out``, then moved into place:
+    when one of them cannot be, none is, and no older snapshot is half replaced."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=out))
+    except OSError as error:
+        raise SnapshotNotWritten(f"cannot write to {out}: {error.strerror or error}") from None
+    try:
+        written = _write_files(session, snapshot, staging, generated)
+        blocked = [out / path.name for path in written if (out / path.name).is_dir()]
+        if blocked:
+            names = ", ".join(str(path) for path in blocked)
+            raise SnapshotNotWritten(f"cannot write {names}: a folder is in the way")
+        for path in written:
+            os.replace(path, out / path.name)
+    except OSError as error:
+        raise SnapshotNotWritten(f"cannot write to {out}: {error.strerror or error}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / path.name for path in written]
+
+
+def _write_files(
+    session: Session, snapshot: Snapshot, out: Path, generated: str | None
+) -> list[Path]:
     view = context(snapshot, generated)
     written = _documents(snapshot, view, out)
     answers = _answers(session, snapshot, out, written)

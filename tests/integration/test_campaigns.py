@@ -167,6 +167,16 @@ def test_launching_the_same_key_twice_is_refused(session):
     assert len(invites(session)) == len(world.invited)
 
 
+def test_a_launch_that_would_invite_nobody_is_refused_and_leaves_no_campaign(session):
+    world = programme(session)
+    ended = session.scalar(select(Cohort).where(Cohort.name == "EIG 8"))
+    with pytest.raises(core.NobodyToInvite, match="would invite nobody.*cohort EIG 8"):
+        launch(world, cohort=ended)
+    assert session.scalar(select(func.count()).select_from(Campaign)) == 0
+    assert invites(session) == {}
+    assert launch(world).key == "check-in:EIG 9"  # the refusal took no key
+
+
 def test_without_a_cohort_the_active_one_or_every_active_one_is_asked(session):
     world = programme(session)
     alone = launch(world, cohort=None)

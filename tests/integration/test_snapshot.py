@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert, select
@@ -36,7 +37,7 @@ from bulletins.outbox.files import FileUpload
 from evaluation import campaigns
 from evaluation.facts.sheets import FactsInput, record_facts
 from evaluation.snapshot.compose import build_snapshot, end_of
-from evaluation.snapshot.files import write_snapshot
+from evaluation.snapshot.files import SnapshotNotWritten, write_snapshot
 from evaluation.snapshot.job import evaluation_snapshot
 from evaluation.snapshot.opendata import _fields
 from evaluation.snapshot.render import render_html, render_markdown
@@ -335,6 +336,19 @@ def test_team_facts_open_data(world, tmp_path):
     # the second team's sheet changed after the snapshot's day: not seen
     assert {r["team"]: r["tool_status"] for r in rows if r["recorded_on"]} == world.tools
     assert rows[1]["tool_status"] == "planned" and rows[1]["tool_planned_on"] == "2027-09-02"
+
+
+def test_a_snapshot_that_cannot_be_written_in_full_writes_nothing(world, tmp_path):
+    out = tmp_path / "out"
+    (out / "snapshot.html").mkdir(parents=True)
+    (out / "snapshot.md").write_text("the previous snapshot")
+    with make_session_factory(world.engine)() as session:
+        with pytest.raises(SnapshotNotWritten, match="snapshot.html: a folder is in the way"):
+            write_snapshot(session, snapshot_of(world), out, None)
+        with pytest.raises(SnapshotNotWritten, match="cannot write to /dev/null"):
+            write_snapshot(session, snapshot_of(world), Path("/dev/null"), None)
+    assert (out / "snapshot.md").read_text() == "the previous snapshot"
+    assert sorted(path.name for path in out.iterdir()) == ["snapshot.html", "snapshot.md"]
 
 
 def test_the_open_data_of_anonymous_answers_singles_no_one_out(world, tmp_path):

@@ -194,7 +194,36 @@ def config_error(tmp_path: Path, text: str) -> str:
         ),
         ('[schedule]\ndeadline = "friday 25:00"\n', ["[schedule] deadline", "HH:MM", "25:00"]),
         ('[schedule]\nreminders = "14:00"\n', ["[schedule] reminders", "list of times"]),
-        ("[surveys]\nanonymity_k = 0\n", ["[surveys] anonymity_k", "at least 1", "0"]),
+        ("[surveys]\nanonymity_k = 0\n", ["[surveys] anonymity_k", "at least 3", "0"]),
+        ("[surveys]\nanonymity_k = 2\n", ["[surveys] anonymity_k", "at least 3", "group of 2"]),
+        (
+            "[schedule]\ndigest_grace_hours = 100000000000\n",
+            ["[schedule] digest_grace_hours", "from 1 to 168", "100000000000"],
+        ),
+        (
+            "[schedule]\ndigest_grace_hours = 1e11\n",
+            ["[schedule] digest_grace_hours", "100000000000.0"],
+        ),
+        (
+            "[schedule]\nreminder_grace_minutes = 1000000000000\n",
+            ["[schedule] reminder_grace_minutes", "from 1 to 1440"],
+        ),
+        (
+            '[schedule]\nreminders = ["14:00", "15:05", "16:00"]\n',
+            ["[schedule] reminders", "15:05, 16:00 is not before the deadline (friday 15:05)"],
+        ),
+        (
+            "[delivery]\nchannel_messages_per_second = nan\n",
+            ["[delivery] channel_messages_per_second", "from 0.01 to 100", "nan"],
+        ),
+        (
+            "[delivery]\nchannel_messages_per_second = 1e-300\n",
+            ["[delivery] channel_messages_per_second", "from 0.01 to 100"],
+        ),
+        (
+            "[delivery]\nworkspace_messages_per_minute = inf\n",
+            ["[delivery] workspace_messages_per_minute", "from 1 to 100000", "inf"],
+        ),
         ('[surveys]\nanonymity_k = "5"\n', ["[surveys] anonymity_k", "whole number", "'5'"]),
         ("[surveys]\nanonymity_k = true\n", ["[surveys] anonymity_k", "whole number", "True"]),
     ],
