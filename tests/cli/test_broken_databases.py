@@ -106,9 +106,19 @@ def database_url(request, tmp_path) -> Iterator[str]:
     yield make(tmp_path)
 
 
+# Every command checks the database through the same code before touching it: each command
+# meets two broken databases, and each broken database two commands, in about 40 processes
+# rather than every pair of them.
+EVERY_COMMAND = frozenset({"sqlite-not-a-database", "postgres-not-migrated"})
+SOME_COMMANDS = ("tick", "snapshot")
+
+
 @pytest.mark.parametrize("broken", CASES)
 def test_a_database_that_cannot_be_used_is_one_line_and_status_2(tmp_path, broken, database_url):
-    commands = dict(COMMANDS)
+    if broken in EVERY_COMMAND:
+        commands = dict(COMMANDS)
+    else:
+        commands = {name: COMMANDS[name] for name in SOME_COMMANDS}
     if broken == "postgres-not-migrated":
         del commands["db upgrade"]  # migrating a database never migrated is its job
     # The commands run side by side: each is a process of its own that reads nothing the
