@@ -97,7 +97,8 @@ class SlackStandIn:
         self._thread: threading.Thread | None = None
 
     def _method_handlers(self) -> dict[str, Handler]:
-        """The Web API methods served, by name: the features' tables in one."""
+        """The Web API methods served, by name: the features' tables in one. A subclass may
+        wrap entries (``bench.harness.WatchedStandIn`` watches views.open)."""
         return {
             **self._people.handlers(),
             **self._chat.handlers(),
