@@ -1,8 +1,8 @@
 """Fault injection of the stand-in.
 
 Queued faults (``fail_next``), random faults (``fail_randomly``) and answers held
-back (``delay_answer``). The dispatch, the upload URL and the response URLs ask
-``take_fault`` and ``take_delay`` before answering.
+back (``delay_answer``). The dispatch asks ``take_fault`` and ``take_delay`` for
+each Web API call, the upload and response URLs ``take_fault``.
 """
 
 from __future__ import annotations
