@@ -1,83 +1,55 @@
-"""Messages and people: auth.test, users.info, conversations.* and chat.* of the stand-in."""
+"""Messages and channels: chat.* and conversations.list, .history and .replies."""
 
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+import json
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from .faults import FaultsMixin
-from .model import Args, SlackError, User, invalid_arguments
+from .model import Args, Handler, SlackError
+from .rate_limits import RateLimits
+from .state import StandInState
 
 MAX_TEXT = 40_000
 
 
-class ChatMixin(FaultsMixin):
+class Chat:
     """Method handlers for posting, editing and reading messages (posts are rate limited)."""
 
-    def _auth_test(self, args: Args) -> dict[str, Any]:
+    def __init__(self, state: StandInState, rate_limits: RateLimits) -> None:
+        self._state = state
+        self._rate_limits = rate_limits
+        self._messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
+
+    def handlers(self) -> dict[str, Handler]:
+        """The Web API methods served here, by name."""
         return {
-            "url": "https://standin.slack.com/",
-            "team": "Stand-in",
-            "user": self._users[self.bot_user_id].name,
-            "team_id": self.team_id,
-            "user_id": self.bot_user_id,
-            "bot_id": self.bot_id,
-            "is_enterprise_install": False,
+            "conversations.list": self._conversations_list,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
+            "chat.postMessage": self._chat_post_message,
+            "chat.update": self._chat_update,
+            "chat.postEphemeral": self._chat_post_ephemeral,
         }
 
-    def _users_info(self, args: Args) -> dict[str, Any]:
-        user = self._users.get(args["user"])
-        if user is None:
-            raise SlackError("user_not_found")
-        return {"user": self._user_object(user, _truthy(args.get("include_locale")))}
-
-    def _user_object(self, user: User, include_locale: bool) -> dict[str, Any]:
-        now = datetime.now(ZoneInfo(user.tz))
-        offset = now.utcoffset()
-        obj: dict[str, Any] = {
-            "id": user.id,
-            "team_id": self.team_id,
-            "name": user.name,
-            "deleted": user.deleted,
-            "real_name": user.name,
-            "tz": user.tz,
-            "tz_label": now.tzname(),
-            "tz_offset": int(offset.total_seconds()) if offset else 0,
-            "is_bot": user.is_bot,
-            "profile": {"real_name": user.name, "display_name": user.name},
-        }
-        if include_locale:  # as on Slack, locale is only sent when asked for
-            obj["locale"] = user.locale
-        return obj
-
-    def _conversations_open(self, args: Args) -> dict[str, Any]:
-        if args.get("channel"):
-            return {"channel": {"id": self._resolve_channel(args["channel"])}}
-        users = [u for u in str(args.get("users") or "").split(",") if u]
-        if len(users) != 1:
-            raise invalid_arguments(
-                "exactly one user is supported by the stand-in [json-pointer:/users]"
-            )
-        if users[0] not in self._users and self.strict_channels:
-            raise SlackError("user_not_found")
-        already = users[0] in self._dms
-        return {
-            "channel": {"id": self._dm_for(users[0])},
-            "already_open": already,
-            "no_op": already,
-        }
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        """What a person sees in ``channel`` (an id, a name or a user's DM), oldest first,
+        whatever answers the calls got: a server may fail after posting."""
+        with self._state.lock:
+            channel = self._state.resolve_channel(channel)
+            found = [m for (c, _), m in self._messages.items() if c == channel]
+            return json.loads(json.dumps(sorted(found, key=lambda m: float(m["ts"]))))
 
     def _chat_post_message(self, args: Args) -> dict[str, Any]:
-        channel = self._resolve_channel(args["channel"])
+        state = self._state
+        channel = state.resolve_channel(args["channel"])
         blocks = self._checked_message(args)
-        self._check_rate_limit(channel)
-        ts = self._new_ts()
+        self._rate_limits.check(channel)
+        ts = state.new_ts()
         message = {
             "type": "message",
-            "user": self.bot_user_id,
-            "bot_id": self.bot_id,
+            "user": state.bot_user_id,
+            "bot_id": state.bot_id,
             "text": args.get("text", ""),
             "ts": ts,
         }
@@ -97,7 +69,7 @@ class ChatMixin(FaultsMixin):
         skip_archived = str(args.get("exclude_archived")).lower() in ("true", "1")
         visible = [
             c
-            for c in self._channels.values()
+            for c in self._state.channels.values()
             if ("private_channel" in types and c.private and c.member)
             or ("public_channel" in types and not c.private)
         ]
@@ -120,18 +92,18 @@ class ChatMixin(FaultsMixin):
 
     def _conversations_history(self, args: Args) -> dict[str, Any]:
         """Top-level messages of a channel, newest first (thread replies are not listed)."""
-        channel = self._resolve_channel(args["channel"])
+        channel = self._state.resolve_channel(args["channel"])
         oldest = float(args.get("oldest") or 0)
         found = [
             m
             for (c, ts), m in self._messages.items()
             if c == channel and float(ts) > oldest and m.get("thread_ts") in (None, ts)
         ]
-        return self._listing(found, args, newest_first=True)
+        return _listing(found, args, newest_first=True)
 
     def _conversations_replies(self, args: Args) -> dict[str, Any]:
         """A thread: its parent then its replies, oldest first."""
-        channel = self._resolve_channel(args["channel"])
+        channel = self._state.resolve_channel(args["channel"])
         parent = self._messages.get((channel, args["ts"]))
         if parent is None:
             raise SlackError("thread_not_found")
@@ -140,20 +112,10 @@ class ChatMixin(FaultsMixin):
             for (c, _), m in self._messages.items()
             if c == channel and m.get("thread_ts") == args["ts"]
         ]
-        return self._listing([parent, *replies], args, newest_first=False)
-
-    def _listing(self, found: list, args: Args, newest_first: bool) -> dict[str, Any]:
-        limit = int(args.get("limit") or 100)
-        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
-        found = sorted(found, key=lambda m: float(m["ts"]), reverse=newest_first)
-        messages = [
-            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
-            for m in found[:limit]
-        ]
-        return {"messages": messages, "has_more": len(found) > limit}
+        return _listing([parent, *replies], args, newest_first=False)
 
     def _chat_update(self, args: Args) -> dict[str, Any]:
-        channel = self._resolve_channel(args["channel"])
+        channel = self._state.resolve_channel(args["channel"])
         message = self._messages.get((channel, args["ts"]))
         if message is None:
             raise SlackError("message_not_found")
@@ -161,16 +123,16 @@ class ChatMixin(FaultsMixin):
         message["text"] = args.get("text", "")
         if blocks is not None:
             message["blocks"] = blocks
-        message["edited"] = {"user": self.bot_user_id, "ts": self._new_ts()}
+        message["edited"] = {"user": self._state.bot_user_id, "ts": self._state.new_ts()}
         return {"channel": channel, "ts": args["ts"], "text": message["text"], "message": message}
 
     def _chat_post_ephemeral(self, args: Args) -> dict[str, Any]:
-        self._resolve_channel(args["channel"])
+        self._state.resolve_channel(args["channel"])
         self._checked_message(args)
-        return {"message_ts": self._new_ts()}
+        return {"message_ts": self._state.new_ts()}
 
     def _checked_message(self, args: Args) -> list[dict[str, Any]] | None:
-        blocks = self._checked_blocks(args)
+        blocks = self._state.checked_blocks(args)
         text = args.get("text")
         if not text and not blocks and not args.get("attachments"):
             raise SlackError("no_text")
@@ -179,5 +141,12 @@ class ChatMixin(FaultsMixin):
         return blocks
 
 
-def _truthy(value: Any) -> bool:
-    return value in (True, 1, "1", "true", "True")
+def _listing(found: list, args: Args, newest_first: bool) -> dict[str, Any]:
+    limit = int(args.get("limit") or 100)
+    with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+    found = sorted(found, key=lambda m: float(m["ts"]), reverse=newest_first)
+    messages = [
+        m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+        for m in found[:limit]
+    ]
+    return {"messages": messages, "has_more": len(found) > limit}

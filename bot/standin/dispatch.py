@@ -1,8 +1,8 @@
 """Dispatch of the stand-in's HTTP requests: Web API methods, upload URLs, response URLs.
 
 A Web API call is parsed, checked for its token, its channel and its required
-arguments, handed to its method handler, then given any queued fault or delay,
-and recorded, all under the stand-in's one lock.
+arguments, handed to its method handler from the table, then given any queued
+fault or delay, and recorded, all under the stand-in's one lock.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .files import FilesMixin
+from .faults import Faults
 from .http_server import parse_args
-from .model import Args, Reply, SlackError, invalid_arguments
-from .response_urls import ResponseUrlsMixin
+from .model import Args, Handler, Reply, SlackError, invalid_arguments
+from .state import StandInState
+
+Serve = Callable[[str, bytes], Reply]  # the id in the URL and the body -> the answer
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "users.info": ("user",),
@@ -39,16 +41,28 @@ _NEEDS_CHANNEL = frozenset(
 )
 
 
-class DispatchMixin(FilesMixin, ResponseUrlsMixin):
+class Dispatch:
     """Route each HTTP request to the method handler, upload URL or response URL it is for."""
 
-    _handlers: dict[str, Callable[[Args], dict[str, Any]]]
+    def __init__(
+        self,
+        state: StandInState,
+        faults: Faults,
+        handlers: Mapping[str, Handler],
+        serve_upload: Serve,
+        serve_response_url: Serve,
+    ) -> None:
+        self._state = state
+        self._faults = faults
+        self._handlers = handlers
+        self._serve_upload = serve_upload
+        self._serve_response_url = serve_response_url
 
     def handle_http(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
         """Answer one HTTP request (called by the server threads)."""
         parts = urlsplit(path)
         segments = parts.path.strip("/").split("/")
-        with self._lock:
+        with self._state.lock:
             if len(segments) == 2 and segments[0] == "api":
                 return self._serve_api(segments[1], parts.query, headers, body)
             if len(segments) == 3 and segments[:2] == ["upload", "v1"]:
@@ -61,17 +75,18 @@ class DispatchMixin(FilesMixin, ResponseUrlsMixin):
         try:
             args = parse_args(headers.get("Content-Type", ""), query, body)
         except ValueError as exc:
-            return self._record(method, {}, SlackError("invalid_form_data", [str(exc)]).reply())
-        fault = self._take_fault(method)
+            reply = SlackError("invalid_form_data", [str(exc)]).reply()
+            return self._state.record(method, {}, reply)
+        fault = self._faults.take_fault(method)
         if fault is None or fault.applied:
             try:
                 reply = Reply(200, {"ok": True, **self._call_api(method, args, headers)})
             except SlackError as exc:
                 reply = exc.reply()
         if fault is not None:
-            reply = self._fault_reply(fault)
-        reply.delay = self._take_delay(method)
-        return self._record(method, args, reply)
+            reply = fault.reply()
+        reply.delay = self._faults.take_delay(method)
+        return self._state.record(method, args, reply)
 
     def _call_api(self, method: str, args: Args, headers: Mapping[str, str]) -> dict[str, Any]:
         self._check_auth(method, headers, args)
@@ -92,7 +107,7 @@ class DispatchMixin(FilesMixin, ResponseUrlsMixin):
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else args.get("token")
         if not token:
             raise SlackError("not_authed")
-        wanted, other = self.token, self.app_token
+        wanted, other = self._state.token, self._state.app_token
         if method == "apps.connections.open":
             wanted, other = other, wanted
         if token == other:

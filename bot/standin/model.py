@@ -1,17 +1,19 @@
 """The records and errors of the Slack Web API stand-in.
 
-``Call`` and ``UploadedFile`` are what tests read back; ``SlackError`` is how a
-method handler answers ``{"ok": false, "error": ...}``; ``Reply`` is one HTTP
-answer on its way out.
+``Call`` and ``UploadedFile`` are what tests read back; a ``Handler`` serves one
+Web API method; ``SlackError`` is how a method handler answers
+``{"ok": false, "error": ...}``; ``Reply`` is one HTTP answer on its way out.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 Args = dict[str, Any]
+Handler = Callable[[Args], dict[str, Any]]  # a Web API method: its args -> the answer's fields
 
 
 @dataclass(frozen=True)

@@ -5,32 +5,43 @@ checks tokens, required arguments, Block Kit payloads, channels and trigger
 ids the way Slack does, records every call, and can inject rate limits and
 server errors.
 
-``SlackStandIn`` is assembled here from the method handlers of ``chat``,
-``views``, ``files`` and ``response_urls``, the fault injection of ``faults``,
-the request routing of ``dispatch`` and the shared state of ``base``;
-``http_server`` serves it. The names other
-code imports from this module (``Call``, ``UploadedFile``, ``SlackError``, the
+``SlackStandIn`` composes one ``StandInState`` (``state``) with the features
+that work on it: ``people``, ``chat``, ``views`` and ``files`` each contribute
+their method handlers to one table, which ``dispatch`` routes requests to, along
+with the upload URLs of ``files`` and the ``response_urls``; ``faults`` and
+``rate_limits`` make calls fail; ``http_server`` serves it. The names other code
+imports from this module (``Call``, ``UploadedFile``, ``SlackError``, the
 limits) are re-exported here.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from .base import looks_like_id
-from .chat import MAX_TEXT, ChatMixin
-from .dispatch import DispatchMixin
-from .faults import RATE_LIMIT_JITTER
+from .chat import MAX_TEXT, Chat
+from .dispatch import Dispatch
+from .faults import Faults
+from .files import Files
 from .http_server import JSON_ARGS, RequestHandler, StandInServer
-from .model import Args, Call, Channel, SlackError, UploadedFile, User, invalid_arguments
-from .response_urls import RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL
-from .views import TRIGGER_TTL, ViewsMixin
+from .model import (
+    Args,
+    Call,
+    Channel,
+    Handler,
+    Reply,
+    SlackError,
+    UploadedFile,
+    User,
+    invalid_arguments,
+)
+from .people import People
+from .rate_limits import RATE_LIMIT_JITTER, RateLimits
+from .response_urls import RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL, ResponseUrls
+from .state import StandInState, looks_like_id
+from .views import TRIGGER_TTL, Views
 
 __all__ = [
     "JSON_ARGS",
@@ -48,7 +59,7 @@ __all__ = [
 ]
 
 
-class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
+class SlackStandIn:
     """Slack Web API stand-in on ``127.0.0.1``; use as a context manager or start()/stop()."""
 
     def __init__(
@@ -62,67 +73,42 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        self.token = token
-        self.app_token: str | None = None  # set by serve_socket_mode
-        self._socket_mode_url: str | None = None
-        self.bot_user_id = bot_user_id
-        self.bot_id = "B0001"
-        self.app_id = "A0001"
-        self.team_id = team_id
-        self.strict_channels = strict_channels
-        self._time = time_fn
+        state = StandInState(token, bot_user_id, team_id, strict_channels, clock=time_fn)
+        state.users[bot_user_id] = User(
+            bot_user_id, "bulletins", "en-US", "UTC", False, is_bot=True
+        )
+        self._state = state
+        self._faults = Faults(state)
+        self._rate_limits = RateLimits(state)
+        self._people = People(state)
+        self._chat = Chat(state, self._rate_limits)
+        self._views = Views(state)
+        self._files = Files(state, self._faults)
+        self._response_urls = ResponseUrls(state, self._faults)
+        self._dispatch = Dispatch(
+            state,
+            self._faults,
+            self._method_handlers(),
+            serve_upload=self._files.serve_upload,
+            serve_response_url=self._response_urls.serve,
+        )
         self._address = (host, port)
         self._server: StandInServer | None = None
         self._thread: threading.Thread | None = None
-        self._lock = threading.RLock()
-        self._init_state()
-        self._handlers = self._method_handlers()
-        self._users[bot_user_id] = User(
-            bot_user_id, "bulletins", "en-US", "UTC", False, is_bot=True
-        )
 
-    def _init_state(self) -> None:
-        """Empty registries, records, views, files and faults."""
-        self._seq = itertools.count(1)
-        self._calls = []
-        self._users = {}
-        self._channels = {}
-        self._dms = {}
-        self._triggers = {}
-        self._hooks = {}
-        self._views = {}
-        self._home_views = {}
-        self._messages = {}
-        self._files = {}
-        self._faults = {}
-        self._random_faults = {}
-        self._delays = {}
-        self._rate = None
-        self._workspace_rate = None
-        self._burst = 1.0
-        self._buckets = {}
-
-    def _method_handlers(self) -> dict[str, Callable[[Args], dict[str, Any]]]:
-        """The Web API methods served, by name."""
+    def _method_handlers(self) -> dict[str, Handler]:
+        """The Web API methods served, by name: the features' tables in one. A subclass may
+        wrap entries (``bench.harness.WatchedStandIn`` watches views.open)."""
         return {
-            "auth.test": self._auth_test,
-            "apps.connections.open": self._apps_connections_open,
-            "users.info": self._users_info,
-            "conversations.open": self._conversations_open,
-            "conversations.list": self._conversations_list,
-            "conversations.history": self._conversations_history,
-            "conversations.replies": self._conversations_replies,
-            "chat.postMessage": self._chat_post_message,
-            "chat.update": self._chat_update,
-            "chat.postEphemeral": self._chat_post_ephemeral,
-            "views.open": self._views_open,
-            "views.push": self._views_push,
-            "views.update": self._views_update,
-            "views.publish": self._views_publish,
-            "files.getUploadURLExternal": self._files_get_upload_url,
-            "files.completeUploadExternal": self._files_complete_upload,
-            "files.list": self._files_list,
+            **self._people.handlers(),
+            **self._chat.handlers(),
+            **self._views.handlers(),
+            **self._files.handlers(),
         }
+
+    def handle_http(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        """Answer one HTTP request (called by the server threads)."""
+        return self._dispatch.handle_http(path, headers, body)
 
     # ----------------------------------------------------------------- server
 
@@ -133,6 +119,8 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
         server = StandInServer(self._address, RequestHandler)
         server.standin = self
         self._server = server
+        host, port = server.server_address[:2]
+        self._state.address = (str(host), port)
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -148,12 +136,60 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = self._thread = None
+        self._state.address = None
 
     def __enter__(self) -> SlackStandIn:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT/``; raises if not started."""
+        return self._state.root_url
+
+    @property
+    def base_url(self) -> str:
+        """What ``slack_sdk.WebClient(base_url=...)`` takes."""
+        return self.root_url + "api/"
+
+    # --------------------------------------------------------------- identity
+
+    @property
+    def token(self) -> str:
+        """The bot token every method but ``apps.connections.open`` takes."""
+        return self._state.token
+
+    @property
+    def app_token(self) -> str | None:
+        """The app-level token, once ``serve_socket_mode`` has set it."""
+        return self._state.app_token
+
+    @property
+    def bot_user_id(self) -> str:
+        """The bot's user id, as auth.test gives it."""
+        return self._state.bot_user_id
+
+    @property
+    def bot_id(self) -> str:
+        """The bot's id, as auth.test gives it."""
+        return self._state.bot_id
+
+    @property
+    def app_id(self) -> str:
+        """The app's id, as in stored views."""
+        return self._state.app_id
+
+    @property
+    def team_id(self) -> str:
+        """The workspace's id."""
+        return self._state.team_id
+
+    @property
+    def strict_channels(self) -> bool:
+        """Whether unknown channels and users are refused (else taken as they come)."""
+        return self._state.strict_channels
 
     # ------------------------------------------------------------- registries
 
@@ -166,17 +202,8 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
         deleted: bool = False,
     ) -> None:
         """Register a user known to users.info and conversations.open."""
-        with self._lock:
-            self._users[user_id] = User(user_id, name, locale, tz, deleted)
-
-    def serve_socket_mode(self, url: str, app_token: str) -> None:
-        """Answer ``apps.connections.open``, for ``app_token``, with the websocket ``url``
-        (see ``bot.standin.socket_mode``)."""
-        with self._lock:
-            self._socket_mode_url, self.app_token = url, app_token
-
-    def _apps_connections_open(self, args: Args) -> dict[str, Any]:
-        return {"url": self._socket_mode_url}
+        with self._state.lock:
+            self._state.users[user_id] = User(user_id, name, locale, tz, deleted)
 
     def add_channel(
         self,
@@ -187,33 +214,90 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
     ) -> str:
         """Register a channel by id (``C…``/``G…``) or by name (``#general``); returns its id."""
         value = channel_id_or_name.lstrip("#")
-        with self._lock:
+        with self._state.lock:
             if looks_like_id(value, "CG"):
                 channel = Channel(value, value.lower(), archived, member, private)
             else:
-                channel = Channel(f"C{next(self._seq):08d}", value, archived, member, private)
-            self._channels[channel.id] = channel
+                channel = Channel(f"C{next(self._state.seq):08d}", value, archived, member, private)
+            self._state.channels[channel.id] = channel
             return channel.id
+
+    def serve_socket_mode(self, url: str, app_token: str) -> None:
+        """Answer ``apps.connections.open``, for ``app_token``, with the websocket ``url``
+        (see ``bot.standin.socket_mode``)."""
+        with self._state.lock:
+            self._state.socket_mode_url, self._state.app_token = url, app_token
 
     def channel_name(self, channel_id: str) -> str | None:
         """The registered name of a channel, if known."""
-        with self._lock:
-            channel = self._channels.get(channel_id)
+        with self._state.lock:
+            channel = self._state.channels.get(channel_id)
             return channel.name if channel else None
 
     def user_name(self, user_id: str) -> str | None:
         """The registered name of a user, if known."""
-        with self._lock:
-            user = self._users.get(user_id)
+        with self._state.lock:
+            user = self._state.users.get(user_id)
             return user.name if user else None
+
+    def dm_channel(self, user_id: str) -> str:
+        """The DM channel id conversations.open returns for ``user_id``."""
+        return self._state.dm_channel(user_id)
+
+    def new_trigger_id(self) -> str:
+        """Issue a single-use trigger id valid for 3 seconds of the stand-in's clock."""
+        return self._views.new_trigger_id()
+
+    def new_response_url(self) -> str:
+        """Issue a response_url here; POSTs to it are recorded as ``response_url`` calls."""
+        return self._response_urls.new_response_url()
+
+    # ----------------------------------------------------------------- faults
+
+    def fail_next(
+        self,
+        method: str,
+        n: int = 1,
+        status: int = 429,
+        retry_after: int = 1,
+        error: str | None = None,
+        applied: bool = False,
+    ) -> None:
+        """Make the next ``n`` calls of ``method`` fail (see ``Faults.fail_next``)."""
+        self._faults.fail_next(method, n, status, retry_after, error, applied)
+
+    def delay_answer(self, method: str, seconds: float, after: int = 0) -> None:
+        """Answer a call of ``method`` late (see ``Faults.delay_answer``)."""
+        self._faults.delay_answer(method, seconds, after)
+
+    def fail_randomly(
+        self,
+        method: str,
+        rate: float,
+        statuses: tuple[int, ...] = (429, 500, 503),
+        applied_rate: float = 0.0,
+        seed: int = 0,
+    ) -> None:
+        """Make a share of the calls of ``method`` fail (see ``Faults.fail_randomly``)."""
+        self._faults.fail_randomly(method, rate, statuses, applied_rate, seed)
+
+    def enforce_rate_limits(
+        self,
+        per_channel_per_second: float | None = 1.0,
+        burst: int = 1,
+        workspace_per_minute: float | None = None,
+    ) -> None:
+        """Rate-limit chat.postMessage per channel and, optionally, for the whole workspace
+        (token buckets); ``None`` turns a limit off."""
+        self._rate_limits.enforce(per_channel_per_second, burst, workspace_per_minute)
 
     # -------------------------------------------------------------- recording
 
     @property
     def calls(self) -> list[Call]:
         """Every recorded call, oldest first."""
-        with self._lock:
-            return list(self._calls)
+        with self._state.lock:
+            return list(self._state.calls)
 
     def calls_to(self, method: str) -> list[Call]:
         """The recorded calls of ``method``."""
@@ -235,37 +319,24 @@ class SlackStandIn(DispatchMixin, ChatMixin, ViewsMixin):
     def posted(self, channel: str) -> list[dict[str, Any]]:
         """What a person sees in ``channel`` (an id, a name or a user's DM), oldest first,
         whatever answers the calls got: a server may fail after posting."""
-        with self._lock:
-            channel = self._resolve_channel(channel)
-            found = [m for (c, _), m in self._messages.items() if c == channel]
-            return json.loads(json.dumps(sorted(found, key=lambda m: float(m["ts"]))))
+        return self._chat.posted(channel)
 
     def view(self, view_id: str) -> dict[str, Any]:
         """The current state of a view opened, pushed, updated or published here."""
-        with self._lock:
-            view = json.loads(json.dumps(self._views[view_id]))
-        view.pop("_seq", None)
-        return view
+        return self._views.view(view_id)
 
     def last_view(self, callback_id: str | None = None) -> dict[str, Any]:
         """The latest stored view (optionally with this callback_id), as Slack would send it."""
-        with self._lock:
-            views = [v for v in self._views.values() if callback_id in (None, v.get("callback_id"))]
-            if not views:
-                raise LookupError(f"no view with callback_id {callback_id!r}")
-            latest = max(views, key=lambda v: v["_seq"])
-            return self.view(latest["id"])
+        return self._views.last_view(callback_id)
 
     @property
     def files(self) -> dict[str, UploadedFile]:
         """Copies of the files created here, by id."""
-        with self._lock:
-            return {k: replace(v) for k, v in self._files.items()}
+        return self._files.copies()
 
     def reset(self) -> None:
         """Forget recorded calls, faults and rate-limit state (registries are kept)."""
-        with self._lock:
-            self._calls.clear()
-            self._faults.clear()
-            self._random_faults.clear()
-            self._buckets.clear()
+        with self._state.lock:
+            self._state.calls.clear()
+            self._faults.reset()
+            self._rate_limits.reset()

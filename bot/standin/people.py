@@ -1,0 +1,88 @@
+"""Who is who: auth.test, apps.connections.open, users.info and conversations.open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .model import Args, Handler, SlackError, User, invalid_arguments
+from .state import StandInState
+
+
+class People:
+    """Method handlers about the bot, the users and their DMs."""
+
+    def __init__(self, state: StandInState) -> None:
+        self._state = state
+
+    def handlers(self) -> dict[str, Handler]:
+        """The Web API methods served here, by name."""
+        return {
+            "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
+            "users.info": self._users_info,
+            "conversations.open": self._conversations_open,
+        }
+
+    def _auth_test(self, args: Args) -> dict[str, Any]:
+        state = self._state
+        return {
+            "url": "https://standin.slack.com/",
+            "team": "Stand-in",
+            "user": state.users[state.bot_user_id].name,
+            "team_id": state.team_id,
+            "user_id": state.bot_user_id,
+            "bot_id": state.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _apps_connections_open(self, args: Args) -> dict[str, Any]:
+        return {"url": self._state.socket_mode_url}
+
+    def _users_info(self, args: Args) -> dict[str, Any]:
+        user = self._state.users.get(args["user"])
+        if user is None:
+            raise SlackError("user_not_found")
+        return {"user": self._user_object(user, _truthy(args.get("include_locale")))}
+
+    def _user_object(self, user: User, include_locale: bool) -> dict[str, Any]:
+        now = datetime.now(ZoneInfo(user.tz))
+        offset = now.utcoffset()
+        obj: dict[str, Any] = {
+            "id": user.id,
+            "team_id": self._state.team_id,
+            "name": user.name,
+            "deleted": user.deleted,
+            "real_name": user.name,
+            "tz": user.tz,
+            "tz_label": now.tzname(),
+            "tz_offset": int(offset.total_seconds()) if offset else 0,
+            "is_bot": user.is_bot,
+            "profile": {"real_name": user.name, "display_name": user.name},
+        }
+        if include_locale:  # as on Slack, locale is only sent when asked for
+            obj["locale"] = user.locale
+        return obj
+
+    def _conversations_open(self, args: Args) -> dict[str, Any]:
+        state = self._state
+        if args.get("channel"):
+            return {"channel": {"id": state.resolve_channel(args["channel"])}}
+        users = [u for u in str(args.get("users") or "").split(",") if u]
+        if len(users) != 1:
+            raise invalid_arguments(
+                "exactly one user is supported by the stand-in [json-pointer:/users]"
+            )
+        if users[0] not in state.users and state.strict_channels:
+            raise SlackError("user_not_found")
+        already = users[0] in state.dms
+        return {
+            "channel": {"id": state.dm_for(users[0])},
+            "already_open": already,
+            "no_op": already,
+        }
+
+
+def _truthy(value: Any) -> bool:
+    return value in (True, 1, "1", "true", "True")
