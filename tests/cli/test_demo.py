@@ -175,6 +175,26 @@ def test_the_evaluation_snapshot_is_written_with_its_charts(demo):
     assert "https://github.com/eig-demo/leximpact-simulateur" in facts
 
 
+def test_the_snapshot_counts_the_weeks_played_whatever_the_day(demo, tmp_path):
+    out, _ = demo
+    env = {"DATABASE_URL": f"sqlite:///{out / 'bulletins.db'}"}
+
+    def participation(folder: Path) -> str:
+        text = (folder / "snapshot.md").read_text(encoding="utf-8")
+        (line,) = [line for line in text.splitlines() if line.startswith("Sur ")]
+        return line
+
+    played = participation(out / "snapshot")
+    assert played.startswith("Sur 5 semaines, de 2026-W10 à 2026-W14")
+    for day in ("2026-04-05", "2027-01-04"):
+        later = run("snapshot", "--as-of", day, "--out", day, cwd=tmp_path, env=env)
+        assert later.returncode == 0, later.stderr
+        assert participation(tmp_path / day) == played, day
+    limits = (out / "snapshot" / "snapshot.md").read_text(encoding="utf-8")
+    assert "non renseignés : EIG Link, Open Chronic" in limits
+    assert "pas de date de fin" not in limits
+
+
 def test_export_command_writes_the_csv_and_refuses_an_unknown_cohort(demo, tmp_path):
     out, _ = demo
     env = {"DATABASE_URL": f"sqlite:///{out / 'bulletins.db'}"}
