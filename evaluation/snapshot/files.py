@@ -15,11 +15,11 @@ report saying when it was generated.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment
+from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,8 +40,9 @@ class AnswersFile:
 
 
 def file_stem(key: str) -> str:
-    """A campaign key as a file name: ``end-fellows:EIG 3`` → ``end-fellows-eig-3``."""
-    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    """A campaign key as a file name, accents transliterated: ``end-fellows:EIG démo`` →
+    ``end-fellows-eig-demo``."""
+    return slugify(key)
 
 
 def write_snapshot(

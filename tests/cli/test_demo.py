@@ -151,12 +151,12 @@ def test_the_pulse_answered_with_its_buttons_shows_them_answered(demo):
 def test_end_of_cohort_results_pass_the_threshold_and_come_with_open_data(demo):
     out, _ = demo
     index = Page(out / "index.html")
-    results = Page(out / "results" / "end-fellows-eig-d-mo.html").read
+    results = Page(out / "results" / "end-fellows-eig-demo.html").read
     assert "24 sur 30 EIG, 80" in results and "Travailler pour l'intérêt général" in results
-    assert "17 sur 23 mentors" in Page(out / "results" / "end-mentors-eig-d-mo.html").read
-    for name in ("answers-end-fellows-eig-d-mo.csv", "answers-end-mentors-eig-d-mo.schema.json"):
+    assert "17 sur 23 mentors" in Page(out / "results" / "end-mentors-eig-demo.html").read
+    for name in ("answers-end-fellows-eig-demo.csv", "answers-end-mentors-eig-demo.schema.json"):
         assert f"results/{name}" in index.links
-    rows = (out / "results" / "answers-end-fellows-eig-d-mo.csv").read_text().splitlines()
+    rows = (out / "results" / "answers-end-fellows-eig-demo.csv").read_text().splitlines()
     assert len(rows) == 1 + 24
     page1 = Page(out / "end-of-cohort" / "questionnaire-page-1.html").read
     assert "page 1 sur 7" in page1
@@ -185,7 +185,7 @@ def test_the_snapshot_counts_the_weeks_played_whatever_the_day(demo, tmp_path):
         return line
 
     played = participation(out / "snapshot")
-    assert played.startswith("Sur 5 semaines, de 2026-W10 à 2026-W14")
+    assert played.startswith("Sur 5 semaines, de la semaine du 2 mars 2026 à celle du 30 mars 2026")
     for day in ("2026-04-05", "2027-01-04"):
         later = run("snapshot", "--as-of", day, "--out", day, cwd=tmp_path, env=env)
         assert later.returncode == 0, later.stderr
