@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from bot.demo.results import write_results, write_snapshot_dir
 from bot.demo.sample import sample_roster, staff
 from bot.demo.screens.pages import Link
 from bot.standin.workspace import SlackWorkspace
-from bulletins.calendar import IsoWeek
+from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.db.models import Campaign
 from bulletins.i18n import gettext
 from bulletins.roster.csv_file import team_slug
@@ -71,11 +71,18 @@ class EndRecord:
         )
 
 
+def end_day(calendar: ProgrammeCalendar, last_week: IsoWeek) -> date:
+    """The cohort's last day: the first working day from the Wednesday after its last week,
+    when its end-of-cohort questionnaires are launched."""
+    return calendar.first_working_day(last_week.next().day(3))
+
+
 def play_end(workspace: SlackWorkspace, last_week: IsoWeek, out: Path) -> EndRecord:
-    """Launch the questionnaires on the Wednesday after the last week, play the answers
-    and the reminder, then write the pages, the results and the snapshot."""
+    """Launch the questionnaires on the cohort's last day, the Wednesday after the last
+    week, play the answers and the reminder, then write the pages, the results and the
+    snapshot."""
     calendar = workspace.services.calendar
-    launched = calendar.at(calendar.first_working_day(last_week.next().day(3)), SURVEY_TIME)
+    launched = calendar.at(end_day(calendar, last_week), SURVEY_TIME)
     record = EndRecord(first_call=len(workspace.standin.calls), launched=launched)
     campaigns = _launch(workspace, record)
     record.waves = {survey_id: _waves(survey_id) for survey_id in SURVEYS}

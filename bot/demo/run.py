@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 
 from bot.demo import filing as demo_filing
 from bot.demo import surveys as demo_surveys
-from bot.demo.evaluation import play_end
+from bot.demo.evaluation import end_day, play_end
 from bot.demo.facts import import_facts, type_facts
 from bot.demo.filing import Step, run_steps
 from bot.demo.pages import WeekRecord, write_week
@@ -34,7 +34,7 @@ from bot.demo.sample import COHORT, fellows, mentors, sample_roster, staff
 from bot.demo.story import Plan, When, week_plans
 from bot.demo.tour import DemoResult, write_index
 from bot.standin.workspace import SlackWorkspace
-from bulletins.calendar import IsoWeek
+from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.cycle.export import export_rows, write_csv
 from bulletins.db import make_engine, make_session_factory, upgrade
@@ -58,7 +58,10 @@ def run_demo(settings: Settings, weeks: int, out: Path) -> DemoResult:
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
-        _load_roster(engine, FIRST_WEEK.monday)  # the cohort starts with the demo
+        last_week = IsoWeek.of(FIRST_WEEK.monday + timedelta(weeks=weeks - 1))
+        calendar = ProgrammeCalendar.from_settings(settings)
+        # The cohort starts with the demo and ends with its end-of-cohort questionnaires.
+        _load_roster(engine, FIRST_WEEK.monday, end_day(calendar, last_week))
         result = DemoResult(out, out / "index.html", out / "bulletins.csv", database)
         start = datetime.combine(FIRST_WEEK.monday, datetime.min.time(), settings.timezone)
         with SlackWorkspace(settings, engine, now=start) as workspace:
@@ -88,9 +91,15 @@ def _fresh_database(out: Path) -> Path:
     return database
 
 
-def _load_roster(engine: Engine, cohort_start: date) -> None:
+def _load_roster(engine: Engine, cohort_start: date, cohort_end: date) -> None:
     with make_session_factory(engine).begin() as session:
-        import_roster(session, sample_roster(), today=cohort_start, cohort_start=cohort_start)
+        import_roster(
+            session,
+            sample_roster(),
+            today=cohort_start,
+            cohort_start=cohort_start,
+            cohort_end=cohort_end,
+        )
 
 
 def _export(workspace: SlackWorkspace, path: Path) -> None:

@@ -10,10 +10,10 @@ again.
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from slugify import slugify
 from sqlalchemy.orm import Session
 
 from bulletins import outbox
@@ -21,7 +21,6 @@ from bulletins.db.models import OutboxMessage
 from bulletins.messages import Message
 
 FILE_KIND = "file"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,10 @@ def is_file(payload: dict) -> bool:
 
 
 def filename_for(key: str, extension: str) -> str:
-    """A file name unique to the outbox ``key``: ``monthly:2026-03:mood`` →
-    ``monthly-2026-03-mood.png``."""
-    return f"{_UNSAFE.sub('-', key).strip('-')}.{extension}"
+    """A file name unique to the outbox ``key``, accents transliterated:
+    ``monthly:2026-03:mood`` → ``monthly-2026-03-mood.png``, ``snapshot:EIG démo:2026-07``
+    → ``snapshot-EIG-demo-2026-07.html``."""
+    return f"{slugify(key, lowercase=False)}.{extension}"
 
 
 def enqueue_file(

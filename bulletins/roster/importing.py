@@ -52,17 +52,30 @@ class ImportReport:
     people: Counts = field(default_factory=Counts)
     memberships: Counts = field(default_factory=Counts)
     staff: Counts = field(default_factory=Counts)
+    without_end: list[str] = field(default_factory=list)  # cohorts of the rows, by name
+
+    def _counts(self) -> list[tuple[str, Counts]]:
+        found = [(f.name, getattr(self, f.name)) for f in fields(self)]
+        return [(name, value) for name, value in found if isinstance(value, Counts)]
 
     @property
     def changed(self) -> bool:
         """Whether the import changed anything."""
-        return any(getattr(self, f.name).changed for f in fields(self))
+        return any(counts.changed for _, counts in self._counts())
 
     def summary(self) -> str:
-        """One line for a person, such as ``Roster imported: cohorts 1 created; …``."""
+        """What the import did, such as ``Roster imported: cohorts 1 created; …``, and a
+        second line naming the cohorts of the rows that have no end date."""
         head = "Roster imported" if self.changed else "Roster already up to date"
-        parts = [f"{f.name} {getattr(self, f.name)}" for f in fields(self)]
-        return f"{head}: {'; '.join(parts)}."
+        parts = [f"{name} {counts}" for name, counts in self._counts()]
+        lines = [f"{head}: {'; '.join(parts)}."]
+        if self.without_end:
+            names = ", ".join(self.without_end)
+            lines.append(
+                f"No end date for {names}: give it with --end YYYY-MM-DD, or the evaluation "
+                "counts the cohort's weeks up to the day it is taken."
+            )
+        return "\n".join(lines)
 
 
 def import_roster(
@@ -90,6 +103,7 @@ def import_roster(
     _sync_memberships(session, rows, teams, people, today, report.memberships)
     _sync_staff(session, rows, cohorts, people, today, report.staff)
     session.flush()
+    report.without_end = sorted(name for name, c in cohorts.items() if c.ends_on is None)
     return report
 
 

@@ -1,6 +1,7 @@
 """The monthly digest for the programme team: a month of bulletins and surveys in figures.
 
-Over the ISO weeks whose deadline falls in the month: each team's participation (on time,
+Over the ISO weeks whose deadline falls in the month, those a cohort ran and whose deadline
+has passed (the evaluation snapshot's rule): each team's participation (on time,
 late, excused, silent), the mood week by week, the help requests still open, the key dates
 of the next 30 days, the response rates of the surveys open during the month, and the teams
 silent two weeks in a row or more (a run that began the month before counts whole). Read in
@@ -96,13 +97,23 @@ def previous_month(month: Month) -> Month:
     return (year - 1, 12) if number == 1 else (year, number - 1)
 
 
+def played_weeks(
+    grid: ParticipationGrid, weeks: list[IsoWeek], calendar: ProgrammeCalendar, now: datetime
+) -> list[IsoWeek]:
+    """Those of ``weeks`` that a cohort ran (a team of the grid was active on their deadline
+    day) and whose deadline had passed by ``now``: the snapshot's rule."""
+    ran = {week for _, week in grid.statuses}
+    return [week for week in weeks if week in ran and calendar.deadline(week) < now]
+
+
 def monthly_data(
     session: Session, calendar: ProgrammeCalendar, month: Month, now: datetime
 ) -> MonthlyData:
     """The month's figures, in a fixed number of queries."""
-    weeks = month_weeks(calendar, *month)
-    since = IsoWeek.of(weeks[0].monday - timedelta(weeks=LOOKBACK_WEEKS))
-    history = participation_grid(session, calendar, week_range(since, weeks[-1]), now)
+    in_month = month_weeks(calendar, *month)
+    since = IsoWeek.of(in_month[0].monday - timedelta(weeks=LOOKBACK_WEEKS))
+    history = participation_grid(session, calendar, week_range(since, in_month[-1]), now)
+    weeks = played_weeks(history, in_month, calendar, now)
     grid = history.restricted(weeks)
     today = calendar.local(now).date()
     start, end = month_bounds(calendar, month)

@@ -55,6 +55,11 @@ class FactsPart:
         return sum(1 for row in self.rows if row.recorded_on is not None)
 
     @property
+    def undeclared(self) -> tuple[str, ...]:
+        """The teams without a facts sheet yet, by name."""
+        return tuple(row.team for row in self.rows if row.recorded_on is None)
+
+    @property
     def public_code(self) -> int:
         return sum(1 for row in self.rows if row.repositories)
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment
+from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -44,8 +44,9 @@ class AnswersFile:
 
 
 def file_stem(key: str) -> str:
-    """A campaign key as a file name: ``end-fellows:EIG 3`` → ``end-fellows-eig-3``."""
-    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    """A campaign key as a file name, accents transliterated: ``end-fellows:EIG démo`` →
+    ``end-fellows-eig-demo``."""
+    return slugify(key)
 
 
 class SnapshotNotWritten(BulletinsError):

@@ -2,9 +2,10 @@
 silent weeks over the cohort, the overall rate, and the mean mood of each week.
 
 Built on :func:`evaluation.participation.participation_grid` (bulk queries whatever the
-number of teams and weeks). A week counts once its deadline has passed; a team counts in
-the weeks it was active. The rate is the share of expected bulletins that came, on time or
-late: excused weeks are not expected.
+number of teams and weeks). Only the weeks the cohort ran count (their deadline day from its
+start to its end), once their deadline has passed; a team counts in the weeks it was
+active. The rate is the share of expected bulletins that came, on time or late: excused
+weeks are not expected.
 """
 
 from __future__ import annotations
@@ -55,11 +56,16 @@ class ParticipationPart:
 def cohort_weeks(
     calendar: ProgrammeCalendar, cohort: Cohort, before: datetime
 ) -> tuple[IsoWeek, ...]:
-    """The cohort's weeks whose deadline came before ``before``."""
-    last_day = min(filter(None, (cohort.ends_on, calendar.local(before).date())))
+    """The weeks the cohort ran whose deadline came before ``before``: those whose deadline
+    day falls from its start to its end (the day of ``before`` when it has no end), the days
+    its teams are counted on."""
+    last_day = calendar.local(before).date()
+    if cohort.ends_on is not None:
+        last_day = min(last_day, cohort.ends_on)
     weeks, week = [], IsoWeek.of(cohort.starts_on)
     while week.monday <= last_day and calendar.deadline(week) < before:
-        weeks.append(week)
+        if cohort.starts_on <= calendar.deadline_day(week) <= last_day:
+            weeks.append(week)
         week = week.next()
     return tuple(weeks)
 

@@ -102,7 +102,7 @@ def campaign_tables(snapshot: Snapshot, _: Words) -> list[Table]:
             status = _("still open on %(day)s", day=_.day(snapshot.as_of))
         title = campaign.survey.title.get(_.locale)
         header = [_("Role"), _("Finished"), _("Asked"), _("Response rate")]
-        table = Table(header, caption=f"{title} ({campaign.key}), {status}")
+        table = Table(header, caption=f"{title}, {status}")
         for role, finished, invited in campaign.rates:
             share = finished / invited if invited else None
             counts = [_.count(finished), _.count(invited), _.pct(share)]

@@ -75,24 +75,46 @@ def limits(snapshot: Snapshot, _: Words) -> list[str]:
             "and so is any total that would reveal it by difference.",
             k=snapshot.k,
         ),
-        _(
-            "Facts as declared by %(declared)s of the %(teams)s teams by %(day)s; a team "
-            "without a facts sheet counts as not known.",
-            declared=snapshot.facts.declared,
-            teams=snapshot.teams,
-            day=_.day(snapshot.as_of),
-        ),
+        _facts_limit(snapshot, _),
         _(
             "Only what was recorded by the end of %(day)s counts. Anonymous answers carry no "
             "date: a questionnaire opened by then counts all the answers it has.",
             day=_.day(snapshot.as_of),
         ),
         _(
-            "Bulletins: a week counts once its deadline has passed; an excused week is not "
-            "expected, a silent one is."
+            "Bulletins: only the weeks the cohort ran count, each once its deadline has "
+            "passed; an excused week is not expected, a silent one is."
         ),
     ]
+    if snapshot.cohort_ends is None:
+        found.append(
+            _(
+                "The cohort %(cohort)s has no end date: its weeks are counted up to %(day)s. "
+                "Give its end when importing the roster (bulletins roster import --end).",
+                cohort=snapshot.cohort,
+                day=_.day(snapshot.as_of),
+            )
+        )
     return found
+
+
+def _facts_limit(snapshot: Snapshot, _: Words) -> str:
+    """How many teams declared their facts, and which did not."""
+    facts, day = snapshot.facts, _.day(snapshot.as_of)
+    if not facts.undeclared:
+        return _(
+            "Facts as declared by each of the %(teams)s teams by %(day)s.",
+            teams=snapshot.teams,
+            day=day,
+        )
+    return _(
+        "Facts as declared by %(declared)s of the %(teams)s teams by %(day)s (not filled in: "
+        "%(missing)s); a team without a facts sheet counts as not known.",
+        declared=facts.declared,
+        teams=snapshot.teams,
+        day=day,
+        missing=", ".join(facts.undeclared),
+    )
 
 
 def tools_table(snapshot: Snapshot, _: Words) -> Table:

@@ -115,6 +115,7 @@ def test_roster_import_of_the_real_cohort_then_again_changes_nothing(tmp_path):
     first = run("roster", "import", str(roster), cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stderr
     assert "15 created" in first.stdout
+    assert "No end date for EIG 3: give it with --end YYYY-MM-DD" in first.stdout
     second = run("roster", "import", str(roster), cwd=tmp_path, env=env)
     assert second.returncode == 0
     assert "up to date" in second.stdout

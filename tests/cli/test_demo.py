@@ -151,12 +151,12 @@ def test_the_pulse_answered_with_its_buttons_shows_them_answered(demo):
 def test_end_of_cohort_results_pass_the_threshold_and_come_with_open_data(demo):
     out, _ = demo
     index = Page(out / "index.html")
-    results = Page(out / "results" / "end-fellows-eig-d-mo.html").read
+    results = Page(out / "results" / "end-fellows-eig-demo.html").read
     assert "24 sur 30 EIG, 80" in results and "Travailler pour l'intérêt général" in results
-    assert "17 sur 23 mentors" in Page(out / "results" / "end-mentors-eig-d-mo.html").read
-    for name in ("answers-end-fellows-eig-d-mo.csv", "answers-end-mentors-eig-d-mo.schema.json"):
+    assert "17 sur 23 mentors" in Page(out / "results" / "end-mentors-eig-demo.html").read
+    for name in ("answers-end-fellows-eig-demo.csv", "answers-end-mentors-eig-demo.schema.json"):
         assert f"results/{name}" in index.links
-    rows = (out / "results" / "answers-end-fellows-eig-d-mo.csv").read_text().splitlines()
+    rows = (out / "results" / "answers-end-fellows-eig-demo.csv").read_text().splitlines()
     assert len(rows) == 1 + 24
     page1 = Page(out / "end-of-cohort" / "questionnaire-page-1.html").read
     assert "page 1 sur 7" in page1
@@ -173,6 +173,26 @@ def test_the_evaluation_snapshot_is_written_with_its_charts(demo):
         assert (out / "snapshot" / name).is_file(), name
     facts = (out / "snapshot" / "team-facts.csv").read_text(encoding="utf-8")
     assert "https://github.com/eig-demo/leximpact-simulateur" in facts
+
+
+def test_the_snapshot_counts_the_weeks_played_whatever_the_day(demo, tmp_path):
+    out, _ = demo
+    env = {"DATABASE_URL": f"sqlite:///{out / 'bulletins.db'}"}
+
+    def participation(folder: Path) -> str:
+        text = (folder / "snapshot.md").read_text(encoding="utf-8")
+        (line,) = [line for line in text.splitlines() if line.startswith("Sur ")]
+        return line
+
+    played = participation(out / "snapshot")
+    assert played.startswith("Sur 5 semaines, de la semaine du 2 mars 2026 à celle du 30 mars 2026")
+    for day in ("2026-04-05", "2027-01-04"):
+        later = run("snapshot", "--as-of", day, "--out", day, cwd=tmp_path, env=env)
+        assert later.returncode == 0, later.stderr
+        assert participation(tmp_path / day) == played, day
+    limits = (out / "snapshot" / "snapshot.md").read_text(encoding="utf-8")
+    assert "non renseignés : EIG Link, Open Chronic" in limits
+    assert "pas de date de fin" not in limits
 
 
 def test_export_command_writes_the_csv_and_refuses_an_unknown_cohort(demo, tmp_path):

@@ -167,6 +167,23 @@ def test_key_dates_of_the_next_thirty_days(world):
     assert "Démo" in text and "Loin" not in text and "avril" in text
 
 
+def test_a_cohort_that_ends_in_the_month_counts_only_the_weeks_it_ran(world):
+    world.cohort.ends_on = date(2026, 3, 18)  # a Wednesday: week 12's deadline is after it
+    world.session.flush()
+    data = monthly_data(world.session, CALENDAR, MARCH, NOW)
+    assert [w.week for w in data.weeks] == [10, 11]
+    every = Counter(PLAN[t].get(n, ("silent", None))[0] for t in PLAN for n in (10, 11))
+    assert {k: v for k, v in data.totals.items() if v} == dict(every)
+    text = text_of(render_monthly(data, SETTINGS, "en"))
+    assert "weeks: 2, 2026-W10 to 2026-W11" in text
+
+
+def test_weeks_whose_deadline_has_not_passed_are_not_counted_yet(world):
+    data = monthly_data(world.session, CALENDAR, MARCH, paris(2026, 3, 16, 10, 0))
+    assert [w.week for w in data.weeks] == [10, 11]
+    assert data.totals["waiting"] == 0
+
+
 def test_the_digest_reads_in_french_by_default_with_a_header(world):
     messages = compose_monthly(world.session, CALENDAR, SETTINGS, MARCH, NOW).messages
     assert messages[0].header == "Entrepreneurs d'intérêt général · synthèse du mois, mars 2026"

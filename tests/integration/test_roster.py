@@ -402,6 +402,17 @@ def test_cohort_dates(sessions) -> None:
         assert (cohort.starts_on, cohort.ends_on) == (date(2026, 1, 5), date(2026, 10, 30))
 
 
+def test_the_report_says_when_a_cohort_has_no_end(sessions) -> None:
+    first = _import(sessions, SMALL)
+    assert first.summary().splitlines()[1:] == [
+        "No end date for EIG 9: give it with --end YYYY-MM-DD, or the evaluation counts the "
+        "cohort's weeks up to the day it is taken."
+    ]
+    dated = _import(sessions, SMALL, cohort_end=date(2026, 10, 30))
+    assert len(dated.summary().splitlines()) == 1
+    assert len(_import(sessions, SMALL).summary().splitlines()) == 1  # the end is kept
+
+
 def test_summary_reads_well() -> None:
     report = ImportReport()
     report.people.created = 2

@@ -33,15 +33,15 @@ from bulletins.db.models import (
     WeekExcuse,
 )
 from bulletins.i18n import translations
-from bulletins.outbox.files import FileUpload
+from bulletins.outbox.files import FileUpload, filename_for
 from evaluation import campaigns
 from evaluation.facts.sheets import FactsInput, record_facts
 from evaluation.snapshot.compose import build_snapshot, end_of
-from evaluation.snapshot.files import SnapshotNotWritten, write_snapshot
+from evaluation.snapshot.files import SnapshotNotWritten, file_stem, write_snapshot
 from evaluation.snapshot.job import evaluation_snapshot
 from evaluation.snapshot.opendata import _fields
 from evaluation.snapshot.render import render_html, render_markdown
-from evaluation.snapshot.view import HEADLINE_TITLES, RANK_NOTE, ROLE_LABELS, WITHHELD_NOTE
+from evaluation.snapshot.view import HEADLINE_TITLES, RANK_NOTE, ROLE_LABELS, WITHHELD_NOTE, Words
 from evaluation.snapshot.view_parts import STATUS_LABELS, TOOL_LABELS
 from evaluation.surveys.loading import (
     SHIPPED_SURVEYS,
@@ -263,6 +263,58 @@ def test_participation_and_facts_as_of_the_day(world):
     assert [row.tool_planned_on for row in facts.planned] == sorted(
         row.tool_planned_on for row in facts.planned
     )
+
+
+def test_participation_counts_the_weeks_the_cohort_ran_whatever_the_day(world):
+    # The cohort ends on Wednesday 30 June 2027, before the deadline of its last week; a
+    # few late bulletins came on 5 July.
+    ended = snapshot_of(world)
+    settled = snapshot_of(world, as_of=date(2027, 7, 6))
+    later = snapshot_of(world, as_of=date(2027, 12, 1))
+    assert later.participation == settled.participation
+    assert later.participation.weeks == ended.participation.weeks
+    assert ended.participation.weeks[-1] == IsoWeek(2027, 25)
+    rate = " ".join(Words("fr", 5).pct(later.participation.total.rate).split())
+    (line,) = [x for x in render_markdown(later).splitlines() if x.startswith("Sur ")]
+    weeks = len(_weeks(world.calendar))
+    span = "de la semaine du 5 janvier 2026 à celle du 21 juin 2027"
+    assert line.startswith(f"Sur {weeks} semaines, {span}")
+    assert f"{rate} des bulletins attendus" in line
+    assert later.participation.total.rate > 0.7
+    assert "n'a pas de date de fin" not in render_markdown(later)
+
+
+def test_a_cohort_without_end_is_named_in_the_limits(world):
+    with make_session_factory(world.engine).begin() as session:
+        session.scalars(select(Cohort)).one().ends_on = None
+    snapshot = snapshot_of(world, as_of=date(2027, 12, 1))
+    assert snapshot.participation.weeks[-1] == IsoWeek(2027, 47)  # silent weeks after June
+    limits = render_markdown(snapshot).split("## Limites de la méthode")[1]
+    assert (
+        "La promotion EIG 3 n'a pas de date de fin : ses semaines sont comptées jusqu'au "
+        "1 décembre 2027." in limits
+    )
+
+
+def test_teams_without_a_facts_sheet_are_named(world):
+    with make_session_factory(world.engine)() as session:
+        names = list(session.scalars(select(Team.name).order_by(Team.name)))
+    missing = ", ".join(names[12:])  # the three teams that never declared anything
+    assert f"(non renseignés : {missing})" in render_markdown(snapshot_of(world))
+    assert f"(not filled in: {missing})" in render_html(snapshot_of(world, locale="en"))
+
+
+def test_people_read_survey_titles_and_cohort_names_not_campaign_keys(world, tmp_path):
+    snapshot = snapshot_of(world, k=15)  # the mentors' answers are withheld
+    with make_session_factory(world.engine)() as session:
+        write_snapshot(session, snapshot, tmp_path, None)
+    for name in ("snapshot.md", "snapshot.html", "README.md"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert ":EIG 3" not in text, name
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "questionnaire « Bilan de fin de promotion : les mentors » (EIG 3)" in readme
+    assert file_stem("end-fellows:EIG démo") == "end-fellows-eig-demo"
+    assert filename_for("snapshot:EIG démo:2026-07", "html") == "snapshot-EIG-demo-2026-07.html"
 
 
 def test_a_group_under_k_is_withheld_in_the_report_and_the_open_data(world, tmp_path):
