@@ -60,13 +60,14 @@ def _port_from_env() -> int:
 def tick(obj: Context, now_text: str | None) -> None:
     """Run once, idempotently, every scheduled job due at NOW; exit status 1 when any
     job failed, naming them."""
+    moment = parse_now(now_text, obj.settings) if now_text else None  # before any wait
     services = obj.services()
     from bot.channels import use_channel_ids
     from bot.lock import SchedulerLock
     from bot.scheduler import tick as run_tick
 
     use_channel_ids(services)
-    now = parse_now(now_text, services.settings) if now_text else services.clock()
+    now = moment or services.clock()
     lock = SchedulerLock(services.engine)
     if not lock.acquire(poll_seconds=1, timeout=60):
         raise BulletinsError("the scheduler is busy (it holds the lock): try again in a minute")

@@ -9,6 +9,7 @@ import json
 import random
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from bot.standin.databases import counting
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.config import Settings, settings_from_dict
 from bulletins.cycle.jobs import JobContext
-from bulletins.db import make_session_factory
+from bulletins.db import make_engine, make_session_factory, upgrade
 from bulletins.db.models import (
     Bulletin,
     Cohort,
@@ -175,6 +176,20 @@ def _campaigns(session: Session, settings: Settings, calendar, cohort: Cohort) -
 
 @pytest.fixture
 def world(engine) -> World:
+    return make_world(engine)
+
+
+@pytest.fixture
+def sqlite_world(tmp_path) -> Iterator[World]:
+    """For the tests of what the snapshot writes: it is built by the same queries as in the
+    tests above, which run on both databases."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'snapshot.db'}")
+    upgrade(engine)
+    yield make_world(engine)
+    engine.dispose()
+
+
+def make_world(engine: Engine) -> World:
     load_eig3(engine)
     settings = settings_with(5)
     calendar = ProgrammeCalendar.from_settings(settings)
@@ -284,10 +299,10 @@ def test_participation_counts_the_weeks_the_cohort_ran_whatever_the_day(world):
     assert "n'a pas de date de fin" not in render_markdown(later)
 
 
-def test_a_cohort_without_end_is_named_in_the_limits(world):
-    with make_session_factory(world.engine).begin() as session:
+def test_a_cohort_without_end_is_named_in_the_limits(sqlite_world):
+    with make_session_factory(sqlite_world.engine).begin() as session:
         session.scalars(select(Cohort)).one().ends_on = None
-    snapshot = snapshot_of(world, as_of=date(2027, 12, 1))
+    snapshot = snapshot_of(sqlite_world, as_of=date(2027, 12, 1))
     assert snapshot.participation.weeks[-1] == IsoWeek(2027, 47)  # silent weeks after June
     limits = render_markdown(snapshot).split("## Limites de la méthode")[1]
     assert (
@@ -296,17 +311,17 @@ def test_a_cohort_without_end_is_named_in_the_limits(world):
     )
 
 
-def test_teams_without_a_facts_sheet_are_named(world):
-    with make_session_factory(world.engine)() as session:
+def test_teams_without_a_facts_sheet_are_named(sqlite_world):
+    with make_session_factory(sqlite_world.engine)() as session:
         names = list(session.scalars(select(Team.name).order_by(Team.name)))
     missing = ", ".join(names[12:])  # the three teams that never declared anything
-    assert f"(non renseignés : {missing})" in render_markdown(snapshot_of(world))
-    assert f"(not filled in: {missing})" in render_html(snapshot_of(world, locale="en"))
+    assert f"(non renseignés : {missing})" in render_markdown(snapshot_of(sqlite_world))
+    assert f"(not filled in: {missing})" in render_html(snapshot_of(sqlite_world, locale="en"))
 
 
-def test_people_read_survey_titles_and_cohort_names_not_campaign_keys(world, tmp_path):
-    snapshot = snapshot_of(world, k=15)  # the mentors' answers are withheld
-    with make_session_factory(world.engine)() as session:
+def test_people_read_survey_titles_and_cohort_names_not_campaign_keys(sqlite_world, tmp_path):
+    snapshot = snapshot_of(sqlite_world, k=15)  # the mentors' answers are withheld
+    with make_session_factory(sqlite_world.engine)() as session:
         write_snapshot(session, snapshot, tmp_path, None)
     for name in ("snapshot.md", "snapshot.html", "README.md"):
         text = (tmp_path / name).read_text(encoding="utf-8")
@@ -317,8 +332,8 @@ def test_people_read_survey_titles_and_cohort_names_not_campaign_keys(world, tmp
     assert filename_for("snapshot:EIG démo:2026-07", "html") == "snapshot-EIG-demo-2026-07.html"
 
 
-def test_a_group_under_k_is_withheld_in_the_report_and_the_open_data(world, tmp_path):
-    snapshot = snapshot_of(world, k=15)  # 20 fellows answered, 12 mentors
+def test_a_group_under_k_is_withheld_in_the_report_and_the_open_data(sqlite_world, tmp_path):
+    snapshot = snapshot_of(sqlite_world, k=15)  # 20 fellows answered, 12 mentors
     assert not share_of(snapshot, "expectations", "fellow").withheld
     for role in ("mentor", None):
         share = share_of(snapshot, "expectations", role)
@@ -327,7 +342,7 @@ def test_a_group_under_k_is_withheld_in_the_report_and_the_open_data(world, tmp_
     assert mentors.summary is None
     html = render_html(snapshot)
     assert html.count("non montré : moins de 15 réponses") >= 5
-    with make_session_factory(world.engine)() as session:
+    with make_session_factory(sqlite_world.engine)() as session:
         names = {p.name for p in write_snapshot(session, snapshot, tmp_path, None)}
     assert "answers-end-fellows-eig-3.csv" in names
     assert not any("mentors" in name for name in names)
@@ -337,9 +352,9 @@ def test_a_group_under_k_is_withheld_in_the_report_and_the_open_data(world, tmp_
     assert len(rows) == 1 + FELLOWS_ANSWERING
 
 
-def test_the_html_reads_as_a_report_with_its_charts(world):
+def test_the_html_reads_as_a_report_with_its_charts(sqlite_world):
     for locale in ("fr", "en"):
-        html = render_html(snapshot_of(world, locale=locale), "Generated on 1 July")
+        html = render_html(snapshot_of(sqlite_world, locale=locale), "Generated on 1 July")
         assert html.startswith("<!DOCTYPE html>") and f'<html lang="{locale}">' in html
         assert html.count("<svg") == 2 and html.count("<figcaption>") == 2
         assert html.count('role="img" aria-label="') == 2
@@ -347,28 +362,28 @@ def test_the_html_reads_as_a_report_with_its_charts(world):
         assert "<style>" in html and "@media print" in html
         assert not re.search(r"{{|}}|{%|%}|%\(\w+\)s|\bNone\b", _text_outside_svg(html))
         assert "http://" not in _text_outside_svg(html).replace("http://www.w3.org", "")
-    assert "Attentes satisfaites ou dépassées" in render_html(snapshot_of(world))
-    assert "Expectations met or exceeded" in render_html(snapshot_of(world, locale="en"))
+    assert "Attentes satisfaites ou dépassées" in render_html(snapshot_of(sqlite_world))
+    assert "Expectations met or exceeded" in render_html(snapshot_of(sqlite_world, locale="en"))
 
 
 def _text_outside_svg(html: str) -> str:
     return re.sub(r"<svg.*?</svg>", "", html, flags=re.DOTALL)
 
 
-def test_the_markdown_escapes_what_people_wrote(world):
-    with make_session_factory(world.engine).begin() as session:
+def test_the_markdown_escapes_what_people_wrote(sqlite_world):
+    with make_session_factory(sqlite_world.engine).begin() as session:
         team = session.scalars(select(Team).order_by(Team.name)).first()
         team.name = "Défi *gras* | <b>"
-    markdown = render_markdown(snapshot_of(world))
+    markdown = render_markdown(snapshot_of(sqlite_world))
     assert "Défi \\*gras\\* \\| \\<b\\>" in markdown and "<b>" not in markdown
-    assert "Défi *gras* | &lt;b&gt;" in render_html(snapshot_of(world))
+    assert "Défi *gras* | &lt;b&gt;" in render_html(snapshot_of(sqlite_world))
 
 
-def test_the_same_database_and_day_give_the_same_files(world, tmp_path):
+def test_the_same_database_and_day_give_the_same_files(sqlite_world, tmp_path):
     written = []
     for run, stamp in enumerate(("Généré le 1 juillet 2027 11:00.", "Généré le 2 juillet 9:00.")):
-        with make_session_factory(world.engine)() as session:
-            files = write_snapshot(session, snapshot_of(world), tmp_path / str(run), stamp)
+        with make_session_factory(sqlite_world.engine)() as session:
+            files = write_snapshot(session, snapshot_of(sqlite_world), tmp_path / str(run), stamp)
         written.append({p.name: p.read_bytes().replace(stamp.encode(), b"") for p in files})
     assert written[0] == written[1]
     assert {"snapshot.md", "snapshot.html", "team-facts.csv", "team-facts.schema.json",
@@ -376,41 +391,41 @@ def test_the_same_database_and_day_give_the_same_files(world, tmp_path):
             "answers-end-mentors-eig-3.schema.json"} <= set(written[0])  # fmt: skip
 
 
-def test_team_facts_open_data(world, tmp_path):
+def test_team_facts_open_data(sqlite_world, tmp_path):
 
-    with make_session_factory(world.engine)() as session:
-        write_snapshot(session, snapshot_of(world), tmp_path, None)
+    with make_session_factory(sqlite_world.engine)() as session:
+        write_snapshot(session, snapshot_of(sqlite_world), tmp_path, None)
     schema = json.loads((tmp_path / "team-facts.schema.json").read_text(encoding="utf-8"))
     rows = list(csv.DictReader((tmp_path / "team-facts.csv").open(encoding="utf-8")))
     assert [f["name"] for f in schema["fields"]] == list(rows[0])
     assert schema["fields"][0]["title"] == "Équipe (défi)"
     assert len(rows) == 15 and "people_hired" not in rows[0] and "note" not in rows[0]
     # the second team's sheet changed after the snapshot's day: not seen
-    assert {r["team"]: r["tool_status"] for r in rows if r["recorded_on"]} == world.tools
+    assert {r["team"]: r["tool_status"] for r in rows if r["recorded_on"]} == sqlite_world.tools
     assert rows[1]["tool_status"] == "planned" and rows[1]["tool_planned_on"] == "2027-09-02"
 
 
-def test_a_snapshot_that_cannot_be_written_in_full_writes_nothing(world, tmp_path):
+def test_a_snapshot_that_cannot_be_written_in_full_writes_nothing(sqlite_world, tmp_path):
     out = tmp_path / "out"
     (out / "snapshot.html").mkdir(parents=True)
     (out / "snapshot.md").write_text("the previous snapshot")
-    with make_session_factory(world.engine)() as session:
+    with make_session_factory(sqlite_world.engine)() as session:
         with pytest.raises(SnapshotNotWritten, match="snapshot.html: a folder is in the way"):
-            write_snapshot(session, snapshot_of(world), out, None)
+            write_snapshot(session, snapshot_of(sqlite_world), out, None)
         with pytest.raises(SnapshotNotWritten, match="cannot write to /dev/null"):
-            write_snapshot(session, snapshot_of(world), Path("/dev/null"), None)
+            write_snapshot(session, snapshot_of(sqlite_world), Path("/dev/null"), None)
     assert (out / "snapshot.md").read_text() == "the previous snapshot"
     assert sorted(path.name for path in out.iterdir()) == ["snapshot.html", "snapshot.md"]
 
 
-def test_the_open_data_of_anonymous_answers_singles_no_one_out(world, tmp_path):
+def test_the_open_data_of_anonymous_answers_singles_no_one_out(sqlite_world, tmp_path):
 
-    with make_session_factory(world.engine).begin() as session:
+    with make_session_factory(sqlite_world.engine).begin() as session:
         team = session.scalars(select(Team).order_by(Team.name)).first()
         team.name = '=HYPERLINK("http://evil.example","Défi")'
         team.administration = "@SUM(A1)"
-    with make_session_factory(world.engine)() as session:
-        write_snapshot(session, snapshot_of(world), tmp_path, None)
+    with make_session_factory(sqlite_world.engine)() as session:
+        write_snapshot(session, snapshot_of(sqlite_world), tmp_path, None)
     survey = load_surveys([SHIPPED_SURVEYS])["end-fellows"]
     texts = {q.id for q in survey.questions if q.type in ("short_text", "long_text")}
     rows = list(csv.DictReader((tmp_path / "answers-end-fellows-eig-3.csv").open(encoding="utf-8")))
