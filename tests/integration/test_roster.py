@@ -22,8 +22,9 @@ from bulletins.roster.csv_file import (
     read_roster_file,
     team_slug,
 )
+from tests.support.programme import data_file
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "eig3-roster.csv"
+SAMPLE = data_file("eig3-roster.csv")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 TODAY = date(2026, 1, 12)
 HEADER = "cohort,team,role,name,slack_user_id,email,administration,description\n"
