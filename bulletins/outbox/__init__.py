@@ -23,7 +23,9 @@ IN_FLIGHT = timedelta(minutes=2)
 # The confirmation of a filed form: written with the form, sent by the web process that
 # filed it right after Slack's answer (by the clock process if that one fails or dies).
 CONFIRMATION = "confirmation"
-SENT_BY_WEB = frozenset({CONFIRMATION})
+# What an "I can help" click sends: the group DM's first message and the digest thread's line.
+HELP_OFFER = "help_offer"
+SENT_BY_WEB = frozenset({CONFIRMATION, HELP_OFFER})
 # A new text for a message already written to the outbox (``chat.update`` once it is sent):
 # its ``thread_of`` is the key of the message it rewrites.
 UPDATE = "update"
