@@ -3,7 +3,7 @@ programme team, the latest bulletins and the last digest."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from bulletins.calendar import ProgrammeCalendar
 from bulletins.cycle.bulletin import Window, filing_window, recent_bulletins
+from bulletins.cycle.help_offers import HelpRequest, offers_for, recent_requests
 from bulletins.cycle.status import Status, TeamWeek, week_statuses
 from bulletins.db.models import (
     Bulletin,
     Cohort,
+    HelpOffer,
     Membership,
     OutboxMessage,
     OutboxStatus,
@@ -45,6 +47,8 @@ class HomePage:
     cohorts: list[CohortWeek]
     digest: OutboxMessage | None
     undelivered: int = 0  # for the programme team: messages that could not be delivered
+    offers: dict[int, list[HelpOffer]] = field(default_factory=dict)  # by own bulletin's id
+    help_requests: list[HelpRequest] = field(default_factory=list)  # for the programme team
 
 
 def staff_cohorts(session: Session, person: Person, day: date) -> list[Cohort]:
@@ -102,10 +106,12 @@ def home_page(
     own_ids = {team.id for team in teams}
     cohorts = staff_cohorts(session, person, day)
     all_weeks = week_statuses(session, calendar, window.week, now) if teams or cohorts else []
+    own = [tw for tw in all_weeks if tw.team.id in own_ids]
+    asking = [tw.bulletin.id for tw in own if tw.bulletin and tw.bulletin.help_request]
     return HomePage(
         person=person,
         window=window,
-        own=[tw for tw in all_weeks if tw.team.id in own_ids],
+        own=own,
         recent=recent_bulletins(session, teams, recent),
         cohorts=[
             CohortWeek(cohort, [tw for tw in all_weeks if tw.team.cohort_id == cohort.id])
@@ -113,4 +119,6 @@ def home_page(
         ],
         digest=last_digest(session) if cohorts else None,
         undelivered=undelivered_count(session) if cohorts else 0,
+        offers=offers_for(session, asking),
+        help_requests=recent_requests(session, [c.id for c in cohorts], window.week),
     )

@@ -57,8 +57,15 @@ def team_block(
 ) -> SectionBlock:
     """One of the person's teams this week, with a button to write or edit; ``evaluation``:
     a line on its tool and indicators."""
+    offers = page.offers.get(tw.bulletin.id, []) if tw.bulletin else []
     text = render(
-        "home_team", locale, tw=tw, window=page.window, local=local, evaluation=evaluation
+        "home_team",
+        locale,
+        tw=tw,
+        window=page.window,
+        local=local,
+        evaluation=evaluation,
+        offers=offers,
     )
     label = gettext(locale, "Edit") if tw.bulletin else gettext(locale, "Write")
     return SectionBlock(
@@ -96,6 +103,13 @@ def digest_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
     # The digest's sections were composed (and people's text escaped) by the product.
     shown = [s.text for s in digest.sections[:DIGEST_SECTIONS]]
     return [DividerBlock(), *sections([intro, *shown])]
+
+
+def help_blocks(page: HomePage, locale: str) -> list[Block]:
+    """For the programme team: the help requests of the last four weeks, and who offered."""
+    if not page.help_requests:
+        return []
+    return [DividerBlock(), *sections([render("home_help", locale, requests=page.help_requests)])]
 
 
 def undelivered_blocks(page: HomePage, locale: str) -> list[Block]:
@@ -137,6 +151,7 @@ def page_blocks(
         blocks += [DividerBlock(), header(gettext(locale, "Latest bulletins")), *sections(texts)]
     for week in page.cohorts:
         blocks += cohort_blocks(week, page, locale)
+    blocks += help_blocks(page, locale)
     return blocks + digest_blocks(page, locale, local)
 
 

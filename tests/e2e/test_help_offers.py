@@ -3,11 +3,13 @@ quotes the request there and says so in the digest's thread."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from bot import ids
 from tests.support.cycle import fellow_ids, file, outbox_rows, tick
-from tests.support.programme import paris
+from tests.support.forms import open_home
+from tests.support.programme import paris, person_named
 
 DEADLINE = paris(2026, 3, 6, 15, 5)  # 2026-W10
 FRIDAY = date(2026, 3, 6)
@@ -61,3 +63,24 @@ def test_a_second_click_opens_nothing_more(workspace):
     tick(workspace, paris(2026, 3, 6, 17, 1))
     assert len(thread_of(workspace, digest)) == 1
     assert [row.status for row in outbox_rows(workspace, "help_offer")] == ["sent", "sent"]
+
+
+def test_the_team_and_the_programme_team_see_the_offer_on_their_home_tabs(workspace):
+    digest = asking_digest(workspace)
+    file(workspace, "ADLER", paris(2026, 3, 6, 11, 0), help_request="Un designer")
+    helper = sorted(fellow_ids(workspace, "CartoBio", FRIDAY))[0]
+    click(workspace, helper, digest)
+    workspace.wait_for(lambda: thread_of(workspace, digest))
+    workspace.clock.now = paris(2026, 3, 6, 16, 0)
+    name = workspace.standin.user_name(helper)
+
+    manon = person_named(workspace, "Manon Moreau")  # a fellow of LexImpact
+    text = json.dumps(open_home(workspace, manon.slack_user_id), ensure_ascii=False)
+    assert f"🙋 Aide proposée pour votre demande par : {name}" in text
+
+    staff = person_named(workspace, "Maëlle David")
+    text = json.dumps(open_home(workspace, staff.slack_user_id), ensure_ascii=False)
+    assert "Demandes d'aide des quatre dernières semaines" in text
+    assert f"*LexImpact* · 2026-W10 · 🙋 aide proposée : {name}" in text
+    assert "*ADLER* · 2026-W10 · pas encore d'aide proposée" in text
+    assert "\\n>Un contact &lt;!here&gt; à la CNIL" in text
