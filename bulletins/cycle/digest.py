@@ -188,10 +188,14 @@ def help_sections(items: list[TeamWeek], locale: str) -> list[Section]:
 def compose_late(bulletin: Bulletin, locale: str) -> Message:
     """A bulletin filed after its week's digest, as a reply in the digest's thread."""
     item = TeamWeek(bulletin.team, Status.LATE, bulletin)
-    sections = render_sections("digest_late", locale, item=item, moods=MOODS)
+    texts = render_sections("digest_late", locale, item=item, moods=MOODS)
+    offer = Button(OFFER_HELP, str(bulletin.id), gettext(locale, "I can help"))
+    help_title = ":sos:"  # the help request's section (digest_late.md.j2)
     return Message(
         text=gettext(locale, "Late bulletin from %(team)s", team=escape(bulletin.team.name)),
-        sections=tuple(Section(part) for part in sections),
+        sections=tuple(
+            Section(part, button=offer if part.startswith(help_title) else None) for part in texts
+        ),
     )
 
 

@@ -129,6 +129,8 @@ def test_the_late_reply_says_which_team_and_what_it_wrote(world):
     text = text_of([message])
     assert message.text == "Bulletin en retard de Alpha"
     assert "Demande d'aide" in text and "&lt;!here&gt; aide" in text and "_en retard_" in text
+    (asking,) = [s for s in message.sections if s.button is not None]
+    assert "&lt;!here&gt; aide" in asking.text and asking.button.value == str(bulletin.id)
 
 
 def test_french_is_the_programme_default(world):
