@@ -195,3 +195,17 @@ def test_a_help_request_names_its_author_and_offers_help(workspace):
     assert asking["text"]["text"].startswith("*LexImpact* · <@")
     assert asking["text"]["text"][len("*LexImpact* · <@") :].split(">")[0] in author
     assert asking["accessory"]["text"]["text"] == "Je peux aider"
+
+
+def test_an_update_answered_with_a_5xx_after_taking_effect_shows_once(workspace):
+    tick(workspace, DEADLINE)
+    file(workspace, "CartoBio", paris(2026, 3, 6, 16, 0))
+    workspace.standin.fail_next("chat.update", status=500, applied=True)
+    tick(workspace, paris(2026, 3, 6, 16, 1))
+    assert "Bulletins reçus : 1/15" in digest_now(workspace)  # applied, answer lost
+    tick(workspace, paris(2026, 3, 6, 16, 10))
+    tick(workspace, paris(2026, 3, 6, 16, 20))
+    (update,) = outbox_rows(workspace, "update")
+    assert update.status == OutboxStatus.SENT
+    assert len(workspace.standin.posted("C0DIGEST")) == 2  # the digest and the late reply
+    assert "Bulletins reçus : 1/15" in digest_now(workspace)
