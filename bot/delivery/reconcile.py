@@ -64,7 +64,7 @@ def _doubts(services: Services, now: datetime) -> list[Doubt]:
                     parent_ts,
                     filename,
                     update=row.kind == outbox.UPDATE,
-                )  # fmt: skip
+                )
             )
         return doubts
 
