@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from functools import partial
+
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.facts_form import home_line
@@ -14,6 +18,8 @@ from bulletins.rendering import render
 from evaluation.campaigns.staff_progress import open_campaigns_progress
 from evaluation.facts.indicators import indicator_counts
 from evaluation.facts.sheets import current_facts
+
+log = logging.getLogger(__name__)
 
 
 def home_for(services: Services, user_id: str) -> dict:
@@ -34,7 +40,23 @@ def home_for(services: Services, user_id: str) -> dict:
         cohort_ids = [week.cohort.id for week in page.cohorts]
         campaigns = open_campaigns_progress(session, now, cohort_ids) if cohort_ids else []
         evaluation = evaluation_lines(session, page, locale)
-        return person_home(page, locale, calendar.local, no_team, campaigns, evaluation)
+        link = partial(digest_permalink, services, page)
+        return person_home(page, locale, calendar.local, no_team, campaigns, evaluation, link)
+
+
+def digest_permalink(services: Services, page: HomePage) -> str | None:
+    """The link to the last digest in Slack, or None when Slack cannot give it."""
+    digest = page.digest
+    if digest is None or not digest.slack_channel or not digest.slack_ts:
+        return None
+    try:
+        answer = services.slack.chat_getPermalink(
+            channel=digest.slack_channel, message_ts=digest.slack_ts
+        )
+    except SlackApiError as error:
+        log.warning("chat.getPermalink failed for the last digest: %s", error.response.get("error"))
+        return None
+    return answer.get("permalink")
 
 
 def evaluation_lines(session: Session, page: HomePage, locale: str) -> dict[int, str]:

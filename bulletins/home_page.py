@@ -3,19 +3,22 @@ programme team, the latest bulletins and the last digest."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bulletins import outbox
 from bulletins.calendar import ProgrammeCalendar
 from bulletins.collation import by_name
 from bulletins.cycle.bulletin import Window, filing_window, recent_bulletins
+from bulletins.cycle.help_offers import HelpRequest, offers_for, recent_requests
 from bulletins.cycle.status import Status, TeamWeek, week_statuses
 from bulletins.db.models import (
     Bulletin,
     Cohort,
+    HelpOffer,
     Membership,
     OutboxMessage,
     OutboxStatus,
@@ -46,6 +49,12 @@ class HomePage:
     cohorts: list[CohortWeek]
     digest: OutboxMessage | None
     undelivered: int = 0  # for the programme team: messages that could not be delivered
+    offers: dict[int, list[HelpOffer]] = field(default_factory=dict)  # by own bulletin's id
+    help_requests: list[HelpRequest] = field(default_factory=list)  # for the programme team
+    # The last digest's first message as it reads now (its updates included), and whether
+    # it continues in its thread.
+    digest_shown: dict | None = None
+    digest_continues: bool = False
 
 
 def staff_cohorts(session: Session, person: Person, day: date) -> list[Cohort]:
@@ -102,15 +111,30 @@ def home_page(
     own_ids = {team.id for team in teams}
     cohorts = staff_cohorts(session, person, day)
     all_weeks = week_statuses(session, calendar, window.week, now) if teams or cohorts else []
+    own = [tw for tw in all_weeks if tw.team.id in own_ids]
+    asking = [tw.bulletin.id for tw in own if tw.bulletin and tw.bulletin.help_request]
+    digest = last_digest(session) if cohorts else None
     return HomePage(
         person=person,
         window=window,
-        own=[tw for tw in all_weeks if tw.team.id in own_ids],
+        own=own,
         recent=recent_bulletins(session, teams, recent),
         cohorts=[
             CohortWeek(cohort, [tw for tw in all_weeks if tw.team.cohort_id == cohort.id])
             for cohort in cohorts
         ],
-        digest=last_digest(session) if cohorts else None,
+        digest=digest,
         undelivered=undelivered_count(session) if cohorts else 0,
+        offers=offers_for(session, asking),
+        help_requests=recent_requests(session, [c.id for c in cohorts], window.week),
+        digest_shown=outbox.current_payload(session, digest) if digest else None,
+        digest_continues=digest is not None and continues(session, digest),
     )
+
+
+def continues(session: Session, digest: OutboxMessage) -> bool:
+    """Whether a digest's first message has parts continued in its thread."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.thread_of == digest.key, OutboxMessage.kind == "digest_continued"
+    )
+    return session.scalar(query.limit(1)) is not None

@@ -32,8 +32,9 @@ from bulletins.rendering import render, render_sections
 from evaluation.campaigns.staff_progress import CampaignProgress
 
 SECTION_CHARS = 3000
-DIGEST_SECTIONS = 5
+HOME_BLOCKS = 100  # Slack's limit for a view
 Local = Callable[[datetime], datetime]
+Permalink = Callable[[], str | None]
 
 
 def sections(texts: list[str]) -> list[Block]:
@@ -58,8 +59,15 @@ def team_block(
 ) -> SectionBlock:
     """One of the person's teams this week, with a button to write or edit; ``evaluation``:
     a line on its tool and indicators."""
+    offers = page.offers.get(tw.bulletin.id, []) if tw.bulletin else []
     text = render(
-        "home_team", locale, tw=tw, window=page.window, local=local, evaluation=evaluation
+        "home_team",
+        locale,
+        tw=tw,
+        window=page.window,
+        local=local,
+        evaluation=evaluation,
+        offers=offers,
     )
     label = gettext(locale, "Edit") if tw.bulletin else gettext(locale, "Write")
     return SectionBlock(
@@ -88,15 +96,33 @@ def cohort_blocks(week: CohortWeek, page: HomePage, locale: str) -> list[Block]:
     return [DividerBlock(), *sections(texts)]
 
 
-def digest_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
-    """For the programme team: when and where the last digest went, and its first sections."""
-    if page.digest is None:
+def digest_blocks(
+    page: HomePage, locale: str, local: Local, room: int, permalink: Permalink
+) -> list[Block]:
+    """For the programme team: when and where the last digest went, and the whole of it as
+    it reads now, within ``room`` blocks; when it does not fit (or continues in its thread),
+    what fits and a link to it in Slack."""
+    if page.digest is None or page.digest_shown is None:
         return []
-    digest = Message.from_json(page.digest.payload)
+    digest = Message.from_json(page.digest_shown)
     intro = render("home_digest", locale, digest=page.digest, local=local)
     # The digest's sections were composed (and people's text escaped) by the product.
-    shown = [s.text for s in digest.sections[:DIGEST_SECTIONS]]
-    return [DividerBlock(), *sections([intro, *shown])]
+    shown = sections([intro, *(s.text for s in digest.sections)])
+    if len(shown) + 1 <= room and not page.digest_continues:
+        return [DividerBlock(), *shown]
+    link = permalink()
+    if link is None:
+        return [DividerBlock(), *shown[: room - 1]]
+    more = gettext(locale, "Read the whole digest in Slack")
+    # A link (Slack's own URL) in mrkdwn: not a person's text.
+    return [DividerBlock(), *shown[: room - 2], *sections([f"<{link}|{more}>"])]
+
+
+def help_blocks(page: HomePage, locale: str) -> list[Block]:
+    """For the programme team: the help requests of the last four weeks, and who offered."""
+    if not page.help_requests:
+        return []
+    return [DividerBlock(), *sections([render("home_help", locale, requests=page.help_requests)])]
 
 
 def undelivered_blocks(page: HomePage, locale: str) -> list[Block]:
@@ -118,9 +144,16 @@ def undelivered_blocks(page: HomePage, locale: str) -> list[Block]:
 
 
 def page_blocks(
-    page: HomePage, locale: str, local: Local, evaluation: Mapping[int, str] | None = None
+    page: HomePage,
+    locale: str,
+    local: Local,
+    evaluation: Mapping[int, str] | None = None,
+    permalink: Permalink = lambda: None,
+    reserved: int = 0,
 ) -> list[Block]:
-    """Every block of a known person's Home tab; ``evaluation``: a line per team id."""
+    """Every block of a known person's Home tab; ``evaluation``: a line per team id;
+    ``permalink``: the last digest's link, asked for only when it does not fit; ``reserved``:
+    blocks that follow (the surveys' progress)."""
     deadline = format_moment(page.window.deadline, locale)
     blocks: list[Block] = [
         header(
@@ -142,7 +175,9 @@ def page_blocks(
         blocks += [DividerBlock(), header(gettext(locale, "Latest bulletins")), *sections(texts)]
     for week in page.cohorts:
         blocks += cohort_blocks(week, page, locale)
-    return blocks + digest_blocks(page, locale, local)
+    blocks += help_blocks(page, locale)
+    room = HOME_BLOCKS - len(blocks) - reserved - 1
+    return blocks + digest_blocks(page, locale, local, room, permalink)
 
 
 def campaign_blocks(
@@ -172,14 +207,16 @@ def person_home(
     no_team: str | None,
     campaigns: Sequence[CampaignProgress] = (),
     evaluation: Mapping[int, str] | None = None,
+    permalink: Permalink = lambda: None,
 ) -> dict:
     """The Home tab of someone in the roster; ``no_team`` explains why nothing is shown;
     ``campaigns``: the open surveys' progress, for the programme team; ``evaluation``: a
-    line per team id on its tool and indicators."""
-    blocks = page_blocks(page, locale, local, evaluation)
-    blocks += campaign_blocks(campaigns, locale, local)
+    line per team id on its tool and indicators; ``permalink``: the last digest's link."""
+    after = campaign_blocks(campaigns, locale, local)
     if no_team:
-        blocks += sections([no_team])
+        after += sections([no_team])
+    blocks = page_blocks(page, locale, local, evaluation, permalink, reserved=len(after))
+    blocks += after
     return home_view(blocks)
 
 

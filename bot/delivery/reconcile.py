@@ -45,6 +45,7 @@ class Doubt:
     claimed_at: datetime | None
     parent_ts: str | None
     filename: str | None = None  # a file to upload, looked for by its name
+    update: bool = False  # a chat.update: doing it again changes nothing, so it is not looked for
 
 
 def _doubts(services: Services, now: datetime) -> list[Doubt]:
@@ -54,7 +55,17 @@ def _doubts(services: Services, now: datetime) -> list[Doubt]:
             parent = outbox.by_key(session, row.thread_of) if row.thread_of else None
             parent_ts = parent.slack_ts if parent else None
             filename = (row.payload.get("file") or {}).get("filename")
-            doubts.append(Doubt(row.id, row.key, row.channel, row.claimed_at, parent_ts, filename))
+            doubts.append(
+                Doubt(
+                    row.id,
+                    row.key,
+                    row.channel,
+                    row.claimed_at,
+                    parent_ts,
+                    filename,
+                    update=row.kind == outbox.UPDATE,
+                )
+            )
         return doubts
 
 
@@ -80,6 +91,8 @@ def _history(slack: WebClient, channel: str, doubt: Doubt) -> list[dict]:
 
 def find_posted(slack: WebClient, doubt: Doubt) -> tuple[str, str] | None:
     """(channel, ts) of the message if Slack has it, else None."""
+    if doubt.update:
+        return None
     channel = _channel_id(slack, doubt.channel)
     if channel is None:
         log.warning("outbox %s: %r is not a channel id, sending again", doubt.key, doubt.channel)

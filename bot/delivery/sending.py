@@ -54,6 +54,9 @@ PERMANENT_ERRORS = frozenset(
         "msg_too_long",
         "no_text",
         "restricted_action",
+        "message_not_found",
+        "cant_update_message",
+        "edit_window_closed",
     }
 )
 
@@ -65,6 +68,7 @@ class Claimed:
     channel: str
     payload: dict
     thread_ts: str | None
+    updates: bool = False  # a new text for the message at (channel, thread_ts)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -117,8 +121,9 @@ def _classify(error: SlackApiError, attempts: int) -> tuple[str, bool, timedelta
     return reason, attempts >= outbox.MAX_ATTEMPTS, _backoff(attempts)
 
 
-def _thread_parent(session, row: OutboxMessage) -> tuple[str | None, str | None]:
-    """(thread_ts, problem): the parent's ts, or why this reply cannot go out yet."""
+def _thread_parent(session, row: OutboxMessage) -> tuple[OutboxMessage | None, str | None]:
+    """(parent, problem): the message this one replies to or rewrites, or why it cannot go
+    out yet."""
     if row.thread_of is None:
         return None, None
     parent = outbox.by_key(session, row.thread_of)
@@ -126,7 +131,7 @@ def _thread_parent(session, row: OutboxMessage) -> tuple[str | None, str | None]
         return None, "parent_failed"
     if parent.status != OutboxStatus.SENT:
         return None, "parent_pending"
-    return parent.slack_ts, None
+    return parent, None
 
 
 def _claim_next(services: Services, now: datetime) -> Claimed | str | None:
@@ -136,7 +141,7 @@ def _claim_next(services: Services, now: datetime) -> Claimed | str | None:
         if not rows:
             return None
         row = rows[0]
-        thread_ts, problem = _thread_parent(session, row)
+        parent, problem = _thread_parent(session, row)
         if problem == "parent_pending":
             row.not_before = now + timedelta(seconds=30)
             return "retry"
@@ -145,12 +150,23 @@ def _claim_next(services: Services, now: datetime) -> Claimed | str | None:
             return "failed"
         if not outbox.claim(session, row, now):
             return "retry"  # another sender has it
+        thread_ts = parent.slack_ts if parent else None
+        if row.kind == outbox.UPDATE and parent is not None:
+            channel = parent.slack_channel or parent.channel
+            return Claimed(row.id, row.key, channel, row.payload, thread_ts, updates=True)
         return Claimed(row.id, row.key, row.channel, row.payload, thread_ts)
 
 
 def _post(slack: WebClient, claimed: Claimed) -> tuple[str, str]:
     if is_file(claimed.payload):
         return upload_file(slack, claimed.channel, claimed.thread_ts, claimed.payload)
+    if claimed.updates:
+        response = slack.chat_update(
+            channel=claimed.channel,
+            ts=claimed.thread_ts,
+            **message_kwargs(Message.from_json(claimed.payload)),
+        )
+        return response["channel"], response["ts"]
     response = slack.chat_postMessage(
         channel=claimed.channel,
         thread_ts=claimed.thread_ts,
@@ -166,7 +182,12 @@ def _record(services: Services, claimed: Claimed, now: datetime, result) -> str:
         if isinstance(result, Exception):
             return _record_failure(row, result, now)
         channel, ts = result
-        outbox.mark_sent(row, now=now, channel=channel, ts=ts)
+        if claimed.updates:
+            outbox.record_update_sent(
+                row, now=now, channel=channel, ts=ts, sent_payload=claimed.payload
+            )
+        else:
+            outbox.mark_sent(row, now=now, channel=channel, ts=ts)
         return "sent"
 
 

@@ -8,6 +8,7 @@ says what went wrong instead of pretending.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -20,6 +21,7 @@ from bot.standin.payloads import find_element
 from bot.standin.workspace import SlackWorkspace
 from bulletins.db.models import Bulletin, Team, WeekExcuse
 from bulletins.errors import BulletinsError
+from bulletins.roster.csv_file import RosterRow
 
 WAIT = 5.0  # seconds: listeners finish their work after acknowledging
 Step = tuple[datetime, Callable[[], object]]  # at that moment, do that
@@ -174,6 +176,42 @@ def excuse_week(
     values = {ids.REASON: {ids.input_id(ids.REASON): reason}}
     submit(workspace, user_id, excuse_view, values)
     _await_row(workspace, WeekExcuse, team, week, "the excused week")
+
+
+def _help_button(workspace: SlackWorkspace) -> tuple[dict, str] | None:
+    """The latest digest's first "I can help" button: (the message, the asker's user id)."""
+    channel = workspace.services.settings.channels.digest
+    for message in reversed(workspace.standin.posted(channel)):
+        for block in message.get("blocks") or []:
+            if (block.get("accessory") or {}).get("action_id") == ids.OFFER_HELP:
+                asker = re.search(r"<@([A-Z0-9]+)>", block["text"]["text"])
+                return message, asker.group(1) if asker else ""
+    return None
+
+
+def offer_help(workspace: SlackWorkspace, rows: list[RosterRow]) -> str | None:
+    """A fellow of another team clicks "I can help" under the digest's first help request,
+    as Slack would send it; returns who, or None when the digest asks for no help."""
+    found = _help_button(workspace)
+    if found is None:
+        return None
+    message, asker = found
+    asking_team = next((row.team for row in rows if row.slack_user_id == asker), None)
+    helper = next(r for r in rows if r.role == "fellow" and r.team not in (asking_team, ""))
+    channel = workspace.services.settings.channels.digest
+    workspace.driver.block_action(
+        helper.slack_user_id, ids.OFFER_HELP, message=message, channel_id=channel
+    )
+
+    def said_in_thread() -> bool:
+        replies = workspace.standin.posted(channel)
+        return any(m.get("thread_ts") == message["ts"] and "🙋" in m["text"] for m in replies)
+
+    try:
+        workspace.wait_for(said_in_thread, timeout=WAIT)
+    except AssertionError:
+        raise DemoError('"I can help" was clicked but nothing was said in the thread') from None
+    return helper.name
 
 
 def open_home(workspace: SlackWorkspace, user_id: str) -> dict[str, Any] | None:

@@ -60,6 +60,7 @@ class WeekRecord:
     pages: list[Link] = field(default_factory=list)  # (title, HTML path, Markdown path)
 
     pulse: list[str] = field(default_factory=list)  # mentors who answered the pulse
+    helpers: list[str] = field(default_factory=list)  # who clicked "I can help"
 
     def counts(self, locale: str = "en") -> str:
         return gettext(
@@ -207,4 +208,9 @@ def _conversation_title(
         if conversation.channel == standin.dm_channel(user_id):
             title = gettext(locale, "Direct message to %(name)s", name=name)
             return f"dm-{team_slug(name)}", title
+    members = standin.group_members(conversation.channel)
+    if members:
+        listed = ", ".join(sorted(people.get(user, user) for user in members))
+        title = gettext(locale, "Group message: %(names)s", names=listed)
+        return f"dm-group-{conversation.channel.lower()}", title
     return f"channel-{conversation.channel.lower()}", conversation.channel

@@ -46,6 +46,7 @@ FIRST_WEEK = IsoWeek(2026, 10)  # Monday 2 March 2026: a fixed week, so every ru
 DEFAULT_WEEKS = 5  # to Sunday 5 April: the run crosses into April (monthly digest, pulse)
 MAX_WEEKS = 12
 # (week index, team, who types /bulletin facts: "fellow" or "mentor", weekday, time)
+HELP_OFFERED_IN = 0  # the week in which someone clicks "I can help" under the digest
 FACTS_TYPED = ((0, "LexImpact", "fellow", 2, time(11, 30)), (1, "CartoBio", "mentor", 3, time(14)))
 
 
@@ -122,6 +123,7 @@ def _play_week(workspace: SlackWorkspace, week: IsoWeek, index: int, out: Path) 
     record = WeekRecord(week=week, first_call=len(workspace.standin.calls))
     steps = _schedule_steps(workspace, record) + _people_steps(workspace, week, index, record)
     steps += _facts_steps(workspace, week, index) + _pulse_steps(workspace, record)
+    steps += _help_steps(workspace, week, index, record)
     run_steps(workspace, steps, record)
     _open_homes(workspace, week, record)
     record.last_call = len(workspace.standin.calls)
@@ -171,6 +173,24 @@ def _people_steps(
         user_id = fellows(rows, plan.team)[index % 2].slack_user_id
         steps.append((moment, _action(workspace, user_id, teams[plan.team], week, plan, record)))
     return steps
+
+
+def _help_steps(
+    workspace: SlackWorkspace, week: IsoWeek, index: int, record: WeekRecord
+) -> list[Step]:
+    """In the first week, half an hour after the digest, a fellow of another team offers
+    help under its first help request."""
+    if index != HELP_OFFERED_IN:
+        return []
+    moment = workspace.services.calendar.deadline(week) + timedelta(minutes=30)
+
+    def offer() -> None:
+        helper = demo_filing.offer_help(workspace, sample_roster())
+        if helper is None:
+            raise demo_filing.DemoError(f"the digest of {week} asks for no help to offer")
+        record.helpers.append(helper)
+
+    return [(moment, offer)]
 
 
 def _facts_steps(workspace: SlackWorkspace, week: IsoWeek, index: int) -> list[Step]:

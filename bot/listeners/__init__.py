@@ -12,12 +12,24 @@ from bot.listeners import (
     evaluation,
     events,
     facts,
+    help_offers,
     indicators,
     surveys,
     views,
 )
 
-MODULES = (errors, commands, actions, views, events, surveys, evaluation, facts, indicators)
+MODULES = (
+    errors,
+    commands,
+    actions,
+    views,
+    events,
+    surveys,
+    evaluation,
+    facts,
+    indicators,
+    help_offers,
+)
 
 
 def register(app: App, services: Services) -> None:

@@ -1,4 +1,5 @@
-"""Messages and channels: chat.* and conversations.list, .history and .replies."""
+"""Messages and channels: chat.* (posting, editing, permalinks) and conversations.list,
+.history and .replies."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Chat:
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.getPermalink": self._chat_get_permalink,
         }
 
     def posted(self, channel: str) -> list[dict[str, Any]]:
@@ -125,6 +127,15 @@ class Chat:
             message["blocks"] = blocks
         message["edited"] = {"user": self._state.bot_user_id, "ts": self._state.new_ts()}
         return {"channel": channel, "ts": args["ts"], "text": message["text"], "message": message}
+
+    def _chat_get_permalink(self, args: Args) -> dict[str, Any]:
+        """A link to a message, as Slack makes them (``/archives/<channel>/p<ts digits>``)."""
+        channel = self._state.resolve_channel(args["channel"])
+        ts = str(args.get("message_ts") or "")
+        if (channel, ts) not in self._messages:
+            raise SlackError("message_not_found")
+        link = f"https://standin.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"channel": channel, "permalink": link}
 
     def _chat_post_ephemeral(self, args: Args) -> dict[str, Any]:
         self._state.resolve_channel(args["channel"])

@@ -29,12 +29,14 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
     "conversations.replies": ("ts",),
+    "chat.getPermalink": ("message_ts",),
 }
 _NEEDS_CHANNEL = frozenset(
     {
         "chat.postMessage",
         "chat.update",
         "chat.postEphemeral",
+        "chat.getPermalink",
         "conversations.history",
         "conversations.replies",
     }

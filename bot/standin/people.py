@@ -1,4 +1,5 @@
-"""Who is who: auth.test, apps.connections.open, users.info and conversations.open."""
+"""Who is who: auth.test, apps.connections.open, users.info and conversations.open (a DM,
+or a group DM with several users)."""
 
 from __future__ import annotations
 
@@ -70,12 +71,16 @@ class People:
         if args.get("channel"):
             return {"channel": {"id": state.resolve_channel(args["channel"])}}
         users = [u for u in str(args.get("users") or "").split(",") if u]
-        if len(users) != 1:
-            raise invalid_arguments(
-                "exactly one user is supported by the stand-in [json-pointer:/users]"
-            )
-        if users[0] not in state.users and state.strict_channels:
+        if not users or len(users) > 8:
+            raise invalid_arguments("between 1 and 8 users are needed [json-pointer:/users]")
+        if state.strict_channels and any(u not in state.users for u in users):
             raise SlackError("user_not_found")
+        if len(set(users)) > 1:  # a group DM (mpim) between them and the bot
+            for user in users:
+                state.dm_for(user)  # refused, as a DM would be, for a deactivated user
+            members = frozenset(users)
+            already = members in state.groups
+            return {"channel": {"id": state.group_channel(members)}, "already_open": already}
         already = users[0] in state.dms
         return {
             "channel": {"id": state.dm_for(users[0])},

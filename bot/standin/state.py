@@ -37,6 +37,7 @@ class StandInState:
     users: dict[str, User] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
     dms: dict[str, str] = field(default_factory=dict)  # user id -> DM channel id
+    groups: dict[frozenset[str], str] = field(default_factory=dict)  # users -> group DM id
 
     @property
     def root_url(self) -> str:
@@ -61,6 +62,15 @@ class StandInState:
         with self.lock:
             return self.dms.setdefault(user_id, f"D{next(self.seq):08d}")
 
+    def group_channel(self, user_ids: frozenset[str]) -> str:
+        """The group DM conversations.open returns for several users (the same each time)."""
+        with self.lock:
+            return self.groups.setdefault(user_ids, f"G{next(self.seq):08d}")
+
+    def group_members(self, channel: str) -> frozenset[str] | None:
+        """The users of a group DM, or None if ``channel`` is not one."""
+        return next((users for users, c in self.groups.items() if c == channel), None)
+
     def dm_for(self, user_id: str) -> str:
         """The DM channel of ``user_id``, refused for a deactivated user."""
         user = self.users.get(user_id)
@@ -71,7 +81,7 @@ class StandInState:
     def resolve_channel(self, channel: str) -> str:
         """The channel id a method's ``channel`` argument (id, name or user id) stands for,
         or the Slack error a post there gets."""
-        if channel in self.dms.values():
+        if channel in self.dms.values() or channel in self.groups.values():
             return channel
         if looks_like_id(channel, "UW"):
             return self.dm_for(channel)

@@ -244,6 +244,10 @@ class SlackStandIn:
         """The DM channel id conversations.open returns for ``user_id``."""
         return self._state.dm_channel(user_id)
 
+    def group_members(self, channel: str) -> frozenset[str] | None:
+        """The users of a group DM conversations.open returned, or None for another channel."""
+        return self._state.group_members(channel)
+
     def new_trigger_id(self) -> str:
         """Issue a single-use trigger id valid for 3 seconds of the stand-in's clock."""
         return self._views.new_trigger_id()

@@ -8,7 +8,7 @@ was composed is posted on its own, as a reply in that thread (see :func:`compose
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -21,11 +21,12 @@ from bulletins.cycle.status import Status, TeamWeek, week_statuses
 from bulletins.dates import format_day, week_start
 from bulletins.db.models import Bulletin, Team
 from bulletins.i18n import gettext
-from bulletins.messages import Limits, Message, Section, split_message
+from bulletins.messages import Button, Limits, Message, Section, split_message
 from bulletins.mrkdwn import escape
-from bulletins.rendering import render_sections
+from bulletins.rendering import render, render_sections
 
 KEY_DATE_DAYS = 7
+OFFER_HELP = "offer_help"  # the same id as bot.ids.OFFER_HELP; value: the bulletin's id
 SLACK_LIMITS = Limits()  # 45 sections leave room for the header and context blocks (50)
 
 
@@ -49,10 +50,17 @@ class DigestData:
     key_dates: list[KeyDate]
     silent: list[TeamWeek]
     excused: list[TeamWeek]
+    # Bulletins filed after the digest was posted (each one is a reply in its thread): the
+    # digest, updated, counts them and marks their teams late.
+    late: list[TeamWeek] = field(default_factory=list)
 
     @property
     def teams(self) -> int:
-        return len(self.news) + len(self.silent) + len(self.excused)
+        return len(self.news) + len(self.late) + len(self.silent) + len(self.excused)
+
+    @property
+    def filed(self) -> int:
+        return len(self.news) + len(self.late)
 
 
 def _as_of(statuses: list[TeamWeek], now: datetime) -> list[TeamWeek]:
@@ -89,12 +97,25 @@ def key_dates(
 
 
 def digest_data(
-    session: Session, calendar: ProgrammeCalendar, week: IsoWeek, now: datetime
+    session: Session,
+    calendar: ProgrammeCalendar,
+    week: IsoWeek,
+    now: datetime,
+    posted: datetime | None = None,
 ) -> DigestData | None:
-    """The digest's content; None when no team is active on the week's deadline day."""
+    """The digest's content; None when no team is active on the week's deadline day.
+
+    ``posted``: when the digest was composed, for its update at ``now``: the bulletins it
+    showed then, and the teams that filed since marked late (their bulletins are replies in
+    its thread), those that excused the week since as excused."""
+    posted = posted or now
     statuses = _as_of(week_statuses(session, calendar, week, now), now)
     if not statuses:
         return None
+    late = [tw for tw in statuses if tw.bulletin is not None and tw.bulletin.created_at > posted]
+    statuses = [
+        tw for tw in _as_of(statuses, posted) if tw.team.id not in {i.team.id for i in late}
+    ]
     news = [tw for tw in statuses if tw.bulletin is not None]
     day = calendar.deadline_day(week)
     return DigestData(
@@ -107,10 +128,11 @@ def digest_data(
             [tw.team for tw in statuses],
             day,
             day + timedelta(days=KEY_DATE_DAYS),
-            now,
+            posted,
         ),
         silent=[tw for tw in statuses if tw.status in (Status.SILENT, Status.WAITING)],
         excused=[tw for tw in statuses if tw.status == Status.EXCUSED],
+        late=late,
     )
 
 
@@ -135,23 +157,45 @@ def compose_digest(
         programme=escape(settings.programme_name),
         week=week_start(data.week, locale),
     )
-    sections = render_sections("digest", locale, data=data, moods=MOODS)
+    first, *rest = [
+        Section(part) for part in render_sections("digest", locale, data=data, moods=MOODS)
+    ]
     message = Message(
         text=text,
         header=_header(data, settings, locale),
-        sections=tuple(Section(part) for part in sections),
+        sections=(first, *help_sections(data.help, locale), *rest),
         context=gettext(locale, "Write or edit your team's bulletin with /bulletin."),
     )
     return split_message(message, limits)
 
 
+def help_sections(items: list[TeamWeek], locale: str) -> list[Section]:
+    """Each help request, its author named, with a button to offer help."""
+    if not items:
+        return []
+    title = Section(":sos: *" + escape(gettext(locale, "Help requests")) + "*")
+    label = gettext(locale, "I can help")
+    return [title] + [
+        Section(
+            render("digest_help", locale, item=item),
+            button=Button(OFFER_HELP, str(item.bulletin.id), label),
+        )
+        for item in items
+        if item.bulletin is not None
+    ]
+
+
 def compose_late(bulletin: Bulletin, locale: str) -> Message:
     """A bulletin filed after its week's digest, as a reply in the digest's thread."""
     item = TeamWeek(bulletin.team, Status.LATE, bulletin)
-    sections = render_sections("digest_late", locale, item=item, moods=MOODS)
+    texts = render_sections("digest_late", locale, item=item, moods=MOODS)
+    offer = Button(OFFER_HELP, str(bulletin.id), gettext(locale, "I can help"))
+    help_title = ":sos:"  # the help request's section (digest_late.md.j2)
     return Message(
         text=gettext(locale, "Late bulletin from %(team)s", team=escape(bulletin.team.name)),
-        sections=tuple(Section(part) for part in sections),
+        sections=tuple(
+            Section(part, button=offer if part.startswith(help_title) else None) for part in texts
+        ),
     )
 
 

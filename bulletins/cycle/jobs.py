@@ -6,8 +6,9 @@ under keys that name them, so running it twice for the same moment adds nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -16,13 +17,13 @@ from bulletins import outbox
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.cycle.digest import compose_digest, compose_late, digest_data, late_since
-from bulletins.cycle.status import teams_to_remind, week_statuses
-from bulletins.db.models import Person, Team
+from bulletins.cycle.status import Status, teams_to_remind, week_statuses
+from bulletins.db.models import OutboxStatus, Person, Team
 from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Button, Message, Section
 from bulletins.mrkdwn import escape
 from bulletins.people import away_ids, fellows_of
-from bulletins.rendering import render_sections
+from bulletins.rendering import render, render_sections
 from bulletins.repeats import prune_received
 
 OPEN_FORM = "open_form"  # the same id as bot.ids.OPEN_FORM
@@ -198,6 +199,80 @@ def _post_late(ctx: JobContext, week: IsoWeek) -> int:
     return len(late.keys() - posted)
 
 
+def refresh_digests(ctx: JobContext) -> int:
+    """A digest already posted, kept true: once a team files late or excuses the week, the
+    digest's counts and its list of teams without a bulletin are updated in place (through
+    the outbox, so several changes in a row show as their latest state)."""
+    this_week = ctx.calendar.week_of(ctx.now)
+    return sum(_refresh_digest(ctx, week) for week in (this_week.previous(), this_week))
+
+
+def _refresh_digest(ctx: JobContext, week: IsoWeek) -> int:
+    first = outbox.by_key(ctx.session, digest_key(week))
+    if first is None:
+        return 0
+    data = digest_data(ctx.session, ctx.calendar, week, ctx.now, posted=first.created_at)
+    if data is None:
+        return 0
+    changed = 0
+    for number, part in enumerate(compose_digest(data, ctx.settings, ctx.settings.locale), 1):
+        target = outbox.by_key(ctx.session, digest_key(week, number))
+        if target is not None:
+            changed += outbox.enqueue_update(ctx.session, target=target, message=part, now=ctx.now)
+            continue
+        # Grown past a message's limits: the new part continues in the thread.
+        outbox.enqueue(
+            ctx.session,
+            key=digest_key(week, number),
+            kind="digest_continued",
+            channel=ctx.settings.channels.digest,
+            message=part,
+            now=ctx.now,
+            thread_of=first.key,
+        )
+        changed += 1
+    return changed
+
+
+_REMINDER_KEY = re.compile(r":team-(?P<team>\d+):person-(?P<person>\d+)$")
+
+
+def stand_down_reminders(ctx: JobContext) -> int:
+    """Once a team has filed or excused the week, the reminders its members got say so,
+    and lose their button."""
+    this_week = ctx.calendar.week_of(ctx.now)
+    return sum(_stand_down(ctx, week) for week in (this_week.previous(), this_week))
+
+
+def _stand_down(ctx: JobContext, week: IsoWeek) -> int:
+    sent = [
+        row
+        for row in outbox.with_prefix(ctx.session, "reminder", f"reminder:{week}:")
+        if row.status != OutboxStatus.FAILED
+    ]
+    if not sent:
+        return 0
+    done = {
+        tw.team.id: tw
+        for tw in week_statuses(ctx.session, ctx.calendar, week, ctx.now)
+        if tw.status in (Status.FILED, Status.LATE, Status.EXCUSED)
+    }
+    changed = 0
+    for row in sent:
+        found = _REMINDER_KEY.search(row.key)
+        if found is None or int(found["team"]) not in done:
+            continue
+        person = ctx.session.get(Person, int(found["person"]))
+        locale = normalize_locale(person.locale if person else None, ctx.settings.locale)
+        line = render(
+            "reminder_done", locale, tw=done[int(found["team"])], local=ctx.calendar.local
+        )
+        reminder = Message.from_json(row.payload)
+        message = replace(reminder, sections=(*reminder.sections, Section(line)), buttons=())
+        changed += outbox.enqueue_update(ctx.session, target=row, message=message, now=ctx.now)
+    return changed
+
+
 def cycle_jobs() -> list[tuple[str, CoreJob]]:
     """The bulletin cycle's jobs, in the order a tick runs them."""
     return [
@@ -205,6 +280,8 @@ def cycle_jobs() -> list[tuple[str, CoreJob]]:
         ("reminders", reminders),
         ("digest", digest),
         ("late_bulletins", late_bulletins),
+        ("refresh_digests", refresh_digests),
+        ("stand_down_reminders", stand_down_reminders),
         ("prune_received", prune_received_requests),
     ]
 

@@ -154,6 +154,26 @@ class Bulletin(Base):
     updated_by: Mapped[Person] = relationship(foreign_keys=[updated_by_id])
 
 
+class HelpOffer(Base):
+    """Someone who clicked "I can help" under a team's help request, and the group DM that
+    brought them together with the team's fellows."""
+
+    __tablename__ = "help_offers"
+    __table_args__ = (UniqueConstraint("bulletin_id", "helper_slack_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(
+        ForeignKey("bulletins.id", ondelete="CASCADE"), index=True
+    )
+    # Anyone in the workspace may offer, in the roster or not.
+    helper_slack_id: Mapped[str] = mapped_column(String(20))
+    helper_name: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    channel: Mapped[str | None] = mapped_column(String(40))  # the group DM, once opened
+
+    bulletin: Mapped[Bulletin] = relationship()
+
+
 class BulletinRevision(Base):
     """Who changed a bulletin, and when, and what it said before."""
 

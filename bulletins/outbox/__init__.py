@@ -8,6 +8,7 @@ when its sender died is "in doubt": the sender looks in Slack for it before send
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -22,7 +23,12 @@ IN_FLIGHT = timedelta(minutes=2)
 # The confirmation of a filed form: written with the form, sent by the web process that
 # filed it right after Slack's answer (by the clock process if that one fails or dies).
 CONFIRMATION = "confirmation"
-SENT_BY_WEB = frozenset({CONFIRMATION})
+# What an "I can help" click sends: the group DM's first message and the digest thread's line.
+HELP_OFFER = "help_offer"
+SENT_BY_WEB = frozenset({CONFIRMATION, HELP_OFFER})
+# A new text for a message already written to the outbox (``chat.update`` once it is sent):
+# its ``thread_of`` is the key of the message it rewrites.
+UPDATE = "update"
 
 
 def enqueue(
@@ -62,6 +68,50 @@ def enqueue(
     return row
 
 
+def update_key(target_key: str) -> str:
+    return f"{UPDATE}:{target_key}"
+
+
+def enqueue_update(
+    session: Session, *, target: OutboxMessage, message: Message, now: datetime
+) -> bool:
+    """Ask for ``target`` (an outbox row) to show ``message`` from now on; True when that
+    changes what it will show.
+
+    One update row per target, rewritten each time: several changes in a row coalesce into
+    the latest one. An update in flight when a newer text arrives is sent again once its
+    answer is recorded (see ``record_update_sent``). Until ``target`` is sent (its ts is
+    known), the update waits for it."""
+    payload = json.loads(json.dumps(message.to_json()))  # as the JSON column gives it back
+    row = by_key(session, update_key(target.key))
+    shown = row.payload if row is not None else target.payload
+    if shown == payload:
+        return False
+    if row is None:
+        enqueue(
+            session,
+            key=update_key(target.key),
+            kind=UPDATE,
+            channel=target.channel,
+            message=message,
+            now=now,
+            thread_of=target.key,
+            fresh=True,
+        )
+        return True
+    row.payload = payload
+    if row.status in (OutboxStatus.SENT, OutboxStatus.FAILED):
+        row.status, row.attempts, row.claimed_at = OutboxStatus.PENDING, 0, None
+        row.not_before, row.error, row.permanent = now, None, False
+    return True
+
+
+def current_payload(session: Session, target: OutboxMessage) -> dict:
+    """What ``target`` shows, or will show once its pending update is sent."""
+    row = by_key(session, update_key(target.key))
+    return row.payload if row is not None else target.payload
+
+
 def exists(session: Session, key: str) -> bool:
     return session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None
 
@@ -87,6 +137,14 @@ def due(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage
         .with_for_update(skip_locked=True)
     )
     return list(session.scalars(query))
+
+
+def with_prefix(session: Session, kind: str, prefix: str) -> list[OutboxMessage]:
+    """Messages of ``kind`` whose key starts with ``prefix``, oldest first."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.kind == kind, OutboxMessage.key.startswith(prefix, autoescape=True)
+    )
+    return list(session.scalars(query.order_by(OutboxMessage.id)))
 
 
 def by_key(session: Session, key: str) -> OutboxMessage | None:
@@ -139,6 +197,17 @@ def release(row: OutboxMessage) -> None:
 def mark_sent(row: OutboxMessage, *, now: datetime, channel: str, ts: str) -> None:
     row.status, row.sent_at, row.slack_channel, row.slack_ts = OutboxStatus.SENT, now, channel, ts
     row.error = None
+
+
+def record_update_sent(
+    row: OutboxMessage, *, now: datetime, channel: str, ts: str, sent_payload: dict
+) -> None:
+    """An update went out; if its text changed while it was in flight, it goes again."""
+    mark_sent(row, now=now, channel=channel, ts=ts)
+    if row.payload != sent_payload:
+        row.status, row.attempts, row.claimed_at, row.not_before = (
+            OutboxStatus.PENDING, 0, None, now
+        )  # fmt: skip
 
 
 def mark_failed(row: OutboxMessage, *, error: str, permanent: bool, retry_at: datetime) -> None:

@@ -87,6 +87,18 @@ def test_late_bulletins_are_shown_in_the_digest_thread(demo):
     assert "en retard" in re.sub(r"<[^>]+>", " ", thread)
 
 
+def test_the_digest_counts_the_late_bulletins_and_someone_offers_help(demo):
+    out, _ = demo
+    digest = (out / "2026-W10" / "digest.md").read_text(encoding="utf-8")
+    top = digest[: digest.index("↳")]  # the digest as it reads after its updates
+    assert "**Bulletins reçus : 12/15**" in top
+    assert "⌛ **Publiés en retard, dans le fil**  \nADLER, Karfu'R" in top
+    assert "propose son aide à ACOSS-Plateforme" in digest[digest.index("↳") :]
+    (group,) = (out / "2026-W10").glob("dm-group-*.md")
+    text = group.read_text(encoding="utf-8")
+    assert "propose son aide à **ACOSS-Plateforme**" in text and "> Quelqu'un a-t-il" in text
+
+
 def test_reminders_and_home_tabs_are_written_as_html_and_markdown(demo):
     out, _ = demo
     week = out / "2026-W10"

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from bulletins.db.models import OutboxStatus
-from tests.support.cycle import add_teams, block_texts, excuse, file, outbox_rows, tick
+from tests.support.cycle import (
+    add_teams,
+    block_texts,
+    excuse,
+    fellow_ids,
+    file,
+    outbox_rows,
+    tick,
+)
 from tests.support.programme import paris
 
 DEADLINE = paris(2026, 3, 6, 15, 5)  # 2026-W10
@@ -106,11 +114,13 @@ def test_a_permanent_slack_error_ends_as_a_failed_row_and_nothing_loops(workspac
     tick(workspace, paris(2026, 3, 6, 16, 0))
     tick(workspace, paris(2026, 3, 6, 17, 0))
     assert len(workspace.standin.calls_to("chat.postMessage")) == 1
-    digest, late = outbox_rows(workspace)
+    digest, late, update = outbox_rows(workspace)
     assert (digest.status, digest.error, digest.permanent) == (
         OutboxStatus.FAILED, "channel_not_found", True
     )  # fmt: skip
     assert (late.status, late.error) == (OutboxStatus.FAILED, "parent_failed")
+    assert (update.kind, update.status, update.error) == ("update", OutboxStatus.FAILED,
+                                                          "parent_failed")  # fmt: skip
 
 
 def test_a_rate_limited_digest_is_retried_after_retry_after_and_sent_once(workspace):
@@ -125,3 +135,77 @@ def test_a_rate_limited_digest_is_retried_after_retry_after_and_sent_once(worksp
     tick(workspace, paris(2026, 3, 6, 15, 8))
     assert len(digest_posts(workspace)) == 1
     assert len(workspace.standin.calls_to("chat.postMessage")) == 2
+
+
+def digest_now(workspace) -> str:
+    """What a person reads in the digest's first message now, edits included."""
+    return "\n".join(block_texts(workspace.standin.posted("C0DIGEST")[0]))
+
+
+def test_a_late_bulletin_updates_the_digest_in_place(workspace):
+    file(workspace, "ADLER", MORNING)
+    tick(workspace, DEADLINE)
+    assert "Bulletins reçus : 1/15" in digest_now(workspace)
+    file(workspace, "CartoBio", paris(2026, 3, 6, 16, 30), priority="Enfin là")
+    tick(workspace, paris(2026, 3, 6, 16, 31))
+    tick(workspace, paris(2026, 3, 6, 16, 32))
+    text = digest_now(workspace)
+    assert "Bulletins reçus : 2/15" in text
+    assert ":hourglass: *Publiés en retard, dans le fil*\nCartoBio" in text
+    silent = text[text.index("Pas de bulletin cette semaine") :]
+    assert "CartoBio" not in silent and "DataJust" in silent
+    assert "Enfin là" not in text  # the bulletin itself is the reply in the thread
+    assert [c.ok for c in workspace.standin.calls_to("chat.update")] == [True]
+    assert len(workspace.standin.posted("C0DIGEST")) == 2
+
+
+def test_late_changes_coalesce_and_a_failed_update_is_sent_once_with_the_latest(workspace):
+    tick(workspace, DEADLINE)
+    file(workspace, "CartoBio", paris(2026, 3, 6, 16, 0))
+    file(workspace, "Plume", paris(2026, 3, 6, 16, 5))
+    workspace.standin.fail_next("chat.update", status=200, error="ratelimited")
+    tick(workspace, paris(2026, 3, 6, 16, 6))
+    assert "Bulletins reçus : 0/15" in digest_now(workspace)
+    excuse(workspace, "LexImpact", "Séminaire <!here>", paris(2026, 3, 6, 16, 7))
+    tick(workspace, paris(2026, 3, 6, 16, 10))
+    tick(workspace, paris(2026, 3, 6, 16, 11))
+    text = digest_now(workspace)
+    assert "Bulletins reçus : 2/15" in text and "CartoBio, Plume" in text
+    assert "Séminaire &lt;!here&gt;" in text
+    assert [c.ok for c in workspace.standin.calls_to("chat.update")] == [False, True]
+
+
+def test_an_update_waits_for_the_digest_to_be_posted(workspace):
+    workspace.standin.fail_next("chat.postMessage", status=429, retry_after=120)
+    tick(workspace, DEADLINE)
+    file(workspace, "CartoBio", paris(2026, 3, 6, 15, 6))
+    tick(workspace, paris(2026, 3, 6, 15, 6))
+    assert workspace.standin.calls_to("chat.update") == []
+    tick(workspace, paris(2026, 3, 6, 15, 8))
+    assert "Bulletins reçus : 1/15" in digest_now(workspace)
+    assert [c.ok for c in workspace.standin.calls_to("chat.update")] == [True]
+
+
+def test_a_help_request_names_its_author_and_offers_help(workspace):
+    file(workspace, "LexImpact", MORNING, help_request="Un contact à la CNIL")
+    tick(workspace, DEADLINE)
+    (post,) = digest_posts(workspace)
+    (asking,) = [b for b in post["blocks"] if b.get("accessory")]
+    author = sorted(fellow_ids(workspace, "LexImpact", date(2026, 3, 6)))
+    assert asking["text"]["text"].startswith("*LexImpact* · <@")
+    assert asking["text"]["text"][len("*LexImpact* · <@") :].split(">")[0] in author
+    assert asking["accessory"]["text"]["text"] == "Je peux aider"
+
+
+def test_an_update_answered_with_a_5xx_after_taking_effect_shows_once(workspace):
+    tick(workspace, DEADLINE)
+    file(workspace, "CartoBio", paris(2026, 3, 6, 16, 0))
+    workspace.standin.fail_next("chat.update", status=500, applied=True)
+    tick(workspace, paris(2026, 3, 6, 16, 1))
+    assert "Bulletins reçus : 1/15" in digest_now(workspace)  # applied, answer lost
+    tick(workspace, paris(2026, 3, 6, 16, 10))
+    tick(workspace, paris(2026, 3, 6, 16, 20))
+    (update,) = outbox_rows(workspace, "update")
+    assert update.status == OutboxStatus.SENT
+    assert len(workspace.standin.posted("C0DIGEST")) == 2  # the digest and the late reply
+    assert "Bulletins reçus : 1/15" in digest_now(workspace)

@@ -9,6 +9,7 @@ from bot import ids
 from bulletins.cycle.bulletin import excuse_week
 from bulletins.db.models import OutboxMessage, OutboxStatus, Person, Team
 from bulletins.messages import Message, Section
+from tests.support import cycle
 from tests.support.forms import answers, file_directly, open_home, submit
 from tests.support.programme import paris, person_named, team_named
 
@@ -103,3 +104,35 @@ def test_someone_not_in_the_roster_is_welcomed_and_told_whom_to_ask(workspace):
     workspace.standin.add_user("U0STRANGER", "Camille Inconnue", locale="en-US")
     home = open_home(workspace, "U0STRANGER")
     assert "Ask the programme team to add you" in json.dumps(home)
+
+
+def staff_home_text(workspace) -> str:
+    staff = person_named(workspace, "Maëlle David")
+    return json.dumps(open_home(workspace, staff.slack_user_id), ensure_ascii=False)
+
+
+def test_staff_see_the_whole_last_digest_as_it_reads_now(workspace):
+    for team in ("ADLER", "CartoBio", "LexImpact"):
+        cycle.file(workspace, team, paris(2026, 3, 6, 11, 0), priority=f"Cap de {team}")
+    cycle.tick(workspace, paris(2026, 3, 6, 15, 5))
+    cycle.file(workspace, "Plume", paris(2026, 3, 6, 16, 0))
+    cycle.tick(workspace, paris(2026, 3, 6, 16, 1))
+    workspace.clock.now = paris(2026, 3, 6, 16, 2)
+    text = staff_home_text(workspace)
+    assert all(f"Cap de {team}" in text for team in ("ADLER", "CartoBio", "LexImpact"))
+    assert "Bulletins reçus : 4/15" in text and "Publiés en retard, dans le fil*\\nPlume" in text
+    assert "Pas de bulletin cette semaine" in text  # the end of it
+    assert workspace.standin.calls_to("chat.getPermalink") == []
+
+
+def test_a_digest_too_long_for_the_home_tab_links_to_slack(workspace):
+    for team in cycle.add_teams(workspace, 25):
+        cycle.file(workspace, team, paris(2026, 3, 6, 11, 0), priority="p " * 150,
+                   ups_and_downs="u " * 150, help_request="h " * 150)  # fmt: skip
+    cycle.tick(workspace, paris(2026, 3, 6, 15, 5))
+    workspace.clock.now = paris(2026, 3, 6, 16, 0)
+    home = open_home(workspace, person_named(workspace, "Maëlle David").slack_user_id)
+    assert len(home["blocks"]) <= 100
+    ts = workspace.standin.posted("C0DIGEST")[0]["ts"]
+    link = f"<https://standin.slack.com/archives/C0DIGEST/p{ts.replace('.', '')}|"
+    assert link + "Lire tout le récapitulatif dans Slack>" in json.dumps(home, ensure_ascii=False)

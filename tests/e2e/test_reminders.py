@@ -66,3 +66,47 @@ def test_the_call_to_action_is_posted_once_in_the_announce_channel(workspace):
     (post,) = workspace.standin.messages("C0ANNOUNCE")
     assert "la semaine du 2 mars" in post["blocks"][0]["text"]["text"]
     assert post["blocks"][-1]["type"] == "actions"
+
+
+def test_reminders_stand_down_once_the_team_has_filed(workspace):
+    for team in TEAMS[1:]:
+        file(workspace, team, paris(2026, 3, 6, 11, 0))
+    tick(workspace, paris(2026, 3, 6, 14, 0))
+    fellows = sorted(fellow_ids(workspace, "ACOSS-Plateforme", FRIDAY))
+    assert all(actions(workspace, user) for user in fellows)
+    file(workspace, "ACOSS-Plateforme", paris(2026, 3, 6, 14, 12))  # by its first fellow
+    filer = min(name_of(workspace, user) for user in fellows)
+    tick(workspace, paris(2026, 3, 6, 14, 13))
+    tick(workspace, paris(2026, 3, 6, 14, 45))
+    assert recipients(workspace) == fellows  # no reminder after the fact
+    for user in fellows:
+        (reminder,) = workspace.standin.posted(user)
+        assert actions(workspace, user) == []
+        text = "\n".join(b["text"]["text"] for b in reminder["blocks"] if "text" in b)
+        assert "n'a pas encore écrit" in text  # what it said, and now what happened
+        assert f"✅ Bulletin publié par {filer} à 14:12" in text
+    assert len(workspace.standin.calls_to("chat.update")) == len(fellows)
+
+
+def test_a_team_that_excuses_the_week_sees_its_reminders_say_so(workspace):
+    for team in TEAMS[1:]:
+        file(workspace, team, paris(2026, 3, 6, 11, 0))
+    tick(workspace, paris(2026, 3, 6, 14, 0))
+    excuse(workspace, "ACOSS-Plateforme", "Séminaire", paris(2026, 3, 6, 14, 20))
+    tick(workspace, paris(2026, 3, 6, 14, 21))
+    for user in fellow_ids(workspace, "ACOSS-Plateforme", FRIDAY):
+        (reminder,) = workspace.standin.posted(user)
+        text = "\n".join(b["text"]["text"] for b in reminder["blocks"] if "text" in b)
+        assert "✅ Pas de bulletin cette semaine, a indiqué" in text and ">Séminaire" in text
+        assert actions(workspace, user) == []
+
+
+def actions(workspace, user: str) -> list[dict]:
+    """The buttons of the messages ``user`` reads in their DM now."""
+    return [
+        b for m in workspace.standin.posted(user) for b in m["blocks"] if b["type"] == "actions"
+    ]
+
+
+def name_of(workspace, user: str) -> str:
+    return workspace.standin.user_name(user)

@@ -71,6 +71,9 @@ def test_text_written_by_people_cannot_mention_anyone(world):
     world.file("Alpha", priority=typed, help_request=typed, ups_and_downs=typed)
     world.excuse("Bravo", typed)
     text = text_of(digest(world))
+    author = world.fellows["Alpha"][0].slack_user_id
+    assert f"*Alpha* · <@{author}>" in text  # the product names who asks for help
+    text = text.replace(f"<@{author}>", "")
     for raw in ["<!", "<@", "<https", "@channel", "@here"]:
         assert raw not in text
     assert "&lt;!channel&gt;" in text and "&lt;@U123&gt;" in text
@@ -101,12 +104,35 @@ def test_a_late_bulletin_filed_before_the_digest_is_in_it_flagged_late(world):
     assert "*Alpha* · _late_" in text
 
 
+def test_each_help_request_names_its_author_and_offers_a_button(world):
+    bulletin = world.file("Bravo", help_request="Un contact à la CNIL")
+    (part,) = digest(world, locale="fr")
+    (asking,) = [s for s in part.sections if s.button is not None]
+    author = world.fellows["Bravo"][0].slack_user_id
+    assert asking.text.startswith(f"*Bravo* · <@{author}>\n>Un contact à la CNIL")
+    assert (asking.button.label, asking.button.value) == ("Je peux aider", str(bulletin.id))
+
+
+def test_the_digest_updated_counts_late_teams_and_excuses_and_keeps_what_it_showed(world):
+    world.file("Alpha")
+    posted = DEADLINE
+    world.file("Bravo", at=paris(2026, 3, 6, 16, 0), priority="Arrivé tard")
+    world.excuse("Charlie", "Séminaire")
+    data = digest_data(world.session, CALENDAR, W10, paris(2026, 3, 6, 16, 1), posted=posted)
+    text = text_of(compose_digest(data, SETTINGS, "fr"))
+    assert "Bulletins reçus : 2/4" in text
+    assert "Publiés en retard, dans le fil*\nBravo" in text and "Arrivé tard" not in text
+    assert "Pas de bulletin cette semaine*\nDelta" in text and "Séminaire" in text
+
+
 def test_the_late_reply_says_which_team_and_what_it_wrote(world):
     bulletin = world.file("Alpha", at=paris(2026, 3, 6, 16, 0), help_request="<!here> aide")
     message = compose_late(bulletin, "fr")
     text = text_of([message])
     assert message.text == "Bulletin en retard d'Alpha"
     assert "Demande d'aide" in text and "&lt;!here&gt; aide" in text and "_en retard_" in text
+    (asking,) = [s for s in message.sections if s.button is not None]
+    assert "&lt;!here&gt; aide" in asking.text and asking.button.value == str(bulletin.id)
 
 
 def test_french_is_the_programme_default(world):

@@ -8,9 +8,17 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from bulletins import outbox
 from bulletins.calendar import IsoWeek
-from bulletins.cycle.jobs import call_to_action, digest, late_bulletins, reminders
-from bulletins.db.models import OutboxMessage
+from bulletins.cycle.jobs import (
+    call_to_action,
+    digest,
+    late_bulletins,
+    refresh_digests,
+    reminders,
+    stand_down_reminders,
+)
+from bulletins.db.models import OutboxMessage, OutboxStatus
 from bulletins.messages import Message
 from tests.support.cycle_world import CALENDAR, SETTINGS, W10, make_world, paris
 
@@ -163,3 +171,60 @@ def test_late_bulletins_are_caught_up_after_the_next_week_opens(world):
     digest(world.ctx(deadline))
     world.file("Charlie", at=paris(2026, 3, 9, 8, 0))  # Monday, before W11 opens
     assert late_bulletins(world.ctx(paris(2026, 3, 10, 12, 0))) == 1
+
+
+# ------------------------------------------------------------- a digest kept true
+
+
+def test_the_digest_is_updated_once_per_change_under_one_key(world):
+    deadline = CALENDAR.deadline(W10)
+    digest(world.ctx(deadline))
+    assert refresh_digests(world.ctx(deadline + timedelta(minutes=1))) == 0
+    world.file("Alpha", at=deadline + timedelta(hours=1))
+    world.file("Bravo", at=deadline + timedelta(hours=1, minutes=1))
+    assert refresh_digests(world.ctx(deadline + timedelta(hours=2))) == 1
+    assert refresh_digests(world.ctx(deadline + timedelta(hours=3))) == 0
+    (update,) = rows(world, "update")
+    assert (update.key, update.thread_of) == ("update:digest:2026-W10:1", "digest:2026-W10:1")
+    text = "\n".join(s["text"] for s in update.payload["sections"])
+    assert "Bulletins reçus : 2/3" in text
+    assert "Publiés en retard, dans le fil*\nAlpha, Bravo" in text
+
+
+def test_an_update_changed_while_in_flight_is_sent_again(world):
+    deadline = CALENDAR.deadline(W10)
+    digest(world.ctx(deadline))
+    (first,) = rows(world, "digest")
+    outbox.mark_sent(first, now=deadline, channel="C0DIGEST", ts="1.000001")
+    world.file("Alpha", at=deadline + timedelta(hours=1))
+    refresh_digests(world.ctx(deadline + timedelta(hours=1)))
+    (update,) = rows(world, "update")
+    assert outbox.claim(world.session, update, deadline + timedelta(hours=1))
+    sent_payload = dict(update.payload)
+    world.file("Bravo", at=deadline + timedelta(hours=1, minutes=1))
+    assert refresh_digests(world.ctx(deadline + timedelta(hours=1, minutes=1))) == 1
+    assert update.payload["sections"][0]["text"] == "*Bulletins reçus : 2/3*"
+    assert update.status == OutboxStatus.SENDING  # its newer text waits for the answer
+    outbox.record_update_sent(update, now=deadline, channel="C0DIGEST", ts="1.000001",
+                              sent_payload=sent_payload)  # fmt: skip
+    assert update.status == OutboxStatus.PENDING
+    outbox.record_update_sent(update, now=deadline, channel="C0DIGEST", ts="1.000001",
+                              sent_payload=update.payload)  # fmt: skip
+    assert update.status == OutboxStatus.SENT
+
+
+def test_reminders_of_a_team_that_filed_stand_down_and_no_new_one_goes(world):
+    world.file("Alpha")
+    world.excuse("Bravo", "Vacances")
+    reminders(world.ctx(paris(2026, 3, 6, 14, 0)))
+    assert stand_down_reminders(world.ctx(paris(2026, 3, 6, 14, 5))) == 0
+    world.file("Charlie", at=paris(2026, 3, 6, 14, 10))
+    assert stand_down_reminders(world.ctx(paris(2026, 3, 6, 14, 11))) == 2
+    assert stand_down_reminders(world.ctx(paris(2026, 3, 6, 14, 12))) == 0
+    assert reminders(world.ctx(paris(2026, 3, 6, 14, 45))) == 0
+    for update in rows(world, "update"):
+        assert update.payload["buttons"] == []
+        assert (
+            "✅ Bulletin publié par Charlie fellow 1 à 14:10"
+            in update.payload["sections"][-1]["text"]
+        )

@@ -189,6 +189,26 @@ def test_dm_channels_are_stable_and_user_ids_are_postable(standin, client):
     assert client.chat_postMessage(channel=opened, text="again")["ok"]
 
 
+def test_a_group_dm_with_several_users_is_stable_and_postable(standin, client):
+    standin.add_user("U0BOB", "bob")
+    opened = client.conversations_open(users="U0ALICE,U0BOB")["channel"]["id"]
+    again = client.conversations_open(users="U0BOB,U0ALICE")
+    assert opened.startswith("G") and again["channel"]["id"] == opened and again["already_open"]
+    assert standin.group_members(opened) == {"U0ALICE", "U0BOB"}
+    assert client.chat_postMessage(channel=opened, text="hello both")["ok"]
+    assert [m["text"] for m in standin.posted(opened)] == ["hello both"]
+    error = slack_error(lambda: client.conversations_open(users="U0ALICE,U0NOBODY"))
+    assert error.response["error"] == "user_not_found"
+
+
+def test_a_permalink_names_the_channel_and_the_message(client):
+    posted = client.chat_postMessage(channel="C0GENERAL", text="x")
+    link = client.chat_getPermalink(channel="C0GENERAL", message_ts=posted["ts"])["permalink"]
+    assert link == f"https://standin.slack.com/archives/C0GENERAL/p{posted['ts'].replace('.', '')}"
+    error = slack_error(lambda: client.chat_getPermalink(channel="C0GENERAL", message_ts="1.2"))
+    assert error.response["error"] == "message_not_found"
+
+
 def test_users_info(client):
     user = client.users_info(user="U0ALICE", include_locale=True)["user"]
     assert (user["name"], user["locale"], user["tz"]) == ("alice", "fr-FR", "Europe/Paris")
