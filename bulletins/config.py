@@ -376,10 +376,10 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
     database_url = database_url_from(env) or parsed.get("database", {}).get("url")
     database_url = driver_url(database_url or DEFAULT_DATABASE_URL)
     survey_directory = parsed.get("surveys", {}).get("directory")
-    from_file = env_name("surveys", "directory") not in env
-    if survey_directory is not None and source is not None and from_file:
-        if not survey_directory.is_absolute():
-            survey_directory = source.parent / survey_directory  # relative to the file
+    # Relative to the file it is written in; from the environment, to the working directory.
+    in_file = source is not None and not env.get(env_name("surveys", "directory"))
+    if survey_directory is not None and in_file and not survey_directory.is_absolute():
+        survey_directory = source.parent / survey_directory
     return Settings(
         programme_name=programme.get("name", Settings.programme_name),
         timezone=programme.get("timezone", Settings.timezone),

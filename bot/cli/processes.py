@@ -30,7 +30,13 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
     behind one address; keep a single scheduler."""
     services = obj.services()
     from bot.app import create_app
-    from bot.server import HttpServer, exit_on_sigterm, freeze_startup_objects, serve_socket_mode
+    from bot.server import (
+        HttpServer,
+        exit_on_sigterm,
+        freeze_startup_objects,
+        health_check,
+        serve_socket_mode,
+    )
 
     if socket_mode and not services.settings.slack.app_token:
         raise BulletinsError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token)")
@@ -44,7 +50,9 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
     else:
         assert port is not None
         secret = services.settings.slack.signing_secret
-        HttpServer(app, services.engine, host, port, signing_secret=secret).serve_forever()
+        health = health_check(services.engine, services.clock, services.settings.scheduler_max_age)
+        server = HttpServer(app, services.engine, host, port, signing_secret=secret, health=health)
+        server.serve_forever()
 
 
 def _port_from_env() -> int:
@@ -64,6 +72,7 @@ def tick(obj: Context, now_text: str | None) -> None:
     services = obj.services()
     from bot.channels import use_channel_ids
     from bot.lock import SchedulerLock
+    from bot.scheduler import record_tick
     from bot.scheduler import tick as run_tick
 
     use_channel_ids(services)
@@ -73,6 +82,7 @@ def tick(obj: Context, now_text: str | None) -> None:
         raise BulletinsError("the scheduler is busy (it holds the lock): try again in a minute")
     try:
         runs = run_tick(services, now)
+        record_tick(services, runs)
     finally:
         lock.release()
     for run in runs:
