@@ -1,0 +1,108 @@
+"""``bulletins check`` after a deploy, against the Slack stand-in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.manifest import SHIPPED, bot_scopes
+from bot.standin import SlackStandIn
+from bulletins.db import make_engine, make_session_factory, upgrade
+from bulletins.db.migrate import downgrade
+from bulletins.health import record_heartbeat
+from tests.support.cli import run
+
+pytestmark = pytest.mark.slow  # runs the command line as a process
+
+CONFIG = '[channels]\ndigest = "bulletins"\nannounce = "C0ANNOUNCE"\nstaff = "equipe"\n'
+
+
+def deployed(folder: Path, *, ticked_ago: timedelta | None) -> str:
+    url = f"sqlite:///{folder / 'bulletins.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    if ticked_ago is not None:
+        with make_session_factory(engine).begin() as session:
+            record_heartbeat(session, datetime.now(UTC) - ticked_ago)
+    engine.dispose()
+    (folder / "bulletins.toml").write_text(CONFIG, encoding="utf-8")
+    return url
+
+
+def check(folder: Path, standin: SlackStandIn, url: str, **env: str):
+    env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": standin.token, "SLACK_SIGNING_SECRET": "s",
+           "SLACK_API_URL": standin.base_url, "PORT": ""} | env  # fmt: skip
+    result = run("check", cwd=folder, env=env)
+    return result, result.stdout.splitlines()
+
+
+def test_a_sound_deployment_is_all_ok(tmp_path):
+    url = deployed(tmp_path, ticked_ago=timedelta(minutes=1))
+    with SlackStandIn(token="xoxb-check") as standin:
+        standin.grant_scopes(*sorted(bot_scopes(SHIPPED)), "reactions:read")
+        for channel in ("bulletins", "C0ANNOUNCE", "equipe"):
+            standin.add_channel(channel)
+        result, lines = check(tmp_path, standin, url)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert lines[-1] == "All good."
+    assert all(line.startswith("ok   ") for line in lines[:-1]), lines
+    subjects = [line.split(":")[0].removeprefix("ok   ") for line in lines[:-1]]
+    assert subjects[:4] == ["configuration", "database", "storage", "scheduler"]
+    assert "ok   [channels] digest = 'bulletins': #bulletins, the bot is a member" in lines
+    assert [s for s in subjects if s.startswith("[channels]")] == [
+        "[channels] digest = 'bulletins'",
+        "[channels] announce = 'C0ANNOUNCE'",
+        "[channels] staff = 'equipe'",
+    ]
+
+
+def test_each_problem_is_a_line_saying_what_to_fix(tmp_path):
+    url = deployed(tmp_path, ticked_ago=timedelta(minutes=25))
+    with SlackStandIn(token="xoxb-check") as standin:
+        standin.grant_scopes(*(bot_scopes(SHIPPED) - {"files:write", "im:write"}))
+        standin.add_channel("bulletins", member=False)
+        standin.add_channel("C0ANNOUNCE", archived=True)  # and no channel called "equipe"
+        result, lines = check(tmp_path, standin, url, PORT="8080")
+
+    assert result.returncode == 1
+    problems = {line.split(":")[0].removeprefix("FIX  "): line for line in lines if "FIX" in line}
+    assert set(problems) == {
+        "storage",
+        "scheduler",
+        "scopes",
+        "[channels] digest = 'bulletins'",
+        "[channels] announce = 'C0ANNOUNCE'",
+        "[channels] staff = 'equipe'",
+    }
+    assert "SQLite on a platform that sets PORT" in problems["storage"]
+    assert "last tick 25 minutes ago" in problems["scheduler"]
+    assert "the token lacks files:write, im:write" in problems["scopes"]
+    assert "/invite @Bulletins" in problems["[channels] digest = 'bulletins'"]
+    assert "is archived" in problems["[channels] announce = 'C0ANNOUNCE'"]
+    assert "no channel of that name" in problems["[channels] staff = 'equipe'"]
+    assert "6 thing(s) to fix." in result.stderr
+
+
+def test_a_refused_token_an_old_schema_and_a_bad_setting(tmp_path):
+    url = deployed(tmp_path, ticked_ago=None)
+    engine = make_engine(url)
+    upgrade(engine)
+    downgrade(engine, "0008")
+    engine.dispose()
+    with SlackStandIn(token="xoxb-check") as standin:
+        result, lines = check(tmp_path, standin, url, SLACK_BOT_TOKEN="xoxb-wrong")
+        bad, bad_lines = check(tmp_path, standin, url, BULLETINS_SURVEYS_ANONYMITY_K="2")
+
+    assert result.returncode == 1
+    assert "FIX  database: schema at revision 0008, needs" in "\n".join(lines)
+    assert "FIX  SLACK_BOT_TOKEN: Slack refused it (invalid_auth)" in "\n".join(lines)
+    assert "xoxb-wrong" not in result.stdout + result.stderr
+    assert bad.returncode == 1
+    assert bad_lines == [
+        "FIX  configuration: BULLETINS_SURVEYS_ANONYMITY_K: expected a whole number of at "
+        "least 3, got 2: in a group of 2, each of the two can read the other's answers in the "
+        "results by taking out their own"
+    ]
