@@ -7,6 +7,7 @@ other commands start fast.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from datetime import date, datetime
@@ -16,6 +17,9 @@ import click
 from bot.cli import Context, pass_context
 from bulletins.config import Settings
 from bulletins.errors import BulletinsError
+from bulletins.hosting import sqlite_on_paas
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -53,6 +57,13 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
         health = health_check(services.engine, services.clock, services.settings.scheduler_max_age)
         server = HttpServer(app, services.engine, host, port, signing_secret=secret, health=health)
         server.serve_forever()
+
+
+def warn_of_sqlite_on_paas(settings: Settings) -> None:
+    """Say it loudly, before anything is lost: the app runs, but not for long."""
+    warning = sqlite_on_paas(settings.database_url, os.environ)
+    if warning:
+        log.warning("*** DATA WILL BE LOST *** %s", warning)
 
 
 def _port_from_env() -> int:
@@ -112,6 +123,7 @@ def parse_now(text: str, settings: Settings) -> datetime:
 @pass_context
 def scheduler(obj: Context) -> None:
     """Run the clock process: every minute, the jobs that are due."""
+    warn_of_sqlite_on_paas(obj.settings)
     services = obj.services()
     from bot.scheduler import run_scheduler
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +15,7 @@ from bot.standin import SlackStandIn
 from bulletins.db import make_engine, make_session_factory, upgrade
 from bulletins.db.migrate import downgrade
 from bulletins.health import record_heartbeat
-from tests.support.cli import run
+from tests.support.cli import BULLETINS, run
 
 pytestmark = pytest.mark.slow  # runs the command line as a process
 
@@ -106,3 +109,27 @@ def test_a_refused_token_an_old_schema_and_a_bad_setting(tmp_path):
         "least 3, got 2: in a group of 2, each of the two can read the other's answers in the "
         "results by taking out their own"
     ]
+
+
+def test_the_clock_process_warns_loudly_of_sqlite_on_a_platform(tmp_path):
+    url = deployed(tmp_path, ticked_ago=None)
+    with SlackStandIn(token="xoxb-check") as standin:
+        standin.add_channel("bulletins")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
+        env |= {"DATABASE_URL": url, "SLACK_BOT_TOKEN": standin.token, "PORT": "8080",
+                "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": standin.base_url}  # fmt: skip
+        env.pop("BULLETINS_CONFIG", None)
+        log = tmp_path / "output.log"
+        with log.open("w") as out:
+            process = subprocess.Popen([BULLETINS, "scheduler"], cwd=tmp_path, env=env,
+                                       stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while "scheduler started" not in log.read_text() and time.monotonic() < deadline:
+                assert process.poll() is None, log.read_text()
+                time.sleep(0.1)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    (warning,) = [line for line in log.read_text().splitlines() if "DATA WILL BE LOST" in line]
+    assert "WARNING" in warning and "SQLite on a platform that sets PORT" in warning
