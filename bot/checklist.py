@@ -82,7 +82,12 @@ def _database(settings: Settings, env: Mapping[str, str], now: datetime) -> Iter
     yield Line("storage", "" if warning else kind, warning)
     if health.scheduler == "ok":
         assert health.last_tick is not None
-        yield Line("scheduler", f"last tick at {health.last_tick:%Y-%m-%d %H:%M:%S %Z}")
+        last = f"last tick at {health.last_tick:%Y-%m-%d %H:%M:%S %Z}"
+        if health.failed_jobs:
+            yield Line("scheduler", problem=f"{last}, with {health.failed_jobs} failed job(s): "
+                       "the clock process's log says which and why")  # fmt: skip
+        else:
+            yield Line("scheduler", last)
     elif health.database == "ok":
         yield Line("scheduler", problem=health.scheduler)
 

@@ -40,6 +40,10 @@ def last_heartbeat(session: Session, process: str = CLOCK) -> datetime | None:
     return session.scalar(select(Heartbeat.beat_at).where(Heartbeat.process == process))
 
 
+def heartbeat(session: Session, process: str = CLOCK) -> Heartbeat | None:
+    return session.get(Heartbeat, process)
+
+
 @dataclass(frozen=True)
 class Health:
     """What a monitor reads: ``database`` and ``scheduler`` are "ok" or what is wrong."""
@@ -47,6 +51,7 @@ class Health:
     database: str
     scheduler: str
     last_tick: datetime | None = None
+    failed_jobs: int = 0  # in the last tick
 
     @property
     def ok(self) -> bool:
@@ -89,7 +94,10 @@ def check_health(engine: Engine, latest: str, now: datetime, max_age: timedelta)
                 return Health(f"schema at revision {revision}, needs {latest}: run {UPGRADE}",
                               "unknown")  # fmt: skip
             with Session(connection) as session:
-                last = last_heartbeat(session)
+                beat = heartbeat(session)
     except DBAPIError:
         return Health("unreachable", "unknown")
-    return Health("ok", scheduler_health(last, now, max_age), last)
+    if beat is None:
+        return Health("ok", scheduler_health(None, now, max_age))
+    return Health("ok", scheduler_health(beat.beat_at, now, max_age), beat.beat_at,
+                  beat.failed_jobs)  # fmt: skip

@@ -14,7 +14,7 @@ from bot.manifest import SHIPPED, bot_scopes
 from bot.standin import SlackStandIn
 from bulletins.db import make_engine, make_session_factory, upgrade
 from bulletins.db.migrate import downgrade
-from bulletins.health import record_heartbeat
+from bulletins.health import last_heartbeat, record_heartbeat
 from tests.support.cli import BULLETINS, run
 
 pytestmark = pytest.mark.slow  # runs the command line as a process
@@ -22,16 +22,25 @@ pytestmark = pytest.mark.slow  # runs the command line as a process
 CONFIG = '[channels]\ndigest = "bulletins"\nannounce = "C0ANNOUNCE"\nstaff = "equipe"\n'
 
 
-def deployed(folder: Path, *, ticked_ago: timedelta | None) -> str:
+def deployed(folder: Path, *, ticked_ago: timedelta | None, failed_jobs: int = 0) -> str:
     url = f"sqlite:///{folder / 'bulletins.db'}"
     engine = make_engine(url)
     upgrade(engine)
     if ticked_ago is not None:
         with make_session_factory(engine).begin() as session:
-            record_heartbeat(session, datetime.now(UTC) - ticked_ago)
+            record_heartbeat(session, datetime.now(UTC) - ticked_ago, failed_jobs)
     engine.dispose()
     (folder / "bulletins.toml").write_text(CONFIG, encoding="utf-8")
     return url
+
+
+def heartbeat_of(url: str) -> datetime | None:
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            return last_heartbeat(session)
+    finally:
+        engine.dispose()
 
 
 def check(folder: Path, standin: SlackStandIn, url: str, **env: str):
@@ -111,7 +120,20 @@ def test_a_refused_token_an_old_schema_and_a_bad_setting(tmp_path):
     ]
 
 
-def test_the_clock_process_warns_loudly_of_sqlite_on_a_platform(tmp_path):
+def test_a_recent_tick_whose_jobs_failed_is_to_fix(tmp_path):
+    url = deployed(tmp_path, ticked_ago=timedelta(minutes=1), failed_jobs=2)
+    with SlackStandIn(token="xoxb-check") as standin:
+        standin.grant_scopes(*bot_scopes(SHIPPED))
+        for channel in ("bulletins", "C0ANNOUNCE", "equipe"):
+            standin.add_channel(channel)
+        result, lines = check(tmp_path, standin, url)
+    assert result.returncode == 1
+    (problem,) = [line for line in lines if line.startswith("FIX")]
+    assert problem.startswith("FIX  scheduler: last tick at ")
+    assert "with 2 failed job(s): the clock process's log says which and why" in problem
+
+
+def test_the_clock_process_warns_loudly_of_sqlite_on_a_platform_and_ticks(tmp_path):
     url = deployed(tmp_path, ticked_ago=None)
     with SlackStandIn(token="xoxb-check") as standin:
         standin.add_channel("bulletins")
@@ -125,11 +147,13 @@ def test_the_clock_process_warns_loudly_of_sqlite_on_a_platform(tmp_path):
                                        stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
         try:
             deadline = time.monotonic() + 30
-            while "scheduler started" not in log.read_text() and time.monotonic() < deadline:
+            while heartbeat_of(url) is None and time.monotonic() < deadline:
                 assert process.poll() is None, log.read_text()
-                time.sleep(0.1)
+                time.sleep(0.2)
         finally:
             process.terminate()
             process.wait(timeout=20)
+    beat = heartbeat_of(url)  # its first tick, as it starts
+    assert beat is not None and datetime.now(UTC) - beat < timedelta(minutes=1)
     (warning,) = [line for line in log.read_text().splitlines() if "DATA WILL BE LOST" in line]
     assert "WARNING" in warning and "SQLite on a platform that sets PORT" in warning

@@ -33,3 +33,9 @@ def test_health_follows_the_age_of_the_last_tick(engine, session):
     assert not late.ok
     assert late.scheduler.startswith("last tick 15 minutes ago")
     assert late.as_dict()["last_tick"] == NOW.isoformat()
+
+
+def test_the_failed_jobs_of_the_last_tick_are_kept(engine, session):
+    record_heartbeat(session, NOW, failed_jobs=3)
+    session.commit()
+    assert check_health(engine, latest_revision(), NOW, TEN).failed_jobs == 3
