@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError
 from bot.bootstrap import make_slack_client
 from bot.channels import channel_ids
 from bot.manifest import bot_scopes, find_manifest
-from bulletins.config import Settings, load_settings
+from bulletins.config import Settings, load_settings, unknown_variables
 from bulletins.db.migrate import latest_revision
 from bulletins.db.opening import UPGRADE, open_database, sqlite_file
 from bulletins.errors import BulletinsError
@@ -53,6 +53,10 @@ def run_checks(
         yield Line("configuration", problem=str(error))
         return
     yield Line("configuration", str(settings.source or "built-in defaults and environment"))
+    unknown = unknown_variables(env)
+    if unknown:
+        yield Line("environment", problem=f"{', '.join(unknown)} set nothing: no such setting "
+                   "(see docs/configuration.md)")  # fmt: skip
     yield from _database(settings, env, now)
     yield from _slack(settings, manifest)
 

@@ -340,6 +340,18 @@ def _parse_env(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     return parsed
 
 
+def unknown_variables(env: Mapping[str, str]) -> list[str]:
+    """The ``BULLETINS_…`` variables of ``env`` that set nothing (a typo, a removed key),
+    each with the known one it is closest to, if any."""
+    known = [env_name(table, key) for table, keys in _SCHEMA.items() for key in keys]
+    known += ["BULLETINS_CONFIG", "BULLETINS_DATABASE_URL"]
+    found = []
+    for name in sorted(n for n in env if n.startswith("BULLETINS_") and n not in known):
+        close = difflib.get_close_matches(name, known, n=1)
+        found.append(f"{name} (did you mean {close[0]}?)" if close else name)
+    return found
+
+
 def _merge(file: dict[str, dict[str, Any]], env: dict[str, dict[str, Any]]):
     """The file's values, each overridden by its environment variable when set."""
     tables = set(file) | set(env)

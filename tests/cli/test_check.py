@@ -77,11 +77,12 @@ def test_each_problem_is_a_line_saying_what_to_fix(tmp_path):
         standin.grant_scopes(*(bot_scopes(SHIPPED) - {"files:write", "im:write"}))
         standin.add_channel("bulletins", member=False)
         standin.add_channel("C0ANNOUNCE", archived=True)  # and no channel called "equipe"
-        result, lines = check(tmp_path, standin, url, PORT="8080")
+        result, lines = check(tmp_path, standin, url, PORT="8080", BULLETINS_CHANNEL_STAFF="x")
 
     assert result.returncode == 1
     problems = {line.split(":")[0].removeprefix("FIX  "): line for line in lines if "FIX" in line}
     assert set(problems) == {
+        "environment",
         "storage",
         "scheduler",
         "scopes",
@@ -89,13 +90,17 @@ def test_each_problem_is_a_line_saying_what_to_fix(tmp_path):
         "[channels] announce = 'C0ANNOUNCE'",
         "[channels] staff = 'equipe'",
     }
+    assert (
+        "BULLETINS_CHANNEL_STAFF (did you mean BULLETINS_CHANNELS_STAFF?)"
+        in (problems["environment"])
+    )
     assert "SQLite on a platform that sets PORT" in problems["storage"]
     assert "last tick 25 minutes ago" in problems["scheduler"]
     assert "the token lacks files:write, im:write" in problems["scopes"]
     assert "/invite @Bulletins" in problems["[channels] digest = 'bulletins'"]
     assert "is archived" in problems["[channels] announce = 'C0ANNOUNCE'"]
     assert "no channel of that name" in problems["[channels] staff = 'equipe'"]
-    assert "6 thing(s) to fix." in result.stderr
+    assert "7 thing(s) to fix." in result.stderr
 
 
 def test_a_refused_token_an_old_schema_and_a_bad_setting(tmp_path):

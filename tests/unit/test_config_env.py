@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletins.config import load_settings
+from bulletins.config import load_settings, unknown_variables
 from bulletins.errors import ConfigError
 
 FILE = """
@@ -116,3 +116,17 @@ def test_the_database_url_from_the_hosts_add_ons(tmp_path, env, expected):
     path = tmp_path / "b.toml"
     path.write_text('[database]\nurl = "sqlite:///from-file.db"\n', encoding="utf-8")
     assert load_settings(path, env=env).database_url == expected
+
+
+def test_variables_that_set_nothing_are_named_with_the_closest_known_one():
+    env = {
+        "BULLETINS_PROGRAMME_LOCAL": "en",
+        "BULLETINS_CONFIG": "b.toml",
+        "BULLETINS_SURVEYS_ANONYMITY_K": "5",
+        "BULLETINS_QQQQQQQQQQQQQQQQQQ": "1",
+        "PATH": "/usr/bin",
+    }
+    assert unknown_variables(env) == [
+        "BULLETINS_PROGRAMME_LOCAL (did you mean BULLETINS_PROGRAMME_LOCALE?)",
+        "BULLETINS_QQQQQQQQQQQQQQQQQQ",
+    ]
