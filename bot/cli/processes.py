@@ -32,6 +32,7 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
 
     To serve more people, run more of these processes on the same PostgreSQL database,
     behind one address; keep a single scheduler."""
+    warn_of_sqlite_on_paas(obj.settings)
     services = obj.services()
     from bot.app import create_app
     from bot.server import (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
@@ -138,27 +139,53 @@ def test_a_recent_tick_whose_jobs_failed_is_to_fix(tmp_path):
     assert "with 2 failed job(s): the clock process's log says which and why" in problem
 
 
+def start(args: list[str], folder: Path, standin: SlackStandIn, url: str, port: int):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
+    env |= {"DATABASE_URL": url, "SLACK_BOT_TOKEN": standin.token, "PORT": str(port),
+            "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": standin.base_url}  # fmt: skip
+    env.pop("BULLETINS_CONFIG", None)
+    with (folder / "output.log").open("w") as out:
+        return subprocess.Popen([BULLETINS, *args], cwd=folder, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)  # fmt: skip
+
+
+def run_until(process: subprocess.Popen, log: Path, done) -> str:
+    try:
+        deadline = time.monotonic() + 30
+        while not done() and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    return log.read_text()
+
+
+def data_loss_warning(output: str) -> str:
+    (warning,) = [line for line in output.splitlines() if "DATA WILL BE LOST" in line]
+    assert "WARNING" in warning and "SQLite on a platform that sets PORT" in warning
+    return warning
+
+
 def test_the_clock_process_warns_loudly_of_sqlite_on_a_platform_and_ticks(tmp_path):
     url = deployed(tmp_path, ticked_ago=None)
     with SlackStandIn(token="xoxb-check") as standin:
         standin.add_channel("bulletins")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
-        env |= {"DATABASE_URL": url, "SLACK_BOT_TOKEN": standin.token, "PORT": "8080",
-                "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": standin.base_url}  # fmt: skip
-        env.pop("BULLETINS_CONFIG", None)
-        log = tmp_path / "output.log"
-        with log.open("w") as out:
-            process = subprocess.Popen([BULLETINS, "scheduler"], cwd=tmp_path, env=env,
-                                       stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
-        try:
-            deadline = time.monotonic() + 30
-            while heartbeat_of(url) is None and time.monotonic() < deadline:
-                assert process.poll() is None, log.read_text()
-                time.sleep(0.2)
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+        process = start(["scheduler"], tmp_path, standin, url, port=8080)
+        output = run_until(process, tmp_path / "output.log", lambda: heartbeat_of(url))
     beat = heartbeat_of(url)  # its first tick, as it starts
     assert beat is not None and datetime.now(UTC) - beat < timedelta(minutes=1)
-    (warning,) = [line for line in log.read_text().splitlines() if "DATA WILL BE LOST" in line]
-    assert "WARNING" in warning and "SQLite on a platform that sets PORT" in warning
+    data_loss_warning(output)
+
+
+def test_the_web_process_warns_loudly_of_sqlite_on_a_platform(tmp_path):
+    url = deployed(tmp_path, ticked_ago=None)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "output.log"
+    with SlackStandIn(token="xoxb-check") as standin:
+        process = start(["serve", "--host", "127.0.0.1"], tmp_path, standin, url, port)
+        output = run_until(process, log, lambda: "listening on" in log.read_text())
+    assert f"listening on 127.0.0.1:{port}" in output
+    data_loss_warning(output)
