@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import dedup, listeners
 from bot.bootstrap import Services
+from bot.request_log import LoggingApp
 from bulletins.errors import BulletinsError, ConfigError
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def create_app(services: Services, *, verify_token: bool = True) -> App:
     if not any(isinstance(f, SameToken) for f in logger.filters):
         logger.addFilter(SameToken())
     try:  # Bolt checks the token with auth.test as it starts
-        app = App(
+        app = LoggingApp(
             client=services.slack,
             signing_secret=secrets.signing_secret,
             token_verification_enabled=verify_token,

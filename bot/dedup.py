@@ -26,6 +26,7 @@ from slack_bolt import App, BoltContext, BoltResponse
 
 from bot import ids
 from bot.bootstrap import Services
+from bot.request_log import OUTCOME_KEY
 from bulletins.db import database_unavailable
 from bulletins.db.writers import one_writer
 from bulletins.i18n import gettext
@@ -130,12 +131,14 @@ def deduplicator(services: Services) -> Callable[..., BoltResponse | None]:
             if not database_unavailable(error):
                 raise
             log.warning("the database did not answer while recording %s: %s", key, error)
+            context[OUTCOME_KEY] = "database down"
             if body.get("type") == "view_submission":
                 return database_down_answer(services, body.get("view") or {})
             next_()
             return resp
         if not fresh:
             log.info("ignored a repeated request (%s)", key)
+            context[OUTCOME_KEY] = "repeat ignored"
             return BoltResponse(status=200, body="")
         if window is None:
             context[CONTEXT_KEY] = key

@@ -8,6 +8,7 @@ moment does nothing more.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from bot.delivery.sending import deliver_due
 from bot.lock import SchedulerLock
 from bulletins.cycle.jobs import CoreJob, JobContext, cycle_jobs
 from bulletins.db import database_unavailable
+from bulletins.health import record_heartbeat
 from evaluation.campaigns.closure import close_due_campaigns, scrub
 from evaluation.campaigns.jobs import survey_jobs
 from evaluation.monthly.jobs import monthly_jobs
@@ -81,20 +83,41 @@ def tick(services: Services, now: datetime, jobs: Sequence[Job] | None = None) -
 
 def _run(job: Job, services: Services, now: datetime) -> JobRun:
     """Run one job; a job that fails is logged and rolled back, and the tick goes on, so
-    one broken job never stops the others nor the delivery of what is already queued."""
+    one broken job never stops the others nor the delivery of what is already queued.
+    Each run is one log line: the job, its outcome and how long it took."""
+    started = time.monotonic()
     try:
         done = job.run(services, now)
     except Exception as error:
+        ms = _elapsed_ms(started)
         if database_unavailable(error):  # one line: the traceback would say nothing more
             reason = " ".join(str(getattr(error, "orig", None) or error).split())
-            log.error("%s failed at %s: the database did not answer (%s)", job.name,
-                      now.isoformat(), reason)  # fmt: skip
+            log.error("job %s: failed, the database did not answer (%s), %d ms, at %s",
+                      job.name, reason, ms, now.isoformat())  # fmt: skip
         else:
-            log.exception("%s failed at %s", job.name, now.isoformat())
+            log.exception("job %s: failed, %d ms, at %s", job.name, ms, now.isoformat())
         return JobRun(job.name, 0, f"{type(error).__name__}: {error}")
-    if done:
-        log.info("%s: %d done at %s", job.name, done, now.isoformat())
+    log.info("job %s: ok, %d done, %d ms, at %s", job.name, done, _elapsed_ms(started),
+             now.isoformat())  # fmt: skip
     return JobRun(job.name, done)
+
+
+def _elapsed_ms(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
+
+
+def record_tick(services: Services, runs: Sequence[JobRun]) -> None:
+    """Record the heartbeat of a completed tick, at the clock's time (not the ``--now`` a
+    tick may act as): ``/healthz`` and ``bulletins check`` read it. A database that does
+    not answer is logged; the next tick tries again."""
+    failed = sum(1 for run in runs if run.error)
+    try:
+        with services.sessions.begin() as session:
+            record_heartbeat(session, services.clock(), failed)
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        log.error("the tick's heartbeat was not recorded: the database did not answer")
 
 
 def locked_tick(services: Services, lock: SchedulerLock) -> list[JobRun]:
@@ -103,7 +126,9 @@ def locked_tick(services: Services, lock: SchedulerLock) -> list[JobRun]:
         log.warning("scheduler lock lost; waiting to hold it again")
         lock.release()
         lock.acquire()
-    return tick(services, services.clock())
+    runs = tick(services, services.clock())
+    record_tick(services, runs)
+    return runs
 
 
 def run_scheduler(services: Services, lock: SchedulerLock | None = None) -> None:

@@ -1,5 +1,8 @@
 """The HTTP server: Slack's requests on ``POST /slack/events``, ``GET /healthz`` for probes.
 
+``/healthz`` answers 200 when the database answers at the latest schema and the clock
+process completed a tick recently, else 503; its JSON body says which is wrong.
+
 Served by waitress, a production WSGI server, in HTTP mode; or Socket Mode when asked.
 """
 
@@ -13,6 +16,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 
 import waitress
 from slack_bolt import App
@@ -23,8 +27,11 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from waitress import wasyncore
 
-from bulletins.db import ping
+from bot.bootstrap import utc_now
+from bulletins.config import Settings
+from bulletins.db.migrate import latest_revision
 from bulletins.errors import ConfigError
+from bulletins.health import Health, check_health
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +83,30 @@ def signed(slack: Callable, signing_secret: str) -> Callable[[dict, Callable], I
     return application
 
 
-def make_wsgi_app(app: App, engine: Engine, signing_secret: str) -> Callable:
+def health_check(
+    engine: Engine,
+    clock: Callable[[], datetime] = utc_now,
+    scheduler_max_age: timedelta = Settings.scheduler_max_age,
+) -> Callable[[], Health]:
+    """The deployment's health, read anew at each call."""
+    latest = latest_revision()  # read once: it is the code's, not the database's
+    return lambda: check_health(engine, latest, clock(), scheduler_max_age)
+
+
+def make_wsgi_app(
+    app: App, engine: Engine, signing_secret: str, health: Callable[[], Health] | None = None
+) -> Callable:
     """A WSGI application routing Slack's requests, once their signature is checked, to
     Bolt, and answering health checks."""
     slack = signed(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
+    health = health or health_check(engine)
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
-            healthy = ping(engine)
-            body = json.dumps({"database": "ok" if healthy else "unreachable"}).encode()
-            status = "200 OK" if healthy else "503 Service Unavailable"
+            found = health()
+            status = "200 OK" if found.ok else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
-            return [body]
+            return [json.dumps(found.as_dict()).encode()]
         if environ.get("PATH_INFO") != EVENTS_PATH:
             return _plain(start_response, "404 Not Found")
         return slack(environ, start_response)
@@ -106,7 +125,8 @@ def freeze_startup_objects() -> None:
 
 class HttpServer:
     """waitress serving the app on ``host:port``; port 0 picks a free one (tests, demo).
-    Requests are checked against ``signing_secret``, the secret the app verifies with."""
+    Requests are checked against ``signing_secret``, the secret the app verifies with;
+    ``health`` answers ``/healthz`` (by default: ``health_check(engine)``)."""
 
     def __init__(
         self,
@@ -116,9 +136,10 @@ class HttpServer:
         port: int = 3000,
         *,
         signing_secret: str,
+        health: Callable[[], Health] | None = None,
     ):
         self._server = waitress.create_server(
-            make_wsgi_app(app, engine, signing_secret),
+            make_wsgi_app(app, engine, signing_secret, health),
             host=host,
             port=port,
             threads=THREADS,

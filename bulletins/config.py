@@ -1,9 +1,11 @@
 """Configuration: a TOML file for the programme, environment variables for secrets.
 
 The file is found by ``--config PATH``, else ``$BULLETINS_CONFIG``, else
-``./bulletins.toml`` when present, else the built-in defaults apply. Every bad
-key or value raises :class:`ConfigError` naming the file, the key and what is
-expected, so the CLI can print one line and exit with status 2.
+``./bulletins.toml`` when present, else the built-in defaults apply. Every key of the
+file can also be set by an environment variable ``BULLETINS_<TABLE>_<KEY>``, which wins
+over the file (hosts such as Scalingo or Clever Cloud configure apps that way). Every bad
+key or value raises :class:`ConfigError` naming the file or the variable, the key and what
+is expected, so the CLI can print one line and exit with status 2.
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ class Settings:
     anonymity_k: int = 5
     survey_directory: Path | None = None
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
+    # The clock process ticks every minute: a monitor hears of it when it stops.
+    scheduler_max_age: timedelta = timedelta(minutes=10)
     slack: SlackSecrets = SlackSecrets()
     source: Path | None = None
 
@@ -240,6 +244,7 @@ _SCHEMA: dict[str, dict[str, Any]] = {
     },
     "surveys": {"anonymity_k": _anonymity_k, "directory": _path},
     "database": {"url": _str},
+    "health": {"scheduler_max_age_minutes": _minutes},
 }
 
 
@@ -269,6 +274,90 @@ def _parse_tables(data: Mapping[str, Any], origin: str) -> dict[str, dict[str, A
     return parsed
 
 
+# The variables a host's PostgreSQL add-on sets, read when DATABASE_URL is not: Scalingo's,
+# then Clever Cloud's.
+DATABASE_URL_VARIABLES = (
+    "DATABASE_URL",
+    "BULLETINS_DATABASE_URL",
+    "SCALINGO_POSTGRESQL_URL",
+    "POSTGRESQL_ADDON_URI",
+)
+# Keys whose environment value is a number, or a comma-separated list.
+_NUMBERS = frozenset(
+    {
+        "reminder_grace_minutes",
+        "digest_grace_hours",
+        "channel_messages_per_second",
+        "workspace_messages_per_minute",
+        "anonymity_k",
+        "scheduler_max_age_minutes",
+    }
+)
+_LISTS = frozenset({"reminders", "snapshot_months"})
+
+
+def env_name(table: str, key: str) -> str:
+    """The environment variable that sets ``[table] key``: ``BULLETINS_TABLE_KEY``."""
+    return f"BULLETINS_{table}_{key}".upper()
+
+
+def database_url_from(env: Mapping[str, str]) -> str | None:
+    """The database URL the environment gives, by the documented order, if any."""
+    return next((env[name] for name in DATABASE_URL_VARIABLES if env.get(name)), None)
+
+
+def driver_url(url: str) -> str:
+    """``url`` with the psycopg driver named: hosts hand out postgres:// and postgresql://
+    URLs, and SQLAlchemy 2 refuses the first and would look for psycopg2 with the second."""
+    return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+
+
+def _env_value(key: str, raw: str) -> Any:
+    """The value of an environment variable, typed as the file would give it."""
+    if key in _LISTS:
+        return [_number(item.strip()) for item in raw.split(",") if item.strip()]
+    return _number(raw.strip()) if key in _NUMBERS else raw
+
+
+def _number(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _parse_env(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Every ``BULLETINS_<TABLE>_<KEY>`` set in ``env``, parsed; a bad value names the
+    variable."""
+    parsed: dict[str, dict[str, Any]] = {}
+    for table, keys in _SCHEMA.items():
+        for key, parser in keys.items():
+            name = env_name(table, key)
+            if env.get(name, "").strip():
+                parsed.setdefault(table, {})[key] = parser(_env_value(key, env[name]), name)
+    return parsed
+
+
+def unknown_variables(env: Mapping[str, str]) -> list[str]:
+    """The ``BULLETINS_…`` variables of ``env`` that set nothing (a typo, a removed key),
+    each with the known one it is closest to, if any."""
+    known = [env_name(table, key) for table, keys in _SCHEMA.items() for key in keys]
+    known += ["BULLETINS_CONFIG", "BULLETINS_DATABASE_URL"]
+    found = []
+    for name in sorted(n for n in env if n.startswith("BULLETINS_") and n not in known):
+        close = difflib.get_close_matches(name, known, n=1)
+        found.append(f"{name} (did you mean {close[0]}?)" if close else name)
+    return found
+
+
+def _merge(file: dict[str, dict[str, Any]], env: dict[str, dict[str, Any]]):
+    """The file's values, each overridden by its environment variable when set."""
+    tables = set(file) | set(env)
+    return {table: {**file.get(table, {}), **env.get(table, {})} for table in tables}
+
+
 def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Path | None):
     programme = parsed.get("programme", {})
     sched = parsed.get("schedule", {})
@@ -296,14 +385,13 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         app_token=env.get("SLACK_APP_TOKEN") or None,
         api_url=env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL,
     )
-    database_url = (
-        env.get("DATABASE_URL") or parsed.get("database", {}).get("url") or DEFAULT_DATABASE_URL
-    )
-    # Heroku-style hosts still hand out postgres:// URLs, which SQLAlchemy 2 refuses.
-    database_url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", database_url)
+    database_url = database_url_from(env) or parsed.get("database", {}).get("url")
+    database_url = driver_url(database_url or DEFAULT_DATABASE_URL)
     survey_directory = parsed.get("surveys", {}).get("directory")
-    if survey_directory is not None and source is not None and not survey_directory.is_absolute():
-        survey_directory = source.parent / survey_directory  # relative to the file, not the cwd
+    # Relative to the file it is written in; from the environment, to the working directory.
+    in_file = source is not None and not env.get(env_name("surveys", "directory"))
+    if survey_directory is not None and in_file and not survey_directory.is_absolute():
+        survey_directory = source.parent / survey_directory
     return Settings(
         programme_name=programme.get("name", Settings.programme_name),
         timezone=programme.get("timezone", Settings.timezone),
@@ -315,6 +403,9 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         anonymity_k=parsed.get("surveys", {}).get("anonymity_k", Settings.anonymity_k),
         survey_directory=survey_directory,
         database_url=database_url,
+        scheduler_max_age=parsed.get("health", {}).get(
+            "scheduler_max_age_minutes", Settings.scheduler_max_age
+        ),
         slack=slack,
         source=source,
     )
@@ -344,9 +435,11 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
             raise ConfigError(f"{source}: not valid TOML: {exc}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{source}: cannot be read: {exc}") from None
-    return _build(_parse_tables(data, str(source or "configuration")), env, source)
+    parsed = _merge(_parse_tables(data, str(source or "configuration")), _parse_env(env))
+    return _build(parsed, env, source)
 
 
 def settings_from_dict(data: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
     """Build settings from an already-parsed mapping (tests and the demo use this)."""
-    return _build(_parse_tables(data, "configuration"), env or {}, None)
+    env = env or {}
+    return _build(_merge(_parse_tables(data, "configuration"), _parse_env(env)), env, None)

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from bot.cli import Context
+from bot.cli.check import check
 from bot.cli.db import db
 from bot.cli.demo import demo
 from bot.cli.export import export
@@ -63,7 +64,21 @@ def init(path: str, force: bool) -> None:
 
 
 survey.add_command(results)
-for command in (db, roster, serve, tick, scheduler, export, outbox, demo, survey, facts, snapshot):
+COMMANDS = (
+    db,
+    roster,
+    serve,
+    tick,
+    scheduler,
+    check,
+    export,
+    outbox,
+    demo,
+    survey,
+    facts,
+    snapshot,
+)
+for command in COMMANDS:
     cli.add_command(command)
 
 

@@ -7,6 +7,7 @@ other commands start fast.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from datetime import date, datetime
@@ -16,6 +17,9 @@ import click
 from bot.cli import Context, pass_context
 from bulletins.config import Settings
 from bulletins.errors import BulletinsError
+from bulletins.hosting import sqlite_on_paas
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -28,9 +32,16 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
 
     To serve more people, run more of these processes on the same PostgreSQL database,
     behind one address; keep a single scheduler."""
+    warn_of_sqlite_on_paas(obj.settings)
     services = obj.services()
     from bot.app import create_app
-    from bot.server import HttpServer, exit_on_sigterm, freeze_startup_objects, serve_socket_mode
+    from bot.server import (
+        HttpServer,
+        exit_on_sigterm,
+        freeze_startup_objects,
+        health_check,
+        serve_socket_mode,
+    )
 
     if socket_mode and not services.settings.slack.app_token:
         raise BulletinsError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token)")
@@ -44,7 +55,16 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
     else:
         assert port is not None
         secret = services.settings.slack.signing_secret
-        HttpServer(app, services.engine, host, port, signing_secret=secret).serve_forever()
+        health = health_check(services.engine, services.clock, services.settings.scheduler_max_age)
+        server = HttpServer(app, services.engine, host, port, signing_secret=secret, health=health)
+        server.serve_forever()
+
+
+def warn_of_sqlite_on_paas(settings: Settings) -> None:
+    """Say it loudly, before anything is lost: the app runs, but not for long."""
+    warning = sqlite_on_paas(settings.database_url, os.environ)
+    if warning:
+        log.warning("*** DATA WILL BE LOST *** %s", warning)
 
 
 def _port_from_env() -> int:
@@ -64,6 +84,7 @@ def tick(obj: Context, now_text: str | None) -> None:
     services = obj.services()
     from bot.channels import use_channel_ids
     from bot.lock import SchedulerLock
+    from bot.scheduler import record_tick
     from bot.scheduler import tick as run_tick
 
     use_channel_ids(services)
@@ -73,6 +94,7 @@ def tick(obj: Context, now_text: str | None) -> None:
         raise BulletinsError("the scheduler is busy (it holds the lock): try again in a minute")
     try:
         runs = run_tick(services, now)
+        record_tick(services, runs)
     finally:
         lock.release()
     for run in runs:
@@ -102,6 +124,7 @@ def parse_now(text: str, settings: Settings) -> datetime:
 @pass_context
 def scheduler(obj: Context) -> None:
     """Run the clock process: every minute, the jobs that are due."""
+    warn_of_sqlite_on_paas(obj.settings)
     services = obj.services()
     from bot.scheduler import run_scheduler
 

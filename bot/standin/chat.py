@@ -1,5 +1,5 @@
 """Messages and channels: chat.* (posting, editing, permalinks) and conversations.list,
-.history and .replies."""
+.info, .history and .replies."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ class Chat:
         """The Web API methods served here, by name."""
         return {
             "conversations.list": self._conversations_list,
+            "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "chat.postMessage": self._chat_post_message,
@@ -91,6 +92,23 @@ class Chat:
         ]
         cursor = base64.b64encode(str(end).encode()).decode() if end < len(visible) else ""
         return {"channels": listed, "response_metadata": {"next_cursor": cursor}}
+
+    def _conversations_info(self, args: Args) -> dict[str, Any]:
+        """One channel, by id: a private channel the bot is not in is not found, as on
+        Slack; a public one says whether the bot is a member."""
+        found = self._state.channels.get(str(args.get("channel") or ""))
+        if found is None or (found.private and not found.member):
+            raise SlackError("channel_not_found")
+        return {
+            "channel": {
+                "id": found.id,
+                "name": found.name,
+                "is_channel": True,
+                "is_private": found.private,
+                "is_archived": found.archived,
+                "is_member": found.member,
+            }
+        }
 
     def _conversations_history(self, args: Args) -> dict[str, Any]:
         """Top-level messages of a channel, newest first (thread replies are not listed)."""

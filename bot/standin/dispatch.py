@@ -82,7 +82,8 @@ class Dispatch:
         fault = self._faults.take_fault(method)
         if fault is None or fault.applied:
             try:
-                reply = Reply(200, {"ok": True, **self._call_api(method, args, headers)})
+                answer = self._call_api(method, args, headers)
+                reply = Reply(200, {"ok": True, **answer}, self._scopes_header(method))
             except SlackError as exc:
                 reply = exc.reply()
         if fault is not None:
@@ -101,6 +102,12 @@ class Dispatch:
         if missing:
             raise invalid_arguments(*(f"missing required field: {name}" for name in missing))
         return handler(args)
+
+    def _scopes_header(self, method: str) -> dict[str, str]:
+        """Slack tells the scopes of the bot token in a header of every answer to it."""
+        if method == "apps.connections.open":
+            return {}
+        return {"X-OAuth-Scopes": ",".join(self._state.scopes)}
 
     def _check_auth(self, method: str, headers: Mapping[str, str], args: Args) -> None:
         """The bot token for every method but ``apps.connections.open``, which takes the

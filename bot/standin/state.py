@@ -29,6 +29,7 @@ class StandInState:
     bot_id: str = "B0001"
     app_id: str = "A0001"
     app_token: str | None = None  # set by serve_socket_mode
+    scopes: tuple[str, ...] = ()  # the bot token's, sent in X-OAuth-Scopes as Slack does
     socket_mode_url: str | None = None
     address: tuple[str, int] | None = None  # where it is served, once started
     lock: threading.RLock = field(default_factory=threading.RLock)

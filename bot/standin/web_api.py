@@ -222,6 +222,11 @@ class SlackStandIn:
             self._state.channels[channel.id] = channel
             return channel.id
 
+    def grant_scopes(self, *scopes: str) -> None:
+        """The bot token's scopes, which every answer's ``X-OAuth-Scopes`` header lists."""
+        with self._state.lock:
+            self._state.scopes = scopes
+
     def serve_socket_mode(self, url: str, app_token: str) -> None:
         """Answer ``apps.connections.open``, for ``app_token``, with the websocket ``url``
         (see ``bot.standin.socket_mode``)."""

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, select
 from bot.app import create_app
 from bot.bootstrap import Services, bootstrap
 from bot.channels import use_channel_ids
-from bot.scheduler import JobRun, tick
-from bot.server import HttpServer, socket_mode_handler
+from bot.scheduler import JobRun, record_tick, tick
+from bot.server import HttpServer, health_check, socket_mode_handler
 from bot.standin.driver import SlackDriver
 from bot.standin.web_api import SlackStandIn
 from bulletins.config import Delivery, Settings, SlackSecrets
@@ -90,8 +90,14 @@ class SlackWorkspace:
         if self._socket_mode:
             self.driver = self._connect_socket_mode(app)
             return self
+        health = health_check(self._engine, self.clock, settings.scheduler_max_age)
         self.server = HttpServer(
-            app, self._engine, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET
+            app,
+            self._engine,
+            host="127.0.0.1",
+            port=0,
+            signing_secret=SIGNING_SECRET,
+            health=health,
         )
         self.server.start_in_background()
         self.driver = SlackDriver(self.server.url, SIGNING_SECRET, self.standin)
@@ -132,7 +138,9 @@ class SlackWorkspace:
     def tick(self, at: datetime) -> list[JobRun]:
         """Move the clock to ``at`` and run the scheduled jobs, as the clock process would."""
         self.clock.now = at
-        return tick(self.services, at)
+        runs = tick(self.services, at)
+        record_tick(self.services, runs)
+        return runs
 
     def wait_for(self, condition, timeout: float = 5.0, interval: float = 0.02):
         """Wait until ``condition()`` is truthy (listeners finish after acknowledging)."""

@@ -403,3 +403,14 @@ class IndicatorValue(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     indicator: Mapped[Indicator] = relationship(back_populates="values")
+
+
+class Heartbeat(Base):
+    """When a kind of process (``clock``: the scheduler, or ``bulletins tick``) last
+    completed its work; the health check says when it is too long ago."""
+
+    __tablename__ = "heartbeats"
+
+    process: Mapped[str] = mapped_column(String(40), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    failed_jobs: Mapped[int] = mapped_column(Integer, default=0)

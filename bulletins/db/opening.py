@@ -110,7 +110,7 @@ def _engine(url: str) -> Engine:
 
 def _check_sqlite_path(url: URL) -> None:
     """What SQLite would only call "unable to open database file"."""
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     if path is None:
         return
     if path.is_dir():
@@ -124,7 +124,8 @@ def _check_sqlite_path(url: URL) -> None:
         )
 
 
-def _sqlite_file(url: URL) -> Path | None:
+def sqlite_file(url: URL) -> Path | None:
+    """The file of an SQLite database, or None for one in memory."""
     database = url.database or ""
     if database in ("", ":memory:") or url.query.get("mode") == "memory":
         return None

@@ -10,14 +10,18 @@ import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, timedelta
 
 import pytest
 
 from bot.app import create_app
 from bot.server import MAX_BODY, THREADS, HttpServer
 from bot.standin.driver import SlackDriver
-from bot.standin.workspace import SIGNING_SECRET
-from bulletins.db import make_engine
+from bot.standin.workspace import SIGNING_SECRET, SlackWorkspace
+from bulletins.config import settings_from_dict
+from bulletins.db import make_engine, upgrade
+from bulletins.db.migrate import latest_revision
+from tests.support.programme import load_eig3, paris
 
 
 def get(url: str) -> tuple[int, dict]:
@@ -28,18 +32,77 @@ def get(url: str) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def test_healthz_answers_200_when_the_database_answers(workspace):
-    status, body = get(workspace.server.url.replace("/slack/events", "/healthz"))
-    assert (status, body) == (200, {"database": "ok"})
+def health_url(server: HttpServer) -> str:
+    return server.url.replace("/slack/events", "/healthz")
+
+
+def test_healthz_answers_200_when_the_database_answers_and_the_clock_ticked(workspace):
+    workspace.tick(workspace.clock.now)
+    workspace.clock.now += timedelta(minutes=9)
+    status, body = get(health_url(workspace.server))
+    assert status == 200
+    assert body == {
+        "database": "ok",
+        "scheduler": "ok",
+        "last_tick": (workspace.clock.now - timedelta(minutes=9)).astimezone(UTC).isoformat(),
+    }
+
+
+def test_healthz_answers_503_before_any_tick(workspace):
+    status, body = get(health_url(workspace.server))
+    assert status == 503
+    assert body["database"] == "ok"
+    assert body["scheduler"].startswith("no tick recorded")
+    assert body["last_tick"] is None
+
+
+def test_healthz_answers_503_when_the_last_tick_is_too_old(workspace):
+    workspace.tick(workspace.clock.now)
+    workspace.clock.now += timedelta(minutes=11)  # the default allows 10
+    status, body = get(health_url(workspace.server))
+    assert status == 503
+    assert body["scheduler"].startswith("last tick 11 minutes ago (more than 10 minutes)")
+
+
+def test_the_allowed_age_of_the_last_tick_is_a_setting(engine):
+    settings = settings_from_dict({"health": {"scheduler_max_age_minutes": 30}})
+    load_eig3(engine)
+    with SlackWorkspace(settings, engine, now=paris(2026, 3, 2, 10, 0)) as workspace:
+        workspace.tick(workspace.clock.now)
+        workspace.clock.now += timedelta(minutes=29)
+        assert get(health_url(workspace.server))[0] == 200
+        workspace.clock.now += timedelta(minutes=2)
+        assert get(health_url(workspace.server))[0] == 503
 
 
 def test_healthz_answers_503_when_the_database_does_not_answer(workspace, tmp_path):
-
     dead = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'gone.db'}")
     app = create_app(workspace.services, verify_token=False)
     with HttpServer(app, dead, "127.0.0.1", 0, signing_secret=SIGNING_SECRET) as server:
-        status, body = get(server.url.replace("/slack/events", "/healthz"))
-    assert (status, body) == (503, {"database": "unreachable"})
+        status, body = get(health_url(server))
+    assert status == 503
+    assert body["database"] == "unreachable"
+
+
+def test_healthz_answers_503_on_a_database_not_migrated_to_the_latest_schema(workspace, tmp_path):
+    old = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(old, "0008")
+    app = create_app(workspace.services, verify_token=False)
+    with HttpServer(app, old, "127.0.0.1", 0, signing_secret=SIGNING_SECRET) as server:
+        status, body = get(health_url(server))
+    assert status == 503
+    assert body["database"] == (
+        f"schema at revision 0008, needs {latest_revision()}: run bulletins db upgrade"
+    )
+
+
+def test_healthz_answers_503_on_an_empty_database(workspace, tmp_path):
+    empty = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    app = create_app(workspace.services, verify_token=False)
+    with HttpServer(app, empty, "127.0.0.1", 0, signing_secret=SIGNING_SECRET) as server:
+        status, body = get(health_url(server))
+    assert status == 503
+    assert body["database"] == "no schema: run bulletins db upgrade"
 
 
 def test_unsigned_or_stale_requests_are_refused(workspace):
@@ -122,7 +185,7 @@ def test_a_server_whose_wake_up_pipe_was_closed_under_it_still_stops(workspace):
     )
     health = server.url.replace("/slack/events", "/healthz")
     server.start_in_background()
-    assert get(health)[0] == 200
+    assert get(health)[0] == 503  # it answers; no clock process ticks here
     os.close(server._server.trigger.trigger)  # as a stray close elsewhere in the process would
 
     server.stop()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from bulletins.config import Settings
 from bulletins.cycle.bulletin import Answers, file_bulletin
 from bulletins.db import make_engine, make_session_factory, upgrade
 from bulletins.db.models import OutboxMessage, Team
+from bulletins.health import last_heartbeat
 from bulletins.people import fellows_of
 from tests.support.cycle import block_texts
 from tests.support.programme import load_eig3, paris
@@ -75,6 +78,15 @@ def test_tick_now_posts_the_digest_once(tmp_path):
     assert {"digest: 0", "deliver: 0"} <= set(outputs[1])
     body = "\n".join(block_texts(post))
     assert "Carte en ligne" in body and "&lt;!here&gt; bravo" in body
+    # The clock's heartbeat, at the moment the tick ran, not the moment it acted as.
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        beat = last_heartbeat(session)
+    engine.dispose()
+    assert beat is not None and datetime.now(UTC) - beat < timedelta(minutes=1)
+    # Each job's run is one line of the log: its name, its outcome, how long it took.
+    job_lines = [line for line in result.stderr.splitlines() if " job digest: " in line]
+    assert len(job_lines) == 1 and re.search(r"job digest: ok, 0 done, \d+ ms", job_lines[0])
 
 
 def test_channels_given_by_name_are_posted_to_by_id(tmp_path):

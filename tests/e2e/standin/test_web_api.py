@@ -485,3 +485,22 @@ def test_a_response_url_and_an_upload_can_be_made_to_fail(standin, client):
     standin.fail_next("file_upload", status=503)
     with pytest.raises((SlackRequestError, urllib.error.HTTPError)):
         client.files_upload_v2(channel="C0GENERAL", content=b"x", filename="a.txt")
+
+
+def test_every_answer_to_the_bot_token_lists_its_scopes(standin, client):
+    standin.grant_scopes("chat:write", "commands")
+    answer = client.auth_test()
+    scopes = {name.lower(): value for name, value in answer.headers.items()}["x-oauth-scopes"]
+    assert scopes == "chat:write,commands"
+
+
+def test_conversations_info_tells_membership_and_hides_private_channels_from_outsiders(
+    standin, client
+):
+    outside = standin.add_channel("lobby", member=False)
+    secret = standin.add_channel("secret", private=True, member=False)
+    assert client.conversations_info(channel="C0GENERAL")["channel"]["is_member"] is True
+    assert client.conversations_info(channel=outside)["channel"]["is_member"] is False
+    assert slack_error(lambda: client.conversations_info(channel=secret)).response["error"] == (
+        "channel_not_found"
+    )
