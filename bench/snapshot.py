@@ -38,7 +38,7 @@ from bulletins.db.models import (
 )
 from evaluation.snapshot.compose import build_snapshot
 from evaluation.snapshot.render import render_html
-from evaluation.surveys.definitions import YES_NO, Question, Survey
+from evaluation.surveys.definitions import YES_NO, Question, Survey, visible
 from evaluation.surveys.loading import SHIPPED_SURVEYS, load_surveys, survey_to_json
 
 START = date(2025, 1, 6)  # a Monday
@@ -69,10 +69,12 @@ def fake_answer(question: Question, rng: random.Random) -> object:
 
 
 def fake_answers(survey: Survey, rng: random.Random) -> dict:
-    """A complete set of valid answers to ``survey`` (optional texts left out)."""
+    """A complete set of valid answers to ``survey`` (optional texts, and questions the
+    answers before do not show, left out)."""
     answers: dict = {}
     for question in survey.questions:
-        if question.show_if or (question.type.endswith("_text") and not question.required):
+        optional = question.type.endswith("_text") and not question.required
+        if not visible(question, answers) or optional:
             continue
         answers[question.id] = fake_answer(question, rng)
     return answers

@@ -78,6 +78,23 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """A headline figure of the evaluation snapshot, declared by the question it counts.
+
+    ``label`` is its wording. A scale, single, multiple or yes_no question counts, per role,
+    those whose answer is among ``counts`` (scale values written as strings, choice ids, or
+    yes/no/dont_know) out of those who answered; a multiple with ``each`` counts each choice
+    on its own; a ranking's headline is its ranking. Roles are shown apart, and together too
+    only with ``pool_roles``.
+    """
+
+    label: Text
+    counts: tuple[str, ...] = ()
+    each: bool = False
+    pool_roles: bool = False
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     type: str
@@ -102,10 +119,8 @@ class Question:
     min_value: float | None = None
     max_value: float | None = None
     show_if: Condition | None = None
-    # what the question measures for headline figures (see evaluation.surveys.tags), and, for a
-    # single, multiple or yes_no question, the answers counted as its headline's "yes"
-    tag: str | None = None
-    counts_as: tuple[str, ...] = ()
+    # the headline figure it gives in the evaluation snapshot (see evaluation.surveys.headlines)
+    headline: Headline | None = None
     # a text question, or the "other" text of a choice question, whose free text goes into
     # the open data of an anonymous campaign (left out otherwise: see evaluation.results.export)
     publishable: bool = False

@@ -12,8 +12,10 @@ from evaluation.surveys.definitions import (
     YES_NO,
     Choice,
     Condition,
+    Headline,
     Question,
 )
+from evaluation.surveys.headlines import answer_ids, read_headline
 from evaluation.surveys.reading import (
     Report,
     check_keys,
@@ -25,7 +27,7 @@ from evaluation.surveys.reading import (
     read_slug,
     read_text,
 )
-from evaluation.surveys.tags import COUNTS_AS_TYPES, check_counts_as, check_tag
+from evaluation.surveys.tags import read_tag
 
 # Slack's limits for what a modal or message holds; past them, views.open fails.
 LABEL_LIMIT = 2000  # an input block's label and hint
@@ -34,7 +36,7 @@ END_LABEL_LIMIT = 60  # a scale end's label, shown after its number in an option
 MAX_OPTIONS = 100  # options of a select
 TEXT_LIMIT = 3000  # a plain_text_input's max_length
 
-COMMON_KEYS = ("id", "type", "label", "required", "help", "show_if", "tag")
+COMMON_KEYS = ("id", "type", "label", "required", "help", "show_if", "headline", "tag")
 SCALE_KEYS = ("scale_min", "scale_max", "low_label", "high_label", "not_applicable", "top_box")
 TYPE_KEYS = {
     "scale": SCALE_KEYS,
@@ -86,26 +88,19 @@ def read_question(
     }
     fields["show_if"] = read_condition(raw.get("show_if"), where, earlier, report)
     fields["publishable"] = _publishable(raw, kind, fields.get("choices", ()), where, report)
-    fields |= _tagging(raw, kind, where, report)
+    fields["headline"] = _headline(raw, kind, fields, where, report)
     if qid is None or fields["label"] is None:
         return None
-    question = Question(id=qid, type=kind, **fields)
-    check_tag(question, where, report)
-    check_counts_as(question, where, report)
-    return question
+    return Question(id=qid, type=kind, **fields)
 
 
-def _tagging(raw: dict, kind: str, where: str, report: Report) -> dict:
-    """``tag`` (see :mod:`evaluation.surveys.tags`) and, for choice questions, ``counts_as``."""
-    tag = raw.get("tag")
-    tag = read_slug(tag, "the tag", where, report) if tag is not None else None
-    if kind not in COUNTS_AS_TYPES:
-        return {"tag": tag}
-    values = read_list(raw, "counts_as", where, report) or []
-    if any(not isinstance(value, str) for value in values):
-        report.add(where, f"counts_as must list choice ids as strings, got {values!r}")
-        values = []
-    return {"tag": tag, "counts_as": tuple(dict.fromkeys(values))}
+def _headline(raw: dict, kind: str, fields: dict, where: str, report: Report) -> Headline | None:
+    """Its ``headline`` (see :mod:`evaluation.surveys.headlines`), or its old ``tag``'s."""
+    low, high = fields.get("scale_min", 1), fields.get("scale_max", 5)
+    answers = answer_ids(kind, fields.get("choices", ()), low, high)
+    headline = read_headline(raw, kind, answers, where, report)
+    old = read_tag(raw, kind, fields.get("top_box", ()), answers, where, report)
+    return headline or old
 
 
 def _publishable(
