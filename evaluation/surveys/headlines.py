@@ -119,10 +119,12 @@ def counted_labels(question: Question, yes_no: dict[str, str], locale: str) -> l
     return [labels.get(value, value) for value in question.headline.counts]
 
 
-def answer_ids(question_type: str, choices: tuple[Choice, ...], low: int, high: int) -> tuple:
+def answer_ids(
+    question_type: str, choices: tuple[Choice, ...], low: int, high: int, dont_know: bool = True
+) -> tuple[str, ...]:
     """The answers a question of this type can take, as strings."""
     if question_type == "scale":
         return tuple(str(v) for v in range(low, high + 1))
     if question_type == "yes_no":
-        return YES_NO
+        return YES_NO if dont_know else YES_NO[:2]
     return tuple(choice.id for choice in choices)

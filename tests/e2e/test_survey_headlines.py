@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from bot.standin.workspace import SlackWorkspace
 from bulletins.config import settings_from_dict
-from bulletins.db.models import Cohort, Membership, Person
+from bulletins.db.models import Cohort, Membership, Person, SurveyResponse
 from evaluation.snapshot.compose import build_snapshot
 from evaluation.snapshot.render import render_markdown
 from tests.support.cycle import block_texts, tick
-from tests.support.headlines import three_cases
+from tests.support.headlines import survey_file
 from tests.support.programme import load_eig3, paris
 from tests.support.surveys import INPUT, launch, open_page
 
@@ -68,7 +68,7 @@ def answer(workspace: SlackWorkspace, person: Person, campaign_id: int, given: d
 
 
 def test_each_headline_is_worded_and_counted_as_the_file_asks(workspace) -> None:
-    campaign_id = launch(workspace, three_cases())
+    campaign_id = launch(workspace, survey_file())
     for role, answers in (("fellow", FELLOWS), ("mentor", MENTORS)):
         for person, given in zip(people(workspace, role), answers, strict=False):
             answer(workspace, person, campaign_id, given)
@@ -111,3 +111,57 @@ def test_each_headline_is_worded_and_counted_as_the_file_asks(workspace) -> None
         "Counted: the answers 5 on a scale from 1 (Very disappointed) to 5 (Exceeded)." in markdown
     )
     assert "Counted: “Yes, a lot”, “Yes, a little”." in markdown
+
+
+RANKED_AND_PLAIN = """
+id = "formats"
+anonymous = false
+audience = { roles = ["mentor"] }
+window = { days = 7 }
+title = { fr = "Les formats", en = "The formats" }
+intro = { fr = "Deux questions.", en = "Two questions." }
+
+[[pages]]
+
+[[pages.questions]]
+id = "formats"
+type = "rank"
+pick = 2
+label = { fr = "Classez vos deux formats préférés", en = "Rank your two favourite formats" }
+items = [
+  { id = "coaching", label = { fr = "Le coaching", en = "Coaching" } },
+  { id = "peer_days", label = { fr = "Les journées entre pairs", en = "Peer days" } },
+  { id = "other", other = true, label = { fr = "Autre, précisez", en = "Other, please specify" } },
+]
+
+[[pages.questions]]
+id = "in_use"
+type = "yes_no"
+dont_know = false
+label = { fr = "L'outil est-il utilisé ?", en = "Is the tool in use?" }
+"""
+
+
+def test_a_ranking_with_other_and_a_yes_no_without_dont_know_in_the_modal(workspace) -> None:
+    campaign_id = launch(workspace, survey_file(RANKED_AND_PLAIN))
+    user = people(workspace, "mentor")[0].slack_user_id
+    page = open_page(workspace, user, campaign_id)
+    used = next(b for b in page["blocks"] if b.get("block_id") == "in_use")
+    assert [o["value"] for o in used["element"]["options"]] == ["yes", "no"]
+    values = {
+        "formats.rank.1": {INPUT: "other"},
+        "formats.rank.2": {INPUT: "coaching"},
+        "in_use": {INPUT: "no"},
+    }
+    refused = workspace.driver.submit_view(user, page, values).json()
+    assert refused["response_action"] == "errors" and "formats.other" in refused["errors"]
+    values["formats.other"] = {INPUT: "Le mentorat inversé"}
+    assert workspace.driver.submit_view(user, page, values).text == ""
+    workspace.wait_for(lambda: "Merci" in str(workspace.standin.posted(user)[-1]))
+    with workspace.services.sessions() as session:
+        stored = session.scalars(select(SurveyResponse)).one()
+        assert stored.answers == {
+            "formats": ["other", "coaching"],
+            "formats.other": "Le mentorat inversé",
+            "in_use": "no",
+        }

@@ -65,5 +65,6 @@ en = "read the digest at least monthly"
 """
 
 
-def three_cases(toml: str = THREE_CASES) -> Survey:
+def survey_file(toml: str = THREE_CASES) -> Survey:
+    """The survey of ``toml``, a survey file's text (the three cases by default)."""
     return parse_survey(tomllib.loads(toml), "end-of-cohort.toml")

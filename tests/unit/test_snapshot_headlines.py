@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bulletins.db.models import Campaign
 from evaluation.snapshot.surveys_section import headlines
-from tests.support.headlines import THREE_CASES, three_cases
+from tests.support.headlines import THREE_CASES, survey_file
 
 POOLED = THREE_CASES + "pool_roles = true\n"  # the digest's headline, the file's last table
 
@@ -33,7 +33,7 @@ def by_label(found) -> dict:
 
 
 def test_each_headline_counts_what_its_file_says_per_role_and_never_pools_by_default():
-    found = by_label(headlines(groups(three_cases(), FELLOWS, MENTORS), k=3))
+    found = by_label(headlines(groups(survey_file(), FELLOWS, MENTORS), k=3))
     assert found == {
         "learned skills outside their field": [("fellow", 4, 2), ("mentor", 3, 3)],
         "expectations exceeded": [("fellow", 3, 2), ("mentor", 3, 0)],  # "na" left out
@@ -42,11 +42,11 @@ def test_each_headline_counts_what_its_file_says_per_role_and_never_pools_by_def
 
 
 def test_roles_are_pooled_only_when_the_file_says_so_and_every_role_is_shown():
-    pooled = headlines(groups(three_cases(POOLED), FELLOWS, MENTORS), k=3)
+    pooled = headlines(groups(survey_file(POOLED), FELLOWS, MENTORS), k=3)
     digest = by_label(pooled)["read the digest at least monthly"]
     assert digest == [("fellow", 4, 2), ("mentor", 3, 3), (None, 7, 5)]
     assert by_label(pooled)["expectations exceeded"] == [("fellow", 3, 2), ("mentor", 3, 0)]
-    withheld = headlines(groups(three_cases(POOLED), FELLOWS, MENTORS[:2]), k=3)
+    withheld = headlines(groups(survey_file(POOLED), FELLOWS, MENTORS[:2]), k=3)
     digest = next(h for h in withheld if h.label.en == "read the digest at least monthly")
     assert [(s.role, s.count, s.withheld) for s in digest.shares] == [
         ("fellow", 2, False),

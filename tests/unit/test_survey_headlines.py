@@ -16,7 +16,7 @@ from evaluation.surveys.loading import (
     survey_from_json,
     survey_to_json,
 )
-from tests.support.headlines import THREE_CASES, three_cases
+from tests.support.headlines import THREE_CASES, survey_file
 
 ENDS = {"low_label": {"fr": "Bas", "en": "Low"}, "high_label": {"fr": "Haut", "en": "High"}}
 
@@ -50,7 +50,7 @@ LEARNED = options("a_lot", "a_little", "unusually_little", "not_at_all")
 
 
 def test_the_three_cases_of_the_programme_load_as_written():
-    survey = three_cases()
+    survey = survey_file()
     assert survey.question("learned").headline == Headline(
         Text(
             "ont appris des compétences hors de leur domaine", "learned skills outside their field"
@@ -63,7 +63,7 @@ def test_the_three_cases_of_the_programme_load_as_written():
     assert digest.counts == ("every_week", "most_weeks", "monthly") and not digest.pool_roles
     kept = json.loads(json.dumps(survey_to_json(survey)))
     assert survey_from_json(kept) == survey
-    pooled = three_cases(THREE_CASES + "pool_roles = true\n")
+    pooled = survey_file(THREE_CASES + "pool_roles = true\n")
     assert pooled.question("digest").headline.pool_roles
 
 
