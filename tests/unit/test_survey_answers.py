@@ -7,6 +7,7 @@ import pytest
 from bulletins.cycle.bulletin import Problem
 from bulletins.i18n import gettext, translations
 from evaluation.campaigns.answer_checks import kept_answers, validate_all, validate_page
+from evaluation.campaigns.invitations import pulse_choices
 from evaluation.surveys.loading import SHIPPED_SURVEYS, load_surveys, parse_survey
 
 
@@ -253,6 +254,8 @@ def test_a_yes_no_without_dont_know_refuses_it():
     assert validate_page(plain, 0, {"q": "yes"}) == {}
     assert validate_page(plain, 0, {"q": "dont_know"})["q"].message == "Choose one of the options."
     assert validate_page(one("yes_no"), 0, {"q": "dont_know"}) == {}
+    question = plain.question("q")
+    assert pulse_choices(question, "fr") == [("yes", "Oui"), ("no", "Non")]  # a pulse's buttons
 
 
 def test_a_ranking_with_other_ranked_asks_to_specify_and_keeps_the_text():
