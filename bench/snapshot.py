@@ -38,7 +38,7 @@ from bulletins.db.models import (
 )
 from evaluation.snapshot.compose import build_snapshot
 from evaluation.snapshot.render import render_html
-from evaluation.surveys.definitions import YES_NO, Question, Survey
+from evaluation.surveys.definitions import Question, Survey, visible, yes_no_values
 from evaluation.surveys.loading import SHIPPED_SURVEYS, load_surveys, survey_to_json
 
 START = date(2025, 1, 6)  # a Monday
@@ -59,20 +59,22 @@ def fake_answer(question: Question, rng: random.Random) -> object:
     if kind == "multiple":
         return rng.sample(plain, rng.randint(1, min(question.max_choices or 3, len(plain))))
     if kind == "yes_no":
-        return rng.choice(YES_NO)
+        return rng.choice(yes_no_values(question))
     if kind == "number":
         return rng.randint(int(question.min_value or 0), int(question.max_value or 10))
     if kind == "rank":
-        items = [item.id for item in question.items]
-        return rng.sample(items, question.pick or len(items))
+        items = [item.id for item in question.items if not item.other]
+        return rng.sample(items, min(question.pick or len(question.items), len(items)))
     return f"Réponse {rng.randint(1, 999)}"
 
 
 def fake_answers(survey: Survey, rng: random.Random) -> dict:
-    """A complete set of valid answers to ``survey`` (optional texts left out)."""
+    """A complete set of valid answers to ``survey`` (optional texts, and questions the
+    answers before do not show, left out)."""
     answers: dict = {}
     for question in survey.questions:
-        if question.show_if or (question.type.endswith("_text") and not question.required):
+        optional = question.type.endswith("_text") and not question.required
+        if not visible(question, answers) or optional:
             continue
         answers[question.id] = fake_answer(question, rng)
     return answers

@@ -26,7 +26,7 @@ def answer_label(question: Question, value: object, locale: str) -> str:
     if question.type == "scale":
         options = scale_options(question, locale)
     elif question.type == "yes_no":
-        options = yes_no_options(locale)
+        options = yes_no_options(question, locale)
     else:
         options = choice_options(question.choices, locale)
     found = next((o for o in options if o.value == str(value)), None)

@@ -36,7 +36,13 @@ from bot import ids
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from evaluation.campaigns.answer_checks import OTHER_LIMIT
-from evaluation.surveys.definitions import NOT_APPLICABLE, YES_NO, Choice, Question
+from evaluation.surveys.definitions import (
+    NOT_APPLICABLE,
+    Choice,
+    Question,
+    has_other,
+    yes_no_values,
+)
 
 MAX_BUTTONS = 10  # radio buttons and checkboxes: Slack shows at most 10 options
 MAX_OPTION_CHARS = 75
@@ -118,7 +124,7 @@ def choice_options(choices: tuple[Choice, ...], locale: str) -> list[Option]:
 def other_block(question: Question, locale: str, answers: Answers) -> list[Block]:
     """A "please specify" input right after a question with an "other" choice (always optional:
     the core asks for it when "other" is chosen)."""
-    if not any(choice.other for choice in question.choices):
+    if not has_other(question):
         return []
     key = block_id(question.id, OTHER)
     return [
@@ -172,17 +178,17 @@ def multiple_blocks(
     )
 
 
-def yes_no_options(locale: str) -> list[Option]:
+def yes_no_options(question: Question, locale: str) -> list[Option]:
     labels = {
         "yes": gettext(locale, "Yes"),
         "no": gettext(locale, "No"),
         "dont_know": gettext(locale, "I don't know"),
     }
-    return [option(value, labels[value]) for value in YES_NO]
+    return [option(value, labels[value]) for value in yes_no_values(question)]
 
 
 def yes_no_blocks(question: Question, locale: str, answers: Answers, dispatch: bool) -> list[Block]:
-    element = single_element(yes_no_options(locale), answers.get(question.id))
+    element = single_element(yes_no_options(question, locale), answers.get(question.id))
     return [input_block(question, element, locale, dispatch=dispatch)]
 
 
@@ -268,7 +274,7 @@ def rank_blocks(question: Question, locale: str, answers: Answers, dispatch: boo
                 element=single_element(options, initial, buttons=False),
             )
         )
-    return blocks
+    return blocks + other_block(question, locale, answers)
 
 
 Builder = Callable[[Question, str, Answers, bool], list[Block]]

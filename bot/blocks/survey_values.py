@@ -15,7 +15,7 @@ from typing import Any
 from bot import ids
 from bot.blocks.survey_questions import ITEM, OTHER, RANK, block_id
 from bulletins.i18n import gettext
-from evaluation.surveys.definitions import NOT_APPLICABLE, Question, visible
+from evaluation.surveys.definitions import NOT_APPLICABLE, Question, options_of, visible
 
 StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
 
@@ -73,7 +73,7 @@ def number_value(raw: str | None) -> int | float | str | None:
 
 def with_other(question: Question, values: StateValues, chosen: Iterable[str]) -> dict[str, Any]:
     """The "please specify" text, kept only when an "other" choice is chosen."""
-    others = {c.id for c in question.choices if c.other}
+    others = {option.id for option in options_of(question) if option.other}
     text = typed(values, block_id(question.id, OTHER))
     if text is None or not others.intersection(chosen):
         return {}
@@ -115,7 +115,7 @@ def read_rank(question: Question, values: StateValues) -> dict[str, Any]:
     places = question.pick or len(question.items)
     picked = [selected(values, block_id(question.id, RANK, n)) for n in range(1, places + 1)]
     ranking = [item for item in picked if item is not None]
-    return {question.id: ranking} if ranking else {}
+    return {question.id: ranking} | with_other(question, values, ranking) if ranking else {}
 
 
 READERS: dict[str, Callable[[Question, StateValues], dict[str, Any]]] = {

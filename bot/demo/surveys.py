@@ -181,7 +181,9 @@ def page_values(view: dict[str, Any], rng: random.Random, chosen: dict) -> dict[
         if chosen[block_id] is not None:
             values[block_id] = {element["action_id"]: chosen[block_id]}
     for question, blocks in ranks.items():
+        # "other" asks to specify, as for choices: left alone
         options = [o["value"] for o in view_element(view, blocks[0])["options"]]
+        options = [o for o in options if o != "other"]
         order = chosen.setdefault(question, rng.sample(options, len(blocks)))
         values |= {b: {ids.SURVEY_INPUT: item} for b, item in zip(blocks, order, strict=True)}
     return values

@@ -16,7 +16,14 @@ from collections.abc import Callable
 from typing import Any
 
 from bulletins.cycle.bulletin import Problem
-from evaluation.surveys.definitions import NOT_APPLICABLE, YES_NO, Question, Survey, visible
+from evaluation.surveys.definitions import (
+    NOT_APPLICABLE,
+    Question,
+    Survey,
+    options_of,
+    visible,
+    yes_no_values,
+)
 
 TEXT_LIMIT = 3000  # Slack's plain_text_input max_length, when a question sets none
 OTHER_LIMIT = 200  # the "please specify" text of an "other" choice
@@ -94,7 +101,7 @@ def _empty(value: Any) -> bool:
 
 def _chose_other(question: Question, value: Any) -> bool:
     chosen = value if isinstance(value, list) else [value]
-    return any(choice.other and choice.id in chosen for choice in question.choices)
+    return any(option.other and option.id in chosen for option in options_of(question))
 
 
 def _other_text(question: Question, text: Any) -> dict[str, Problem]:
@@ -140,7 +147,7 @@ def _distinct_texts(value: Any) -> bool:
 
 
 def _yes_no(question: Question, value: Any) -> Problem | None:
-    return None if value in YES_NO else NOT_AN_OPTION
+    return None if value in yes_no_values(question) else NOT_AN_OPTION
 
 
 def _too_long(text: str, limit: int) -> Problem:

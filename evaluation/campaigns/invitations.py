@@ -15,7 +15,7 @@ from bulletins.i18n import gettext
 from bulletins.messages import Button, Confirm, Message, Section
 from bulletins.mrkdwn import escape
 from bulletins.rendering import render_sections
-from evaluation.surveys.definitions import NOT_APPLICABLE, YES_NO, Question, Survey
+from evaluation.surveys.definitions import NOT_APPLICABLE, Question, Survey, yes_no_values
 
 SURVEY_ANSWER = "survey_answer"  # value: the campaign id
 SURVEY_PULSE = "survey_pulse"  # value: "<campaign id>:<question id>:<value>"
@@ -171,7 +171,7 @@ def pulse_choices(question: Question, locale: str) -> list[tuple[str, str]]:
         return values
     if question.type == "yes_no":
         labels = (gettext(locale, "Yes"), gettext(locale, "No"), gettext(locale, "I don't know"))
-        return list(zip(YES_NO, labels, strict=True))
+        return list(zip(yes_no_values(question), labels, strict=False))
     # "other" needs a text to go with it: not answerable with a button
     return [(c.id, c.label.get(locale)) for c in question.choices if not c.other]
 

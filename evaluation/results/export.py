@@ -35,7 +35,7 @@ from bulletins.errors import BulletinsError
 from evaluation.results.bands import Bands, band_of, banded, number_bands
 from evaluation.results.fields import Column, columns_of, role_field, table_schema
 from evaluation.surveys.as_json import survey_from_json
-from evaluation.surveys.definitions import NOT_APPLICABLE, Question, Survey, visible
+from evaluation.surveys.definitions import NOT_APPLICABLE, Question, Survey, has_other, visible
 
 TEXT_TYPES = ("short_text", "long_text")
 
@@ -99,13 +99,9 @@ def _responses(session: Session, campaign: Campaign) -> list[tuple[str, dict]]:
 
 
 def _role_is_safe(survey: Survey, campaign: Campaign, roles: list[str], k: int) -> bool:
-    if campaign.anonymous and any(q.type in TEXT_TYPES or _has_other(q) for q in survey.questions):
+    if campaign.anonymous and any(q.type in TEXT_TYPES or has_other(q) for q in survey.questions):
         return False
     return all(count >= k for count in Counter(roles).values())
-
-
-def _has_other(question: Question) -> bool:
-    return any(choice.other for choice in question.choices)
 
 
 def _cells(survey: Survey, columns: list[Column], answers: dict, bands: Bands) -> Iterator[object]:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bulletins.i18n import gettext
-from evaluation.surveys.definitions import NOT_APPLICABLE, YES_NO, Choice, Question, Survey
+from evaluation.surveys.definitions import (
+    NOT_APPLICABLE,
+    Choice,
+    Question,
+    Survey,
+    options_of,
+    yes_no_values,
+)
 
 LOCALE = "fr"  # the open-data portal's language
 TABLE_SCHEMA = "https://frictionlessdata.io/schemas/table-schema.json"
@@ -38,7 +45,7 @@ def _columns(question: Question) -> list[Column]:
         ]
     else:
         columns = [Column(q, q, None, _field(question, q, title))]
-    others = [choice for choice in question.choices if choice.other]
+    others = [option for option in options_of(question) if option.other]
     if others:
         label = others[0].label.get(LOCALE)
         description = gettext(LOCALE, 'Text given with the choice "%(choice)s".', choice=label)
@@ -61,7 +68,9 @@ def _field(question: Question, name: str, title: str) -> dict:
         return field | _typed("string", description, enum=ids)
     if question.type == "yes_no":
         description = gettext(LOCALE, "yes, no or dont_know (don't know).")
-        return field | _typed("string", description, enum=list(YES_NO))
+        if not question.dont_know:
+            description = gettext(LOCALE, "yes or no.")
+        return field | _typed("string", description, enum=list(yes_no_values(question)))
     if question.type == "number":
         limits = {"minimum": question.min_value, "maximum": question.max_value}
         return field | _typed("number", gettext(LOCALE, "A number."), **limits)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean, median
 
-from evaluation.surveys.definitions import NOT_APPLICABLE, YES_NO, Choice, Question, Text
+from evaluation.surveys.definitions import NOT_APPLICABLE, Choice, Question, Text, yes_no_values
 
 YES_NO_LABELS = {
     "yes": Text("Oui", "Yes"),
@@ -145,7 +145,7 @@ def _choices(question: Question, answered: Sequence[dict], text_rule: str | None
         value = answers[question.id]
         chosen.update(set(value) if isinstance(value, list) else {str(value)})
     if question.type == "yes_no":
-        options = [(key, YES_NO_LABELS[key]) for key in YES_NO]
+        options = [(key, YES_NO_LABELS[key]) for key in yes_no_values(question)]
     else:
         options = [(choice.id, choice.label) for choice in question.choices]
     total = len(answered)

@@ -5,7 +5,7 @@ database alone.
 teams, weeks and responses:
 
 - who was asked and who answered each end-of-cohort questionnaire, and the headline figures
-  of their tagged questions (:mod:`evaluation.snapshot.surveys_section`), any group under the
+  their questions declare (:mod:`evaluation.snapshot.surveys_section`), any group under the
   anonymity threshold k withheld;
 - the teams' facts as they stood (:mod:`evaluation.snapshot.facts_section`);
 - bulletin participation and mood over the cohort
@@ -37,7 +37,7 @@ from bulletins.i18n import gettext
 from bulletins.people import find_cohort
 from evaluation.snapshot.facts_section import FactsPart, facts_part
 from evaluation.snapshot.participation_section import ParticipationPart, participation_part
-from evaluation.snapshot.surveys_section import CampaignRate, Headline, survey_part
+from evaluation.snapshot.surveys_section import CampaignRate, HeadlineFigures, survey_part
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Snapshot:
     k: int
     teams: int
     campaigns: tuple[CampaignRate, ...]
-    headlines: dict[str, Headline]
+    headlines: list[HeadlineFigures]
     facts: FactsPart
     participation: ParticipationPart
 

@@ -35,6 +35,7 @@ from evaluation.snapshot.view_parts import (
 
 TEMPLATES = Path(__file__).with_name("templates")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&{}])")
+_MD_SPACES = re.compile(r"[\t\n\v\f\r ]+")  # not the no-break spaces Babel puts before %
 _MD_LIST_START = re.compile(r"^([-+]|\d+(?=[.)]))([.)]?)(?=\s)")
 _SVG_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
 _SVG_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\sheight="([\d.]+)pt"')
@@ -49,12 +50,13 @@ class Chart:
 
 
 def md_escape(value: object) -> object:
-    """Markdown-escape text (one line: line breaks become spaces); other values unchanged."""
+    """Markdown-escape text (one line: line breaks become spaces, no-break spaces stay);
+    other values unchanged."""
     if value is None:
         return ""
     if not isinstance(value, str) or isinstance(value, Markup):
         return value
-    text = _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    text = _MD_SPECIAL.sub(r"\\\1", _MD_SPACES.sub(" ", value).strip(" "))
     return _MD_LIST_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"\\{m[1]}", text)
 
 

@@ -1,11 +1,11 @@
 """The questionnaires' part of an evaluation snapshot: who was asked and who answered, and
-the headline figures of the tagged questions (see :mod:`evaluation.surveys.tags`).
+the headline figures its questions declare (see :mod:`evaluation.surveys.headlines`).
 
 Everything comes from three bulk queries whatever the number of campaigns and responses:
 the campaigns, their participations counted by role, their responses. Figures are given by
 group, one group per campaign and role (the end-of-cohort questionnaires ask one role each),
-and for all groups together only when every group is shown: a total beside a withheld group
-would give it away by difference.
+and for all groups together only when the survey file asks for it (``pool_roles``) and every
+group is shown: a total beside a withheld group would give it away by difference.
 """
 
 from __future__ import annotations
@@ -20,19 +20,10 @@ from sqlalchemy.orm import Session
 from bulletins.db.models import Campaign, Cohort, Participation, SurveyResponse
 from evaluation.results.question_summary import ChoiceSummary, RankSummary, summarize
 from evaluation.surveys.as_json import survey_from_json
-from evaluation.surveys.definitions import NOT_APPLICABLE, ROLES, Question, Survey, visible
-from evaluation.surveys.tags import (
-    DIGEST_READING,
-    EXPECTATIONS,
-    PROJECT_SATISFACTION,
-    SKILLS_OUTSIDE_FIELD,
-    SUPPORT_FORMATS,
-    counted,
-    tagged,
-)
+from evaluation.surveys.definitions import NOT_APPLICABLE, ROLES, Question, Survey, Text, visible
+from evaluation.surveys.headlines import counts
 
 HIDE_TEXTS = "snapshot"  # summarize() leaves out "other" texts when given a reason
-SHARE_TAGS = (PROJECT_SATISFACTION, EXPECTATIONS, DIGEST_READING)
 
 
 @dataclass(frozen=True)
@@ -75,20 +66,20 @@ class Detail:
 
 
 @dataclass(frozen=True)
-class Headline:
-    tag: str
+class HeadlineFigures:
+    """A headline's figures: a share per group counted, or a tally or ranking per group
+    (``question``: the first question giving it, for its definition)."""
+
+    label: Text
+    question: Question
     shares: tuple[Share, ...] = ()
     details: tuple[Detail, ...] = ()
-
-    @property
-    def asked(self) -> bool:
-        return bool(self.shares or self.details)
 
 
 @dataclass(frozen=True)
 class SurveyPart:
     campaigns: tuple[CampaignRate, ...]
-    headlines: dict[str, Headline]
+    headlines: list[HeadlineFigures]
 
 
 Group = tuple[Campaign, Survey, str, list[dict]]  # campaign, survey, role, answers
@@ -190,53 +181,42 @@ def answered(question: Question, responses: list[dict]) -> list[object]:
     ]
 
 
-def _counts(question: Question, value: object) -> bool:
-    """Whether an answer counts for the question's headline."""
-    if question.type == "scale":
-        return value in question.top_box
-    values = value if isinstance(value, list) else [value]
-    return any(str(v) in counted(question) for v in values)
+def headlines(groups: list[Group], k: int) -> list[HeadlineFigures]:
+    """Every headline the surveys declare, in the order they first come; questions giving
+    the same wording (from the surveys of different roles) make one headline."""
+    found: dict[Text, list[tuple[Group, Question]]] = {}
+    for group in groups:
+        for question in group[1].questions:
+            if question.headline is not None:
+                found.setdefault(question.headline.label, []).append((group, question))
+    return [_figures(label, asked, k) for label, asked in found.items()]
 
 
-def headlines(groups: list[Group], k: int) -> dict[str, Headline]:
-    """Every headline, by tag."""
-    found = {tag: _shares(tag, groups, k) for tag in SHARE_TAGS}
-    found[SUPPORT_FORMATS] = _details(SUPPORT_FORMATS, groups, k)
-    skills = _details(SKILLS_OUTSIDE_FIELD, groups, k)
-    yes_no = _shares(SKILLS_OUTSIDE_FIELD, groups, k, types=("yes_no",))
-    found[SKILLS_OUTSIDE_FIELD] = Headline(SKILLS_OUTSIDE_FIELD, yes_no.shares, skills.details)
-    return found
-
-
-def _shares(tag: str, groups: list[Group], k: int, types: tuple[str, ...] = ()) -> Headline:
-    shares = []
-    for campaign, survey, role, responses in groups:
-        question = tagged(survey.questions, tag)
-        if question is None or (types and question.type not in types):
+def _figures(label: Text, asked: list[tuple[Group, Question]], k: int) -> HeadlineFigures:
+    shares, details = [], []
+    for (campaign, _survey, role, responses), question in asked:
+        headline = question.headline
+        assert headline is not None
+        if question.type == "rank" or headline.each:
+            given = [a for a in responses if visible(question, a) and a.get(question.id)]
+            summary = summarize(question, given, k, HIDE_TEXTS) if len(given) >= k else None
+            details.append(Detail(campaign.key, role, question, len(given), summary))  # type: ignore[arg-type]
             continue
         values = answered(question, responses)
-        count = sum(1 for value in values if _counts(question, value))
-        shares.append(Share(campaign.key, role, len(values), count, len(values) < k))
-    if len(shares) > 1:
-        whole = Share(None, None, sum(s.answered for s in shares), sum(s.count for s in shares))
+        count = sum(1 for value in values if counts(question, value))
+        share = Share(campaign.key, role, len(values), count, len(values) < k)
+        shares.append(_withheld(share) if share.withheld else share)
+    pooled = all(question.headline and question.headline.pool_roles for _, question in asked)
+    if pooled and len(shares) > 1:
+        whole = Share(
+            None, None, sum(s.answered for s in shares), sum(s.count or 0 for s in shares)
+        )
         shares.append(whole if not any(s.withheld for s in shares) else _withheld(whole))
-    return Headline(tag, tuple(_withheld(s) if s.withheld else s for s in shares))
+    return HeadlineFigures(label, asked[0][1], tuple(shares), tuple(details))
 
 
 def _withheld(share: Share) -> Share:
     return Share(share.campaign, share.role, share.answered, None, True)
-
-
-def _details(tag: str, groups: list[Group], k: int) -> Headline:
-    details = []
-    for campaign, survey, role, responses in groups:
-        question = tagged(survey.questions, tag)
-        if question is None or question.type not in ("multiple", "rank"):
-            continue
-        given = [a for a in responses if visible(question, a) and a.get(question.id)]
-        summary = summarize(question, given, k, HIDE_TEXTS) if len(given) >= k else None
-        details.append(Detail(campaign.key, role, question, len(given), summary))  # type: ignore[arg-type]
-    return Headline(tag, (), tuple(details))
 
 
 def tallies_by_count(summary: ChoiceSummary) -> list:

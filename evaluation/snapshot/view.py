@@ -16,26 +16,11 @@ from babel.numbers import format_decimal, format_percent
 from bulletins.dates import format_day
 from bulletins.i18n import gettext
 from evaluation.snapshot.compose import Snapshot
-from evaluation.snapshot.surveys_section import Detail, Headline, Share, tallies_by_count
+from evaluation.snapshot.surveys_section import Detail, HeadlineFigures, Share, tallies_by_count
 from evaluation.surveys.definitions import Question
-from evaluation.surveys.tags import (
-    DIGEST_READING,
-    EXPECTATIONS,
-    PROJECT_SATISFACTION,
-    SKILLS_OUTSIDE_FIELD,
-    SUPPORT_FORMATS,
-    counted,
-    tagged,
-)
+from evaluation.surveys.headlines import counted_labels
 
 ROLE_LABELS = {"fellow": "Fellows", "mentor": "Mentors", "staff": "Programme staff"}
-HEADLINE_TITLES = {
-    PROJECT_SATISFACTION: "Satisfied or very satisfied with the project's results",
-    EXPECTATIONS: "Expectations met or exceeded",
-    DIGEST_READING: "Reading the weekly digest at least monthly",
-    SKILLS_OUTSIDE_FIELD: "Skills learned outside one's own field",
-    SUPPORT_FORMATS: "The programme's support formats, ranked",
-}
 RANK_NOTE = (
     "Score: a first place is worth as many points as there are places, the last place one "
     "point, a format not ranked none; averaged over those who answered."
@@ -81,6 +66,18 @@ class Words:
     def num(self, value: float | None, pattern: str = "0.0") -> str:
         return "–" if value is None else format_decimal(value, pattern, locale=self.locale)
 
+    def out_of(self, count: int, total: int) -> str:
+        """ "12 of 20 (60 %)", the share to a tenth of a per cent, as the locale writes it."""
+        share = format_percent(
+            round(count / total, 3), locale=self.locale, decimal_quantization=False
+        )
+        return self(
+            "%(n)s of %(total)s (%(share)s)",
+            n=self.count(count),
+            total=self.count(total),
+            share=share,
+        )
+
     def count(self, value: int) -> str:
         return format_decimal(value, "#,##0", locale=self.locale)
 
@@ -112,38 +109,36 @@ def campaign_tables(snapshot: Snapshot, _: Words) -> list[Table]:
 
 
 def share_table(shares: tuple[Share, ...], _: Words) -> Table:
-    table = Table([_("Group"), _("Answers"), _("Counted"), _("Share")])
+    table = Table([_("Group"), _("Counted, of those who answered")])
     for share in shares:
         group = _.role(share.role)
         if share.withheld:
-            table.rows.append([group, _.withheld(), "", ""])
+            table.rows.append([group, _.withheld()])
         else:
-            figures = [_.count(share.answered), _.count(share.count or 0)]
-            figures.append(_.pct(share.share))
-            table.rows.append([group, *figures])
+            table.rows.append([group, _.out_of(share.count or 0, share.answered)])
     return table
 
 
 def definition(question: Question, _: Words) -> str:
     """What a share counts, in the words of the question."""
+    yes_no = {"yes": _("Yes"), "no": _("No"), "dont_know": _("Don't know")}
+    labels = counted_labels(question, yes_no, _.locale)
     if question.type == "scale":
         return _(
             "Counted: the answers %(values)s on a scale from %(min)s (%(low)s) to %(max)s "
             "(%(high)s).",
-            values=", ".join(str(v) for v in question.top_box),
+            values=", ".join(labels),
             min=question.scale_min,
             low=question.low_label.get(_.locale) if question.low_label else "",
             max=question.scale_max,
             high=question.high_label.get(_.locale) if question.high_label else "",
         )
-    labels = {c.id: c.label.get(_.locale) for c in question.choices}
-    labels |= {"yes": _("Yes"), "no": _("No"), "dont_know": _("Don't know")}
-    chosen = ", ".join(labels.get(value, value) for value in counted(question))
-    return _("Counted: %(choices)s.", choices=chosen)
+    quoted = ", ".join(_("“%(answer)s”", answer=label) for label in labels)
+    return _("Counted: %(choices)s.", choices=quoted)
 
 
 def detail_table(detail: Detail, _: Words) -> Table:
-    """A group's tally of a multiple choice, or its ranking of the support formats."""
+    """A group's tally of each choice of a multiple choice, or its ranking."""
     answered = _("%(n)s answers", n=detail.answered)
     caption = f"{_.role(detail.role)}, {answered}"
     summary = detail.summary
@@ -151,29 +146,25 @@ def detail_table(detail: Detail, _: Words) -> Table:
         return Table([_("Answers")], [[_.withheld()]], _.role(detail.role))
     if detail.question.type == "rank":
         top = _("In the top %(n)s", n=summary.top_n)
-        table = Table([_("Support format"), _("Score"), _("Ranked first"), top], [], caption)
+        table = Table([_("Item"), _("Score"), _("Ranked first"), top], [], caption)
         for row in summary.rows:
             label = row.item.label.get(_.locale)
             table.rows.append([label, _.num(row.score, "0.00"), str(row.first), str(row.top)])
         return table
-    table = Table([_("Skill"), _("Count"), _("Share")], [], caption)
+    table = Table([_("Choice"), _("Counted, of those who answered")], [], caption)
     for tally in tallies_by_count(summary):
         label = tally.label.get(_.locale) if tally.label else tally.key
-        table.rows.append([label, str(tally.count), _.pct(tally.share)])
+        table.rows.append([label, _.out_of(tally.count, detail.answered)])
     return table
 
 
-def headline_block(tag: str, snapshot: Snapshot, _: Words) -> Block:
+def headline_block(headline: HeadlineFigures, snapshot: Snapshot, _: Words) -> Block:
     """One headline figure, by group, with what it counts and what is withheld."""
-    headline = snapshot.headlines[tag]
-    block = Block(_(HEADLINE_TITLES[tag]))
-    if not headline.asked:
-        block.notes.append(_("No end-of-cohort questionnaire of this cohort asked it."))
-        return block
-    question = first_question(headline, snapshot)
-    if headline.shares and question is not None:
+    block = Block(headline.label.get(_.locale))
+    question = headline.question
+    if headline.shares:
         block.definition = definition(question, _)
-    elif tag == SUPPORT_FORMATS:
+    elif question.type == "rank":
         block.definition = _(RANK_NOTE)
     else:
         block.definition = _("Shares of those who answered; several choices each.")
@@ -186,15 +177,5 @@ def headline_block(tag: str, snapshot: Snapshot, _: Words) -> Block:
     return block
 
 
-def first_question(headline: Headline, snapshot: Snapshot) -> Question | None:
-    """The tagged question of the headline's first campaign, for its wording."""
-    keys = {s.campaign for s in headline.shares} | {d.campaign for d in headline.details}
-    for campaign in snapshot.campaigns:
-        question = tagged(campaign.survey.questions, headline.tag)
-        if campaign.key in keys and question is not None:
-            return question
-    return None
-
-
 def headline_blocks(snapshot: Snapshot, _: Words) -> list[Block]:
-    return [headline_block(tag, snapshot, _) for tag in HEADLINE_TITLES]
+    return [headline_block(headline, snapshot, _) for headline in snapshot.headlines]

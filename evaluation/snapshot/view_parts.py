@@ -7,10 +7,8 @@ from bulletins.cycle.status import Status
 from bulletins.db.models import ToolStatus
 from evaluation.snapshot.compose import Snapshot
 from evaluation.snapshot.surveys_section import Share
-from evaluation.snapshot.view import HEADLINE_TITLES, Table, Words
-from evaluation.surveys.tags import DIGEST_READING, EXPECTATIONS, PROJECT_SATISFACTION
+from evaluation.snapshot.view import Table, Words
 
-KEY_SHARES = (PROJECT_SATISFACTION, EXPECTATIONS, DIGEST_READING)
 STATUS_LABELS = {
     Status.FILED: "On time",
     Status.LATE: "Late",
@@ -32,10 +30,9 @@ def key_figures(snapshot: Snapshot, _: Words) -> list[tuple[str, str]]:
         (_("Teams"), str(snapshot.teams)),
         (_("Bulletins received, on time or late"), _.pct(total.rate)),
     ]
-    for tag in KEY_SHARES:
-        shares = snapshot.headlines[tag].shares
-        if shares:
-            figures.append((_(HEADLINE_TITLES[tag]), _by_group(shares, _)))
+    for headline in snapshot.headlines:
+        if headline.shares:
+            figures.append((headline.label.get(_.locale), _by_group(headline.shares, _)))
     facts = snapshot.facts
     figures += [
         (_("Tools in production"), str(len(facts.with_status(ToolStatus.IN_PRODUCTION)))),
@@ -47,9 +44,9 @@ def key_figures(snapshot: Snapshot, _: Words) -> list[tuple[str, str]]:
 
 def _by_group(shares: tuple[Share, ...], _: Words) -> str:
     withheld = _("withheld")
-    groups = [s for s in shares if s.campaign is not None]
     return "; ".join(
-        f"{_.role(s.role)} {withheld if s.withheld else _.pct(s.share)}" for s in groups
+        f"{_.role(s.role)} {withheld if s.withheld else _.out_of(s.count or 0, s.answered)}"
+        for s in shares
     )
 
 

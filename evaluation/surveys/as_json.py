@@ -22,6 +22,7 @@ from evaluation.surveys.definitions import (
     Text,
     Window,
 )
+from evaluation.surveys.tags import json_headline
 
 
 def survey_to_json(survey: Survey) -> dict:
@@ -78,7 +79,7 @@ def _question(data: dict) -> Question:
     for key in ("choices", "items"):
         fields[key] = _choices(data.get(key, ()))
     fields["top_box"] = tuple(data.get("top_box", ()))
-    fields["counts_as"] = tuple(data.get("counts_as", ()))
+    fields["headline"] = json_headline(data)
     condition = data.get("show_if")
     if condition:
         fields["show_if"] = Condition(condition["question"], tuple(condition["any_of"]))

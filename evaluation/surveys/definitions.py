@@ -9,12 +9,12 @@ question type  answer value
 scale          an int from ``scale_min`` to ``scale_max``, or ``"na"`` (``not_applicable``)
 single         a choice id; with an "other" choice, its text under ``"<question id>.other"``
 multiple       a list of choice ids (at most ``max_choices``); "other" as above
-yes_no         ``"yes"``, ``"no"`` or ``"dont_know"``
+yes_no         ``"yes"``, ``"no"`` or ``"dont_know"`` (unless ``dont_know`` is false)
 short_text     a string (at most ``max_length``, else 3000: Slack's limit)
 long_text      a string (at most ``max_length``, else 3000)
 number         an int or a float within ``min_value`` and ``max_value``
 grid           an object: item id → an int on the scale, or ``"na"``
-rank           a list of item ids, best first (``pick`` of them, or all)
+rank           a list of item ids, best first (``pick`` of them, or all); "other" as above
 =============  ==========================================================================
 
 A question not shown (see :func:`visible`) has no answer;
@@ -60,7 +60,7 @@ class Text:
 class Choice:
     """A choice of a single/multiple question, or an item of a grid or a ranking.
 
-    ``other``: choosing it asks "please specify" in a short text.
+    ``other``: choosing (or ranking) it asks "please specify" in a short text.
     """
 
     id: str
@@ -75,6 +75,23 @@ class Condition:
 
     question: str
     any_of: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline figure of the evaluation snapshot, declared by the question it counts.
+
+    ``label`` is its wording. A scale, single, multiple or yes_no question counts, per role,
+    those whose answer is among ``counts`` (scale values written as strings, choice ids, or
+    yes/no/dont_know) out of those who answered; a multiple with ``each`` counts each choice
+    on its own; a ranking's headline is its ranking. Roles are shown apart, and together too
+    only with ``pool_roles``.
+    """
+
+    label: Text
+    counts: tuple[str, ...] = ()
+    each: bool = False
+    pool_roles: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,10 +119,9 @@ class Question:
     min_value: float | None = None
     max_value: float | None = None
     show_if: Condition | None = None
-    # what the question measures for headline figures (see evaluation.surveys.tags), and, for a
-    # single, multiple or yes_no question, the answers counted as its headline's "yes"
-    tag: str | None = None
-    counts_as: tuple[str, ...] = ()
+    dont_know: bool = True  # yes_no: offers "don't know"
+    # the headline figure it gives in the evaluation snapshot (see evaluation.surveys.headlines)
+    headline: Headline | None = None
     # a text question, or the "other" text of a choice question, whose free text goes into
     # the open data of an anonymous campaign (left out otherwise: see evaluation.results.export)
     publishable: bool = False
@@ -186,6 +202,21 @@ def answerable_by_buttons(question: Question) -> bool:
             choice.other for choice in question.choices
         )
     return question.type == "yes_no"
+
+
+def options_of(question: Question) -> tuple[Choice, ...]:
+    """What is chosen among: a ranking's items, other questions' choices."""
+    return question.items if question.type == "rank" else question.choices
+
+
+def has_other(question: Question) -> bool:
+    """Whether a choice (or a ranking's item) asks "please specify"."""
+    return any(option.other for option in options_of(question))
+
+
+def yes_no_values(question: Question) -> tuple[str, ...]:
+    """The answers a yes_no question takes: yes, no, and "don't know" unless left out."""
+    return YES_NO if question.dont_know else YES_NO[:2]
 
 
 def visible(question: Question, answers: dict) -> bool:

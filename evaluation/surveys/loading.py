@@ -21,8 +21,8 @@ A survey file looks like this (``evaluation/surveys/`` ships complete examples):
     low_label = { fr = "…", en = "…" }
     high_label = { fr = "…", en = "…" }
     show_if = { question = "earlier_id", any_of = [1, 2] }   # optional
-    tag = "project_satisfaction"         # optional: a headline figure (evaluation/surveys/tags.py)
-    # counts_as = ["every_week"]         # single, multiple, yes_no: what the headline counts
+    headline = { counts = [4, 5], fr = "…", en = "…" }   # optional: a headline figure of
+                                         # the evaluation snapshot (evaluation/surveys/headlines.py)
     # publishable = true                 # texts, or a choice's "other": its free text goes
                                          # into an anonymous survey's open data (else left out)
 
@@ -216,9 +216,11 @@ def _page(raw: dict, number: int, earlier: dict[str, Question], report: Report) 
         if question.id in earlier:
             report.add(f"{where}, question {question.id!r}", "this id is used twice")
             continue
-        if question.tag and any(q.tag == question.tag for q in earlier.values()):
+        same = _same_headline(question, earlier)
+        if same is not None:
             report.add(
-                f"{where}, question {question.id!r}", f"the tag {question.tag!r} is used twice"
+                f"{where}, question {question.id!r}",
+                f"its headline has the wording of question {same!r}'s: give each its own",
             )
         earlier[question.id] = question
         questions.append(question)
@@ -230,6 +232,18 @@ def _page(raw: dict, number: int, earlier: dict[str, Question], report: Report) 
             "split it into more pages",
         )
     return Page(tuple(questions), title)
+
+
+def _same_headline(question: Question, earlier: dict[str, Question]) -> str | None:
+    """An earlier question whose headline has the same wording, in either language."""
+    if question.headline is None:
+        return None
+    mine = question.headline.label
+    for other in earlier.values():
+        theirs = other.headline.label if other.headline else None
+        if theirs is not None and (theirs.fr == mine.fr or theirs.en == mine.en):
+            return other.id
+    return None
 
 
 def _timing(data: dict, report: Report) -> tuple[Window | None, Recurrence | None, int | None]:

@@ -9,11 +9,14 @@ from typing import Any
 from evaluation.surveys.definitions import (
     NOT_APPLICABLE,
     QUESTION_TYPES,
-    YES_NO,
     Choice,
     Condition,
+    Headline,
     Question,
+    has_other,
+    yes_no_values,
 )
+from evaluation.surveys.headlines import answer_ids, read_headline
 from evaluation.surveys.reading import (
     Report,
     check_keys,
@@ -25,7 +28,7 @@ from evaluation.surveys.reading import (
     read_slug,
     read_text,
 )
-from evaluation.surveys.tags import COUNTS_AS_TYPES, check_counts_as, check_tag
+from evaluation.surveys.tags import read_tag
 
 # Slack's limits for what a modal or message holds; past them, views.open fails.
 LABEL_LIMIT = 2000  # an input block's label and hint
@@ -34,25 +37,25 @@ END_LABEL_LIMIT = 60  # a scale end's label, shown after its number in an option
 MAX_OPTIONS = 100  # options of a select
 TEXT_LIMIT = 3000  # a plain_text_input's max_length
 
-COMMON_KEYS = ("id", "type", "label", "required", "help", "show_if", "tag")
+COMMON_KEYS = ("id", "type", "label", "required", "help", "show_if", "headline", "tag")
 SCALE_KEYS = ("scale_min", "scale_max", "low_label", "high_label", "not_applicable", "top_box")
 TYPE_KEYS = {
     "scale": SCALE_KEYS,
     "grid": (*SCALE_KEYS, "items"),
     "single": ("choices", "counts_as", "publishable"),
     "multiple": ("choices", "max_choices", "counts_as", "publishable"),
-    "yes_no": ("counts_as",),
+    "yes_no": ("dont_know", "counts_as"),
     "short_text": ("max_length", "publishable"),
     "long_text": ("max_length", "publishable"),
     "number": ("min_value", "max_value"),
-    "rank": ("items", "pick"),
+    "rank": ("items", "pick", "publishable"),
 }
 ALL_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
 CONDITION_TYPES = ("scale", "single", "multiple", "yes_no")
 NOT_PUBLISHABLE = (
     "does not apply to a {kind} question: only free text is left out of open data, so only "
-    "a short_text or long_text question, or a single or multiple question with an 'other' "
-    "choice, can be publishable"
+    "a short_text or long_text question, or a single, multiple or rank question with an "
+    "'other' choice, can be publishable"
 )
 
 
@@ -85,27 +88,21 @@ def read_question(
         **TYPE_READERS[kind](raw, where, report),
     }
     fields["show_if"] = read_condition(raw.get("show_if"), where, earlier, report)
-    fields["publishable"] = _publishable(raw, kind, fields.get("choices", ()), where, report)
-    fields |= _tagging(raw, kind, where, report)
+    options = fields.get("items", ()) if kind == "rank" else fields.get("choices", ())
+    fields["publishable"] = _publishable(raw, kind, options, where, report)
+    fields["headline"] = _headline(raw, kind, fields, where, report)
     if qid is None or fields["label"] is None:
         return None
-    question = Question(id=qid, type=kind, **fields)
-    check_tag(question, where, report)
-    check_counts_as(question, where, report)
-    return question
+    return Question(id=qid, type=kind, **fields)
 
 
-def _tagging(raw: dict, kind: str, where: str, report: Report) -> dict:
-    """``tag`` (see :mod:`evaluation.surveys.tags`) and, for choice questions, ``counts_as``."""
-    tag = raw.get("tag")
-    tag = read_slug(tag, "the tag", where, report) if tag is not None else None
-    if kind not in COUNTS_AS_TYPES:
-        return {"tag": tag}
-    values = read_list(raw, "counts_as", where, report) or []
-    if any(not isinstance(value, str) for value in values):
-        report.add(where, f"counts_as must list choice ids as strings, got {values!r}")
-        values = []
-    return {"tag": tag, "counts_as": tuple(dict.fromkeys(values))}
+def _headline(raw: dict, kind: str, fields: dict, where: str, report: Report) -> Headline | None:
+    """Its ``headline`` (see :mod:`evaluation.surveys.headlines`), or its old ``tag``'s."""
+    low, high = fields.get("scale_min", 1), fields.get("scale_max", 5)
+    answers = answer_ids(kind, fields.get("choices", ()), low, high, fields.get("dont_know", True))
+    headline = read_headline(raw, kind, answers, where, report)
+    old = read_tag(raw, kind, fields.get("top_box", ()), answers, where, report)
+    return headline or old
 
 
 def _publishable(
@@ -116,7 +113,7 @@ def _publishable(
     if "publishable" not in TYPE_KEYS[kind] or "publishable" not in raw:
         return False
     publishable = read_bool(raw, "publishable", where, report, default=False)
-    if publishable and kind in ("single", "multiple") and not any(c.other for c in choices):
+    if publishable and kind in ("single", "multiple", "rank") and not any(c.other for c in choices):
         report.add(
             where,
             "'publishable' publishes the text of an 'other' choice, and this question has none: "
@@ -199,7 +196,7 @@ def _multiple(raw: dict, where: str, report: Report) -> dict:
 
 
 def _rank(raw: dict, where: str, report: Report) -> dict:
-    items = read_choices(raw, "items", where, report, minimum=2, limit=OPTION_LIMIT, other=False)
+    items = read_choices(raw, "items", where, report, minimum=2, limit=OPTION_LIMIT, other=True)
     pick = read_int(raw, "pick", where, report, default=None)
     if pick is not None and pick > len(items):
         report.add(where, f"pick ({pick}) is more than the {len(items)} items")
@@ -226,7 +223,9 @@ TYPE_READERS: dict[str, Callable[[dict, str, Report], dict]] = {
     "grid": _grid,
     "single": _single,
     "multiple": _multiple,
-    "yes_no": lambda raw, where, report: {},
+    "yes_no": lambda raw, where, report: {
+        "dont_know": read_bool(raw, "dont_know", where, report, default=True)
+    },
     "short_text": _text,
     "long_text": _text,
     "number": _number,
@@ -240,7 +239,7 @@ def possible_values(question: Question) -> tuple[str, ...]:
         points = tuple(str(v) for v in range(question.scale_min, question.scale_max + 1))
         return points + ((NOT_APPLICABLE,) if question.not_applicable else ())
     if question.type == "yes_no":
-        return YES_NO
+        return yes_no_values(question)
     return tuple(choice.id for choice in question.choices)
 
 
@@ -286,5 +285,5 @@ def block_count(question: Question) -> int:
     if question.type == "grid":
         return 1 + len(question.items)
     if question.type == "rank":
-        return 1 + (question.pick or len(question.items))
-    return 1 + any(choice.other for choice in question.choices)
+        return 1 + (question.pick or len(question.items)) + has_other(question)
+    return 1 + has_other(question)

@@ -185,6 +185,15 @@ def test_the_evaluation_snapshot_is_written_with_its_charts(demo):
         assert (out / "snapshot" / name).is_file(), name
     facts = (out / "snapshot" / "team-facts.csv").read_text(encoding="utf-8")
     assert "https://github.com/eig-demo/leximpact-simulateur" in facts
+    markdown = (out / "snapshot" / "snapshot.md").read_text(encoding="utf-8")
+    for headline in (  # as the shipped questionnaires word them, fellows and mentors apart
+        "Ont appris des compétences hors de leur domaine",
+        "Attentes dépassées",
+        "Ont lu le récapitulatif au moins une fois par mois",
+    ):
+        figures = r"Les EIG \d+ sur 24 \(\d+(,\d)?[\u00a0\u202f]%\); Les mentors \d+ sur 17 "
+        assert re.search(rf"- \*\*{headline}\*\*: {figures}", markdown), headline
+    assert "satisfaites ou dépassées" not in markdown
 
 
 def test_the_snapshot_counts_the_weeks_played_whatever_the_day(demo, tmp_path):

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_percent
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
@@ -42,15 +43,11 @@ from evaluation.snapshot.files import SnapshotNotWritten, file_stem, write_snaps
 from evaluation.snapshot.job import evaluation_snapshot
 from evaluation.snapshot.opendata import _fields
 from evaluation.snapshot.render import render_html, render_markdown
-from evaluation.snapshot.view import HEADLINE_TITLES, RANK_NOTE, ROLE_LABELS, WITHHELD_NOTE, Words
+from evaluation.snapshot.view import RANK_NOTE, ROLE_LABELS, WITHHELD_NOTE, Words
 from evaluation.snapshot.view_parts import STATUS_LABELS, TOOL_LABELS
 from evaluation.surveys.loading import (
     SHIPPED_SURVEYS,
-    SurveyError,
     load_surveys,
-    parse_survey,
-    survey_from_json,
-    survey_to_json,
 )
 from tests.support.programme import COHORT_START, load_eig3, paris
 
@@ -208,30 +205,51 @@ def snapshot_of(world: World, k: int = 5, locale: str = "fr", as_of: date = AS_O
         return build_snapshot(session, world.calendar, settings_with(k), cohort, as_of, locale)
 
 
-def share_of(snapshot, tag: str, role: str | None):
-    return next(s for s in snapshot.headlines[tag].shares if s.role == role)
+SATISFIED = "Satisfied or very satisfied with the project's results"
+EXCEEDED = "Expectations exceeded"
+MONTHLY = "Read the digest at least monthly"
+LEARNED = "Learned skills outside their field"
+WHAT_LEARNED = "What they learned outside their field"
+FORMATS = "The programme's support formats, ranked"
+
+
+def headline_of(snapshot, label: str):
+    return next(h for h in snapshot.headlines if h.label.en == label)
+
+
+def share_of(snapshot, label: str, role: str | None):
+    return next(s for s in headline_of(snapshot, label).shares if s.role == role)
 
 
 def test_each_headline_figure_matches_the_raw_answers(world):
     snapshot = snapshot_of(world)
+    assert [h.label.en for h in snapshot.headlines] == [
+        SATISFIED,
+        FORMATS,
+        MONTHLY,
+        LEARNED,
+        WHAT_LEARNED,
+        EXCEEDED,
+    ]
     for role, given in world.answers.items():
         satisfied = sum(1 for a in given if a["results_satisfaction"] in (4, 5))
-        met = sum(1 for a in given if a["expectations"] in (4, 5))
+        exceeded = sum(1 for a in given if a["expectations"] == 5)
         monthly = sum(1 for a in given if a["digest_reading"] in DIGEST_MONTHLY)
-        for tag, count in (
-            ("project_satisfaction", satisfied),
-            ("expectations", met),
-            ("digest_reading", monthly),
+        learned = [a for a in given if a["skills_outside_learned"] in ("a_lot", "a_little")]
+        for label, count in (
+            (SATISFIED, satisfied),
+            (EXCEEDED, exceeded),
+            (MONTHLY, monthly),
+            (LEARNED, len(learned)),
         ):
-            share = share_of(snapshot, tag, role)
-            assert (share.answered, share.count) == (len(given), count), (tag, role)
+            share = share_of(snapshot, label, role)
+            assert (share.answered, share.count) == (len(given), count), (label, role)
             assert share.share == count / len(given)
-        skills = next(
-            d for d in snapshot.headlines["skills_outside_field"].details if d.role == role
-        )
+        skills = next(d for d in headline_of(snapshot, WHAT_LEARNED).details if d.role == role)
+        assert skills.answered == len(learned)  # asked only of those who learned some
         for tally in skills.summary.tallies:
-            assert tally.count == sum(1 for a in given if tally.key in a["skills_outside"])
-        formats = next(d for d in snapshot.headlines["support_formats"].details if d.role == role)
+            assert tally.count == sum(1 for a in learned if tally.key in a["skills_outside"])
+        formats = next(d for d in headline_of(snapshot, FORMATS).details if d.role == role)
         for row in formats.summary.rows:
             ranks = [
                 a["formats_top"].index(row.item.id) + 1
@@ -242,10 +260,26 @@ def test_each_headline_figure_matches_the_raw_answers(world):
             assert row.score == pytest.approx(sum(4 - r for r in ranks) / len(given))
         scores = [r.score for r in formats.summary.rows]
         assert scores == sorted(scores, reverse=True)
-    everyone = [a for given in world.answers.values() for a in given]
-    whole = share_of(snapshot, "project_satisfaction", None)
-    assert whole.count == sum(1 for a in everyone if a["results_satisfaction"] in (4, 5))
-    assert whole.answered == len(everyone)
+    # fellows and mentors are not pooled: the files do not ask for it
+    assert all(s.role is not None for h in snapshot.headlines for s in h.shares)
+
+
+def test_headlines_read_as_n_of_m_in_each_language(sqlite_world):
+    given = sqlite_world.answers["fellow"]
+    exceeded = sum(1 for a in given if a["expectations"] == 5)
+    for locale, words in (("fr", "sur"), ("en", "of")):
+        snapshot = snapshot_of(sqlite_world, locale=locale)
+        markdown = render_markdown(snapshot)
+        share = format_percent(round(exceeded / len(given), 3), locale=locale,
+                               decimal_quantization=False)  # fmt: skip
+        figure = f"{exceeded} {words} {len(given)} ({share})"
+        section = markdown.split("### " + headline_of(snapshot, EXCEEDED).label.get(locale))[1]
+        assert figure in section.split("###")[0]
+        assert ("Tous les répondants" if locale == "fr" else "All respondents") not in markdown
+        assert ("satisfaites ou dépassées" if locale == "fr" else "met or exceeded") not in markdown
+    french = render_markdown(snapshot_of(sqlite_world))
+    assert "### Attentes dépassées" in french
+    assert re.search(r"\| Les EIG \| \d+ sur \d+ \(\d+(,\d)?[\u00a0\u202f]%\) \|", french)
 
 
 def test_who_was_asked_and_who_answered(world):
@@ -289,7 +323,7 @@ def test_participation_counts_the_weeks_the_cohort_ran_whatever_the_day(world):
     assert later.participation == settled.participation
     assert later.participation.weeks == ended.participation.weeks
     assert ended.participation.weeks[-1] == IsoWeek(2027, 25)
-    rate = " ".join(Words("fr", 5).pct(later.participation.total.rate).split())
+    rate = Words("fr", 5).pct(later.participation.total.rate)
     (line,) = [x for x in render_markdown(later).splitlines() if x.startswith("Sur ")]
     weeks = len(_weeks(world.calendar))
     span = "de la semaine du 5 janvier 2026 à celle du 21 juin 2027"
@@ -334,11 +368,10 @@ def test_people_read_survey_titles_and_cohort_names_not_campaign_keys(sqlite_wor
 
 def test_a_group_under_k_is_withheld_in_the_report_and_the_open_data(sqlite_world, tmp_path):
     snapshot = snapshot_of(sqlite_world, k=15)  # 20 fellows answered, 12 mentors
-    assert not share_of(snapshot, "expectations", "fellow").withheld
-    for role in ("mentor", None):
-        share = share_of(snapshot, "expectations", role)
-        assert share.withheld and share.count is None
-    mentors = next(d for d in snapshot.headlines["support_formats"].details if d.role == "mentor")
+    assert not share_of(snapshot, EXCEEDED, "fellow").withheld
+    share = share_of(snapshot, EXCEEDED, "mentor")
+    assert share.withheld and share.count is None
+    mentors = next(d for d in headline_of(snapshot, FORMATS).details if d.role == "mentor")
     assert mentors.summary is None
     html = render_html(snapshot)
     assert html.count("non montré : moins de 15 réponses") >= 5
@@ -362,8 +395,8 @@ def test_the_html_reads_as_a_report_with_its_charts(sqlite_world):
         assert "<style>" in html and "@media print" in html
         assert not re.search(r"{{|}}|{%|%}|%\(\w+\)s|\bNone\b", _text_outside_svg(html))
         assert "http://" not in _text_outside_svg(html).replace("http://www.w3.org", "")
-    assert "Attentes satisfaites ou dépassées" in render_html(snapshot_of(sqlite_world))
-    assert "Expectations met or exceeded" in render_html(snapshot_of(sqlite_world, locale="en"))
+    assert "<h3>Attentes dépassées</h3>" in render_html(snapshot_of(sqlite_world))
+    assert "<h3>Expectations exceeded</h3>" in render_html(snapshot_of(sqlite_world, locale="en"))
 
 
 def _text_outside_svg(html: str) -> str:
@@ -431,7 +464,7 @@ def test_the_open_data_of_anonymous_answers_singles_no_one_out(sqlite_world, tmp
     rows = list(csv.DictReader((tmp_path / "answers-end-fellows-eig-3.csv").open(encoding="utf-8")))
     assert texts and not texts & set(rows[0])
     assert "scope_change.other" not in rows[0] and "skills_outside.other_text" not in rows[0]
-    assert {row["skills_outside.other"] for row in rows} <= {"0", "1"}  # chosen, kept
+    assert {row["skills_outside.other"] for row in rows} <= {"", "0", "1"}  # kept; "": not asked
     assert "Réponse" not in (tmp_path / "answers-end-fellows-eig-3.csv").read_text("utf-8")
     schema = json.loads((tmp_path / "answers-end-fellows-eig-3.schema.json").read_text("utf-8"))
     days = next(field for field in schema["fields"] if field["name"] == "days_on_site")
@@ -447,7 +480,7 @@ def test_the_open_data_of_anonymous_answers_singles_no_one_out(sqlite_world, tmp
 
 def test_every_label_of_the_snapshot_is_in_french():
     french = translations("fr")
-    labels = [*HEADLINE_TITLES.values(), *ROLE_LABELS.values(), RANK_NOTE, WITHHELD_NOTE]
+    labels = [*ROLE_LABELS.values(), RANK_NOTE, WITHHELD_NOTE]
     labels += [*STATUS_LABELS.values(), *TOOL_LABELS.values()]
     labels += [text for _, title, description, _ in _fields() for text in (title, description)]
     assert [label for label in labels if french.gettext(label) == label] == []
@@ -489,43 +522,8 @@ def test_the_half_yearly_job_posts_the_figures_and_the_report_once(world):
     assert message.channel == report.channel == "C0STAFF"
     assert report.thread_of == message.key and report.kind == "file"
     assert message.payload["header"] == "Bilan d'évaluation : EIG 3, au 30 juin 2027"
-    assert "Attentes satisfaites ou dépassées" in str(message.payload["sections"])
+    assert "Attentes dépassées" in str(message.payload["sections"])
     upload = FileUpload.from_json(report.payload)
     assert upload.filename == "snapshot-EIG-3-2027-07.html"
     html = upload.content.decode("utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 2
-
-
-def test_tags_are_checked_at_load_and_kept_by_campaigns():
-
-    def survey(*questions: dict) -> dict:
-        label = {"fr": "Q", "en": "Q"}
-        return {
-            "id": "s", "anonymous": True, "audience": {"roles": ["fellow"]},
-            "title": label, "intro": label, "window": {"days": 7},
-            "pages": [{"questions": [{"label": label} | q for q in questions]}],
-        }  # fmt: skip
-
-    ends = {"low_label": {"fr": "a", "en": "a"}, "high_label": {"fr": "b", "en": "b"}}
-    single = {"type": "single", "choices": [
-        {"id": "a", "label": {"fr": "A", "en": "A"}}, {"id": "b", "label": {"fr": "B", "en": "B"}},
-    ]}  # fmt: skip
-    bad = [
-        ({"id": "q", "type": "scale", "tag": "project_satisfation", **ends}, "did you mean"),
-        ({"id": "q", "type": "yes_no", "tag": "expectations"}, "needs a scale"),
-        ({"id": "q", "type": "scale", "tag": "expectations", **ends}, "needs top_box"),
-        ({"id": "q", "tag": "digest_reading", **single}, "needs counts_as"),
-        ({"id": "q", "counts_as": ["z"], **single}, "not among its choices"),
-        ({"id": "q", "type": "scale", "counts_as": ["a"], **ends}, "does not apply"),
-    ]
-    for question, problem in bad:
-        with pytest.raises(SurveyError, match=problem):
-            parse_survey(survey(question), "s.toml")
-    twice = {"type": "yes_no", "tag": "skills_outside_field"}
-    with pytest.raises(SurveyError, match="used twice"):
-        parse_survey(survey({"id": "a", **twice}, {"id": "b", **twice}), "s.toml")
-    good = parse_survey(
-        survey({"id": "q", "tag": "digest_reading", "counts_as": ["b"], **single}), "s.toml"
-    )
-    assert survey_from_json(survey_to_json(good)).questions == good.questions
-    assert good.questions[0].tag == "digest_reading" and good.questions[0].counts_as == ("b",)

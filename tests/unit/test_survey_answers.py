@@ -7,6 +7,7 @@ import pytest
 from bulletins.cycle.bulletin import Problem
 from bulletins.i18n import gettext, translations
 from evaluation.campaigns.answer_checks import kept_answers, validate_all, validate_page
+from evaluation.campaigns.invitations import pulse_choices
 from evaluation.surveys.loading import SHIPPED_SURVEYS, load_surveys, parse_survey
 
 
@@ -225,13 +226,15 @@ def test_the_shipped_questionnaires_accept_a_complete_set_of_answers():
         "results_satisfaction": 2,
         "obstacles": "L'accès aux données a pris six mois.",
         "continuation": "dont_know",
-        "formats_top": ["coaching", "bootcamp", "slack"],
+        "formats_top": ["coaching", "other", "slack"],
+        "formats_top.other": "Les déjeuners entre mentors",
         "support_overall": 5,
         "bulletin_relevance": 4,
         "bulletin_ease": 5,
         "digest_reading": "most_weeks",
         "bulletin_effort": "fair",
         "community": "na",
+        "skills_outside_learned": "a_little",
         "skills_outside": ["data", "users"],
         "expectations": 4,
         "host_again": "yes",
@@ -239,3 +242,26 @@ def test_the_shipped_questionnaires_accept_a_complete_set_of_answers():
     assert validate_all(survey, answers) == {}
     assert set(validate_all(survey, answers | {"results_satisfaction": 4})) == set()
     assert "obstacles" not in kept_answers(survey, answers | {"results_satisfaction": 4})
+    # what they learned outside their field is asked only of those who learned some
+    assert "skills_outside" not in kept_answers(
+        survey, answers | {"skills_outside_learned": "not_at_all"}
+    )
+    assert kept_answers(survey, answers)["formats_top.other"] == "Les déjeuners entre mentors"
+
+
+def test_a_yes_no_without_dont_know_refuses_it():
+    plain = one("yes_no", dont_know=False)
+    assert validate_page(plain, 0, {"q": "yes"}) == {}
+    assert validate_page(plain, 0, {"q": "dont_know"})["q"].message == "Choose one of the options."
+    assert validate_page(one("yes_no"), 0, {"q": "dont_know"}) == {}
+    question = plain.question("q")
+    assert pulse_choices(question, "fr") == [("yes", "Oui"), ("no", "Non")]  # a pulse's buttons
+
+
+def test_a_ranking_with_other_ranked_asks_to_specify_and_keeps_the_text():
+    survey = one("rank", items=options("p", "q", "else", other="else"))
+    assert validate_page(survey, 0, {"q": ["else", "p"]}) == {"q.other": Problem("Please specify.")}
+    answers = {"q": ["else", "p"], "q.other": "Le mentorat inversé"}
+    assert validate_page(survey, 0, answers) == {}
+    assert kept_answers(survey, answers) == answers
+    assert kept_answers(survey, {"q": ["q", "p"], "q.other": "oublié"}) == {"q": ["q", "p"]}

@@ -255,3 +255,31 @@ def test_problems_go_under_their_inputs_in_the_persons_language() -> None:
     errors = errors_by_block(problems, inputs, "fr")
     assert set(errors) == {"tool.other", "grid.item.c2", "rank.rank.1", "satisfied"}
     assert errors["rank.rank.1"] == "Cette réponse est obligatoire."
+
+
+def test_a_yes_no_asked_without_dont_know_offers_yes_and_no_only() -> None:
+    plain = Question("used", "yes_no", t("Utilisé ?"), dont_know=False)
+    element = elements(view_of((plain,), {}))["used"]
+    assert [o["value"] for o in element["options"]] == ["yes", "no"]
+    assert [o["text"]["text"] for o in element["options"]] == ["Oui", "Non"]
+    full = elements(view_of((QUESTIONS["yes_no"],), {}))[QUESTIONS["yes_no"].id]
+    assert [o["value"] for o in full["options"]] == ["yes", "no", "dont_know"]
+
+
+def test_a_ranking_with_an_other_item_asks_to_specify_and_keeps_the_text_when_ranked() -> None:
+    question = Question("formats", "rank", t("Classez"), items=choices(4, other=True), pick=2)
+    view = view_of((question,), {})
+    check_view(view)
+    blocks = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
+    assert blocks == ["formats.rank.1", "formats.rank.2", "formats.other"]
+    assert "other" in [o["value"] for o in elements(view)["formats.rank.1"]["options"]]
+
+    def state(first: str, text: str) -> dict:
+        values = {"formats.rank.1": first, "formats.rank.2": "c2", "formats.other": text}
+        return state_values(view, {b: {ids.SURVEY_INPUT: v} for b, v in values.items()})
+
+    assert read_page((question,), state("other", "Le mentorat inversé")) == {
+        "formats": ["other", "c2"],
+        "formats.other": "Le mentorat inversé",
+    }
+    assert read_page((question,), state("c1", "Le mentorat inversé")) == {"formats": ["c1", "c2"]}

@@ -378,3 +378,36 @@ def test_the_configured_directory_comes_after_the_shipped_one(tmp_path):
     assert settings.survey_directory == tmp_path / "mine"
     assert configured_directories(settings) == [SHIPPED_SURVEYS, tmp_path / "mine"]
     assert configured_directories(settings_from_dict({})) == [SHIPPED_SURVEYS]
+
+
+def test_a_yes_no_may_leave_out_dont_know_and_then_nothing_may_count_on_it():
+    plain = {"id": "used", "type": "yes_no", "label": text(), "dont_know": False}
+    survey = parse_survey(survey_data(plain), "sample.toml")
+    assert survey.question("used").dont_know is False
+    assert parse_survey(survey_data(ALL_TYPES[3]), "sample.toml").question("yes_no").dont_know
+    after = {"id": "why", "type": "long_text", "label": text(),
+             "show_if": {"question": "used", "any_of": ["dont_know"]}}  # fmt: skip
+    assert "which 'used' cannot take (it takes yes, no)" in problems_of(survey_data(plain, after))
+    counted = plain | {"headline": {"counts": ["dont_know"], "fr": "NSP", "en": "DK"}}
+    assert "counts lists ['dont_know']" in problems_of(survey_data(counted))
+    assert "'dont_know' must be true or false" in problems_of(
+        survey_data(plain | {"dont_know": "no"})
+    )
+    single = {"id": "q", "type": "single", "label": text(), "choices": options("a", "b")}
+    assert "'dont_know' does not apply to a single question" in problems_of(
+        survey_data(single | {"dont_know": False})
+    )
+
+
+def test_a_ranking_may_have_an_other_item_whose_text_can_be_published():
+    rank = {"id": "formats", "type": "rank", "label": text(), "pick": 2,
+            "items": options("a", "b", "else", other="else"), "publishable": True}  # fmt: skip
+    survey = parse_survey(survey_data(rank), "sample.toml")
+    assert survey.question("formats").items[2].other and survey.question("formats").publishable
+    two = rank | {"items": options("a", "b") + [
+        {"id": "c", "label": text(), "other": True}, {"id": "d", "label": text(), "other": True}
+    ]}  # fmt: skip
+    assert "at most one of the items can be 'other'" in problems_of(survey_data(two))
+    grid = {"id": "g", "type": "grid", "label": text(), **ENDS,
+            "items": options("a", "b", other="b")}  # fmt: skip
+    assert "'other' only applies to the choices of items" in problems_of(survey_data(grid))
