@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bulletins.i18n import translations
 from bulletins.mrkdwn import Mrkdwn, escape, mention, quote
+from bulletins.names import shown_name
 
 TEMPLATES = Path(__file__).with_name("templates")
 SECTION_BREAK = "\n---\n"
@@ -50,6 +51,7 @@ def environment(locale: str) -> Environment:
         moment=lambda m, fmt="EEEE d MMMM HH:mm": format_datetime(m, fmt, locale=locale),
     )
     env.globals["locale"] = locale
+    env.globals["who"] = lambda person: shown_name(person, locale)
     return env
 
 

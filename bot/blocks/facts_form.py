@@ -24,6 +24,7 @@ from bot.blocks.modals import team_buttons
 from bulletins.db.models import Team, TeamFacts, ToolStatus
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
+from bulletins.names import shown_name
 from bulletins.rendering import format_day, format_moment
 from evaluation.facts.sheets import MAX_NOTE, TEXT_LISTS, FactsInput
 
@@ -158,7 +159,7 @@ def recorded_line(facts: TeamFacts, locale: str, local) -> str:
     return gettext(
         locale,
         "Last updated by %(name)s, %(when)s.",
-        name=escape(facts.recorded_by.name),
+        name=escape(shown_name(facts.recorded_by, locale)),
         when=when,
     )
 

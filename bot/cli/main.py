@@ -19,6 +19,7 @@ from bot.cli.demo import demo
 from bot.cli.export import export
 from bot.cli.facts import facts
 from bot.cli.outbox import outbox
+from bot.cli.people import people
 from bot.cli.processes import scheduler, serve, tick
 from bot.cli.roster import roster
 from bot.cli.snapshot import snapshot
@@ -63,7 +64,20 @@ def init(path: str, force: bool) -> None:
 
 
 survey.add_command(results)
-for command in (db, roster, serve, tick, scheduler, export, outbox, demo, survey, facts, snapshot):
+for command in (
+    db,
+    roster,
+    serve,
+    tick,
+    scheduler,
+    export,
+    outbox,
+    demo,
+    survey,
+    facts,
+    snapshot,
+    people,
+):
     cli.add_command(command)
 
 

@@ -85,6 +85,9 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     locale: Mapped[str | None] = mapped_column(String(10))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Set when the person's data was erased at their request: the row stays, with no name,
+    # email or Slack id, so that their team's bulletins keep an author ("a former member").
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
 
