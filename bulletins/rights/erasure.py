@@ -129,7 +129,8 @@ def _replacer(identifiers: Iterable[str | None], former: str):
     if not words:
         return lambda value: value
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    # Not inside a longer word; mrkdwn's _italics_ and *bold* are not letters.
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
     return lambda value: pattern.sub(former, value)
 
 
