@@ -1,0 +1,117 @@
+"""A person's data: the copy they may ask for, and its erasure, on the core."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bulletins.db.models import (
+    Bulletin,
+    Campaign,
+    Draft,
+    OutboxMessage,
+    Participation,
+    Person,
+    SurveyResponse,
+)
+from bulletins.messages import Message
+from bulletins.names import shown_name
+from bulletins.outbox import enqueue
+from bulletins.rights.erasure import erase_person
+from bulletins.rights.export import person_data, to_json
+from tests.support.cycle_world import make_world, paris
+
+NOW = paris(2026, 3, 9, 10, 0)
+
+
+def _campaign(session, key: str, anonymous: bool) -> Campaign:
+    campaign = Campaign(
+        key=key, survey_id=key, anonymous=anonymous, definition={}, opens_at=NOW,
+        closes_at=NOW + timedelta(days=7), launched_at=NOW,
+    )  # fmt: skip
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def _programme(session):
+    """Alpha's first fellow wrote a bulletin, answered a named and an anonymous survey, has
+    a draft, got a DM; Beta's bulletin names them; the digest names them."""
+    world = make_world(session, "Alpha", "Beta")
+    alice = world.fellows["Alpha"][0]
+    world.file("Alpha")
+    world.file("Beta", ups_and_downs=f"Merci {alice.name} ; {alice.name}s est un autre mot")
+    named, anonymous = _campaign(session, "named", False), _campaign(session, "anon", True)
+    for campaign in (named, anonymous):
+        session.add(Participation(campaign=campaign, person=alice, role="fellow", finished=True))
+    session.add(SurveyResponse(id="r1", campaign_id=named.id, role="fellow",
+                               answers={"q": "nommée"}, person_id=alice.id))  # fmt: skip
+    session.add(SurveyResponse(id="r2", campaign_id=anonymous.id, role="fellow",
+                               answers={"q": "anonyme"}))  # fmt: skip
+    later = _campaign(session, "later", False)
+    session.add(Participation(campaign=later, person=alice, role="fellow"))
+    session.add(Draft(campaign_id=later.id, person_id=alice.id, answers={"q": "en cours"},
+                      updated_at=NOW))  # fmt: skip
+    enqueue(session, key="dm", kind="confirmation", channel=alice.slack_user_id,
+            message=Message(text="Votre bulletin est publié"), now=NOW)  # fmt: skip
+    enqueue(session, key="digest", kind="digest", channel="C0DIGEST",
+            message=Message(text=f"_Publié par {alice.name}_"), now=NOW)  # fmt: skip
+    session.flush()
+    return world, alice
+
+
+def test_the_copy_holds_their_named_answers_and_never_anonymous_ones(session):
+    _world, alice = _programme(session)
+
+    data = person_data(session, alice)
+
+    assert data["person"]["name"] == alice.name
+    assert [(m["team"], m["role"]) for m in data["memberships"]] == [("Alpha", "fellow")]
+    assert [b["priority"] for b in data["bulletins"]] == ["Alpha priority"]
+    surveys = {s["campaign"]: s for s in data["surveys"]}
+    assert surveys["named"]["answers"] == [{"q": "nommée"}]
+    assert "answers" not in surveys["anon"]
+    assert surveys["later"]["answers_in_progress"] == {"q": "en cours"}
+    assert "anonyme" not in to_json(data)
+    assert [m["text"] for m in data["messages_to_them"]] == ["Votre bulletin est publié"]
+
+
+def test_erasure_keeps_the_bulletins_by_a_former_member_and_a_second_run_finds_nothing(session):
+    world, alice = _programme(session)
+    name, slack_id = alice.name, alice.slack_user_id
+
+    erasure = erase_person(session, slack_id, NOW, "en")
+
+    assert erasure.counts == {
+        "direct messages to them": 1,
+        "messages naming them": 1,
+        "mentions in team texts": 1,
+        "survey drafts": 1,
+        "named survey answers": 1,
+        "team memberships": 1,
+        "programme team places": 0,
+        "absences": 0,
+        "name, email and Slack id": 1,
+    }
+    assert erasure.bulletins_kept == 1
+    session.expire_all()
+    assert session.scalar(select(Person).where(Person.name == name)) is None
+    (digest,) = session.scalars(select(OutboxMessage))
+    assert digest.key == "digest" and digest.payload["text"] == "_Publié par a former member_"
+    beta = world.teams["Beta"].id
+    bulletins = {b.team_id == beta: b for b in session.scalars(select(Bulletin))}
+    beta_bulletin, alpha_bulletin = bulletins[True], bulletins[False]
+    assert beta_bulletin.ups_and_downs == f"Merci a former member ; {name}s est un autre mot"
+    (kept,) = session.scalars(select(Person).where(Person.erased_at.is_not(None)))
+    assert (kept.name, kept.email, kept.slack_user_id) == ("", None, f"erased-{kept.id}")
+    assert kept.memberships == []
+    assert shown_name(kept, "fr") == "un ancien membre"
+    assert shown_name(kept, "en") == "a former member"
+    assert alpha_bulletin.author_id == kept.id and alpha_bulletin.priority == "Alpha priority"
+    remaining = session.scalars(select(SurveyResponse.id)).all()
+    assert remaining == ["r2"]  # the anonymous answer: not theirs, nothing links it to them
+    assert len(session.scalars(select(Participation)).all()) == 3  # response rates stand
+
+    again = erase_person(session, slack_id, NOW, "en")
+    assert again.erased == 0 and again.summary() == f"Nothing left to erase for {slack_id}."
