@@ -91,8 +91,10 @@ def digest_blocks(page: HomePage, locale: str, local: Local) -> list[Block]:
     """For the programme team: when and where the last digest went, and its first sections."""
     if page.digest is None:
         return []
-    digest = Message.from_json(page.digest.payload)
     intro = render("home_digest", locale, digest=page.digest, local=local)
+    if not page.digest.payload:  # emptied: older than ``[retention] sent_messages_days``
+        return [DividerBlock(), *sections([intro])]
+    digest = Message.from_json(page.digest.payload)
     # The digest's sections were composed (and people's text escaped) by the product.
     shown = [s.text for s in digest.sections[:DIGEST_SECTIONS]]
     return [DividerBlock(), *sections([intro, *shown])]
