@@ -82,6 +82,8 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slack_user_id: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Never written since the roster stopped storing emails (nothing used them); kept because
+    # dropping a column of this table on SQLite would rebuild it (see Team.slack_channel).
     email: Mapped[str | None] = mapped_column(String(320))
     locale: Mapped[str | None] = mapped_column(String(10))
     timezone: Mapped[str | None] = mapped_column(String(64))

@@ -60,7 +60,8 @@ def test_a_person_gets_a_copy_of_their_data(workspace, tmp_path):
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "manon.json").read_text(encoding="utf-8"))
     person = data["person"]
-    assert (person["slack_user_id"], person["name"], person["email"]) == (SLACK_ID, NAME, EMAIL)
+    assert (person["slack_user_id"], person["name"]) == (SLACK_ID, NAME)
+    assert person["email"] is None  # in the roster file, never stored
     assert person["locale"] == "fr"  # as Slack told when she first wrote
     assert [(m["team"], m["role"]) for m in data["memberships"]] == [("LexImpact", "fellow")]
     (bulletin,) = data["bulletins"]

@@ -1,5 +1,5 @@
 """people erased at their request: the row stays, emptied, so that their team's bulletins
-keep an author ("a former member")
+keep an author ("a former member"); emails are no longer kept (nothing used them)
 
 Revision ID: 0011
 Revises: 0008
@@ -20,6 +20,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("people") as batch:
         batch.add_column(sa.Column("erased_at", bulletins.db.types.UtcDateTime(), nullable=True))
+    op.execute("UPDATE people SET email = NULL")
 
 
 def downgrade() -> None:
