@@ -34,7 +34,8 @@ def home_for(services: Services, user_id: str) -> dict:
         cohort_ids = [week.cohort.id for week in page.cohorts]
         campaigns = open_campaigns_progress(session, now, cohort_ids) if cohort_ids else []
         evaluation = evaluation_lines(session, page, locale)
-        return person_home(page, locale, calendar.local, no_team, campaigns, evaluation)
+        privacy = render("home_privacy", locale, settings=services.settings)
+        return person_home(page, locale, calendar.local, no_team, campaigns, evaluation, privacy)
 
 
 def evaluation_lines(session: Session, page: HomePage, locale: str) -> dict[int, str]:

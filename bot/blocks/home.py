@@ -48,8 +48,15 @@ def header(text: str) -> HeaderBlock:
     return HeaderBlock(text=PlainTextObject(text=text[:150], emoji=True))
 
 
-def home_view(blocks: list[Block]) -> dict:
-    return View(type="home", blocks=blocks[:100]).to_dict()
+def home_view(blocks: list[Block], footer: Sequence[Block] = ()) -> dict:
+    """The view, within Slack's 100 blocks; the ``footer`` is always kept."""
+    return View(type="home", blocks=[*blocks[: 100 - len(footer)], *footer]).to_dict()
+
+
+def privacy_blocks(notice: str) -> list[Block]:
+    """The privacy notice, small, at the foot of the tab."""
+    pieces = split_text(notice, 2000)  # a context element's limit
+    return [DividerBlock(), ContextBlock(elements=[MarkdownTextObject(text=pieces[0])])]
 
 
 def team_block(
@@ -169,15 +176,16 @@ def person_home(
     no_team: str | None,
     campaigns: Sequence[CampaignProgress] = (),
     evaluation: Mapping[int, str] | None = None,
+    privacy: str | None = None,
 ) -> dict:
     """The Home tab of someone in the roster; ``no_team`` explains why nothing is shown;
     ``campaigns``: the open surveys' progress, for the programme team; ``evaluation``: a
-    line per team id on its tool and indicators."""
+    line per team id on its tool and indicators; ``privacy``: the privacy notice."""
     blocks = page_blocks(page, locale, local, evaluation)
     blocks += campaign_blocks(campaigns, locale, local)
     if no_team:
         blocks += sections([no_team])
-    return home_view(blocks)
+    return home_view(blocks, privacy_blocks(privacy) if privacy else ())
 
 
 def stranger_home(locale: str) -> dict:

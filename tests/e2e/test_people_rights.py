@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import JSON, String, Text, select
 
+from bulletins.config import settings_from_dict
 from bulletins.cycle.export import export_rows
 from bulletins.db.models import Base
 from tests.support.cli import run
@@ -21,6 +22,15 @@ pytestmark = pytest.mark.slow  # runs the command line as a process
 NAME, EMAIL, SLACK_ID = "Manon Moreau", "manon.moreau@example.gouv.fr", "UGCA7CM0PH4"
 TEAMMATE = "UMJXKPF7T43"  # Gaël Lefebvre, of LexImpact too
 DEADLINE = paris(2026, 3, 6, 15, 5)
+
+
+@pytest.fixture
+def settings():
+    return settings_from_dict({
+        "programme": {"privacy_contact": "dpd@example.gouv.fr"},
+        "channels": {"digest": "C0DIGEST", "announce": "C0ANNOUNCE", "staff": "C0STAFF"},
+        "retention": {"sent_messages_days": 30},
+    })  # fmt: skip
 
 
 def _write_and_publish(workspace) -> None:
@@ -105,3 +115,16 @@ def test_after_erasure_nothing_holds_their_name_email_or_slack_id(workspace, tmp
     assert (
         again.returncode == 0 and again.stdout.strip() == f"Nothing left to erase for {SLACK_ID}."
     )
+
+
+def test_the_home_tab_says_what_is_kept_how_long_and_whom_to_ask(workspace):
+    french = json.dumps(open_home(workspace, SLACK_ID), ensure_ascii=False)
+    assert "Vos données" in french
+    assert "Le texte d'un message envoyé est effacé après 30 jours" in french
+    assert "supprimées après 365 jours" in french
+    assert "écrivez à dpd@example.gouv.fr" in french
+
+    workspace.standin.add_user(TEAMMATE, "Gaël Lefebvre", locale="en-US")
+    english = json.dumps(open_home(workspace, TEAMMATE), ensure_ascii=False)
+    assert "Your data" in english and "write to dpd@example.gouv.fr" in english
+    assert "A sent message's text is emptied after 30 days" in english
