@@ -13,7 +13,7 @@ from bulletins.config import settings_from_dict
 from bulletins.cycle.export import export_rows
 from bulletins.db.models import Base
 from tests.support.cli import run
-from tests.support.forms import answers, open_home, open_view, submit
+from tests.support.forms import answers, open_home, open_view, replies, submit
 from tests.support.forms import dms as dms_to
 from tests.support.programme import paris
 
@@ -105,6 +105,9 @@ def test_after_erasure_nothing_holds_their_name_email_or_slack_id(workspace, tmp
     # The team's bulletin stays, by "a former member", wherever bulletins are shown.
     home = json.dumps(open_home(workspace, TEAMMATE), ensure_ascii=False)
     assert "Publié par un ancien membre" in home and "Ouvrir le simulateur" in home
+    workspace.driver.command(TEAMMATE, "history")
+    [history] = replies(workspace)
+    assert "Par un ancien membre" in history and "Ouvrir le simulateur" in history
     with workspace.services.sessions() as session:
         rows = export_rows(session, workspace.services.calendar, locale="fr")
     assert [(r.team, r.author, r.priority) for r in rows] == [
