@@ -26,11 +26,13 @@ from bulletins.db.models import (
     Bulletin,
     BulletinRevision,
     Draft,
+    Indicator,
     Membership,
     OutboxMessage,
     Person,
     StaffMember,
     SurveyResponse,
+    TeamFacts,
     WeekExcuse,
 )
 from bulletins.i18n import gettext
@@ -38,9 +40,13 @@ from bulletins.mrkdwn import escape
 from bulletins.names import FORMER_MEMBER
 
 # The tables whose rows erasure rewrites or deletes: their old copies are cleared after.
-TOUCHED = ("people", "outbox", "bulletins", "bulletin_revisions", "week_excuses", "drafts",
-           "responses", "memberships", "staff", "absences")  # fmt: skip
+TOUCHED = ("people", "outbox", "bulletins", "bulletin_revisions", "week_excuses", "team_facts",
+           "indicators", "drafts", "responses", "memberships", "staff", "absences")  # fmt: skip
 BULLETIN_TEXTS = ("priority", "ups_and_downs", "help_request", "key_date_label")
+FACTS_TEXTS = {
+    TeamFacts: ("note", "training_topics", "contributions"),
+    Indicator: ("objective", "name", "method"),
+}
 
 
 @dataclass
@@ -154,7 +160,8 @@ def _scrub_outbox(session: Session, replace) -> int:
 
 
 def _scrub_team_texts(session: Session, replace) -> int:
-    """Teammates' words that named the person: bulletins, their earlier versions, excuses."""
+    """Teammates' words that named the person: bulletins, their earlier versions, excuses,
+    facts sheets, indicators."""
     count = 0
     for bulletin in session.scalars(select(Bulletin)):
         for column in BULLETIN_TEXTS:
@@ -169,4 +176,11 @@ def _scrub_team_texts(session: Session, replace) -> int:
     for excuse in session.scalars(select(WeekExcuse)):
         if (reason := replace(excuse.reason)) != excuse.reason:
             excuse.reason, count = reason, count + 1
+    for model, columns in FACTS_TEXTS.items():
+        for row in session.scalars(select(model)):
+            for column in columns:
+                value = getattr(row, column)
+                if value and (new := _rewritten(value, replace)) != value:
+                    setattr(row, column, new)
+                    count += 1
     return count

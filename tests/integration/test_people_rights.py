@@ -16,6 +16,7 @@ from bulletins.db.models import (
     Participation,
     Person,
     SurveyResponse,
+    TeamFacts,
 )
 from bulletins.messages import Message
 from bulletins.names import shown_name
@@ -39,11 +40,13 @@ def _campaign(session, key: str, anonymous: bool) -> Campaign:
 
 def _programme(session):
     """Alpha's first fellow wrote a bulletin, answered a named and an anonymous survey, has
-    a draft, got a DM; Beta's bulletin names them; the digest names them."""
+    a draft, got a DM; Beta's bulletin and facts sheet name them; the digest names them."""
     world = make_world(session, "Alpha", "Beta")
     alice = world.fellows["Alpha"][0]
     world.file("Alpha")
     world.file("Beta", ups_and_downs=f"Merci {alice.name} !")
+    session.add(TeamFacts(team=world.teams["Beta"], recorded_at=NOW,
+                          note=f"Formation donnée par {alice.name}"))  # fmt: skip
     named, anonymous = _campaign(session, "named", False), _campaign(session, "anon", True)
     for campaign in (named, anonymous):
         session.add(Participation(campaign=campaign, person=alice, role="fellow", finished=True))
@@ -88,7 +91,7 @@ def test_erasure_keeps_the_bulletins_by_a_former_member_and_a_second_run_finds_n
     assert erasure.counts == {
         "direct messages to them": 1,
         "messages naming them": 1,
-        "mentions in team texts": 1,
+        "mentions in team texts": 2,
         "survey drafts": 1,
         "named survey answers": 1,
         "team memberships": 1,
@@ -105,6 +108,7 @@ def test_erasure_keeps_the_bulletins_by_a_former_member_and_a_second_run_finds_n
     bulletins = {b.team_id == beta: b for b in session.scalars(select(Bulletin))}
     beta_bulletin, alpha_bulletin = bulletins[True], bulletins[False]
     assert beta_bulletin.ups_and_downs == "Merci a former member !"
+    assert session.scalars(select(TeamFacts.note)).one() == "Formation donnée par a former member"
     (kept,) = session.scalars(select(Person).where(Person.erased_at.is_not(None)))
     assert (kept.name, kept.email, kept.slack_user_id) == ("", None, f"erased-{kept.id}")
     assert kept.memberships == []
