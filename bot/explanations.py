@@ -10,13 +10,13 @@ from bot.dedup import database_down_text
 from bot.delivery.sending import error_code
 from bulletins.cycle.bulletin import FormClosed, InvalidBulletin, Superseded
 from bulletins.cycle.history import NoSuchTeam, TeamNotReadable
+from bulletins.dates import format_moment
 from bulletins.db import database_unavailable
 from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from bulletins.names import FORMER_MEMBER
 from bulletins.people import NotAllowed, UnknownPerson
-from bulletins.rendering import format_moment
 from evaluation.facts.indicators import NotAnEditor
 
 

@@ -34,13 +34,13 @@ from bulletins.cycle.bulletin import (
     file_bulletin,
     filing_window,
 )
+from bulletins.dates import format_moment, week_start
 from bulletins.db.models import Person, Team
 from bulletins.db.writers import one_writer
 from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Message, Section
 from bulletins.mrkdwn import escape, quote
 from bulletins.people import NotAllowed, person_by_slack_id
-from bulletins.rendering import format_moment
 from bulletins.repeats import first_time
 
 log = logging.getLogger(__name__)
@@ -174,11 +174,13 @@ def _file(
 
 def filed_message(receipt: Receipt, locale: str) -> Message:
     """The confirmation of a filing: filed or updated, and late if it is."""
-    params = {"team": escape(receipt.team_name), "week": str(receipt.week)}
+    params = {"team": escape(receipt.team_name), "week": week_start(receipt.week, locale)}
     if receipt.created:
-        text = gettext(locale, "Bulletin for *%(team)s*, week %(week)s, filed. Thanks!", **params)
+        text = gettext(
+            locale, "Bulletin for *%(team)s*, week of %(week)s, filed. Thanks!", **params
+        )
     else:
-        text = gettext(locale, "Bulletin for *%(team)s*, week %(week)s, updated.", **params)
+        text = gettext(locale, "Bulletin for *%(team)s*, week of %(week)s, updated.", **params)
     if receipt.late:
         deadline = format_moment(receipt.deadline, locale)
         text += " " + gettext(
@@ -191,9 +193,9 @@ def excused_message(receipt: Receipt, reason: str, locale: str) -> Message:
     """The confirmation of a "no bulletin this week", quoting the reason."""
     text = gettext(
         locale,
-        "No bulletin for *%(team)s* this week (%(week)s): noted, with your reason.",
+        "No bulletin for *%(team)s* for the week of %(week)s: noted, with your reason.",
         team=escape(receipt.team_name),
-        week=str(receipt.week),
+        week=week_start(receipt.week, locale),
     )
     return Message(text=text, sections=(Section(text + "\n" + quote(reason.strip())),))
 

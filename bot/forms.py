@@ -16,6 +16,7 @@ from bot.bootstrap import Services
 from bot.locales import locale_of
 from bot.replies import Reply, text_message
 from bulletins.cycle.bulletin import bulletin_for, filing_window
+from bulletins.dates import week_start
 from bulletins.db.models import Person, Team
 from bulletins.home_page import contacts_for
 from bulletins.i18n import gettext
@@ -40,10 +41,10 @@ def team_view(
         return excuse_view(team, window.week, locale)
     text = gettext(
         locale,
-        "*%(team)s* has filed its bulletin for week %(week)s, so there is nothing to excuse. "
-        "Type `/bulletin` to edit it.",
+        "*%(team)s* has filed its bulletin for the week of %(week)s, so there is nothing to "
+        "excuse. Type `/bulletin` to edit it.",
         team=escape(team.name),
-        week=str(window.week),
+        week=week_start(window.week, locale),
     )
     return notice_view(gettext(locale, "Already filed"), text, locale)
 

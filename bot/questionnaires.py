@@ -20,12 +20,12 @@ from bot.blocks.survey_values import PageMeta, StateValues, errors_by_block, inp
 from bot.bootstrap import Services
 from bot.locales import locale_of
 from bot.replies import text_message
+from bulletins.dates import format_moment
 from bulletins.db.models import Campaign, Person
 from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Message
 from bulletins.mrkdwn import escape
 from bulletins.people import person_by_slack_id
-from bulletins.rendering import format_moment
 from evaluation import campaigns as core
 from evaluation.surveys.definitions import Survey
 

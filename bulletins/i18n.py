@@ -8,6 +8,9 @@ repository.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +18,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 LOCALES = ("fr", "en")
 CATALOGS = Path(__file__).with_name("locale")
@@ -59,9 +65,61 @@ def _read(path: Path, locale: str) -> Catalog:
 def gettext(locale: str, message: str, **params: object) -> str:
     """``message`` translated into ``locale``, with ``%(name)s`` parameters filled in."""
     text = translations(locale).gettext(message)
-    return text % params if params else text
+    return elide(text, params, locale) % params if params else text
 
 
 def ngettext(locale: str, singular: str, plural: str, n: int, **params: object) -> str:
     text = translations(locale).ngettext(singular, plural, n)
-    return text % ({"num": n} | params)
+    params = {"num": n} | params
+    return elide(text, params, locale) % params
+
+
+# French drops the vowel of "de", "que" and "jusque" before a vowel: "le bulletin d'ADLER",
+# "qu'Inès".
+# A catalog cannot know the name that will follow, so the elision is made on filling in.
+_ELIDING = re.compile(r"\b([Dd]e|[Qq]ue|[Jj]usque) (\*?)%\((\w+)\)s")
+
+
+def _starts_with_vowel(value: object) -> bool:
+    first = unicodedata.normalize("NFD", str(value).lstrip("*_~ "))[:1].lower()
+    return first in ("a", "e", "i", "o", "u", "y")  # "h" is mute or aspirated: left alone
+
+
+def elide(text: str, params: Mapping[str, object], locale: str) -> str:
+    """``text`` (a translated message) with "de %(team)s" made "d'%(team)s" where the value
+    filled in begins with a vowel."""
+    if locale != "fr" or "%(" not in text:
+        return text
+
+    def apostrophe(match: re.Match[str]) -> str:
+        word, star, name = match.groups()
+        if name in params and _starts_with_vowel(params[name]):
+            return f"{word[:-1]}'{star}%({name})s"
+        return match[0]
+
+    elided = _ELIDING.sub(apostrophe, text)
+    return Markup(elided) if isinstance(text, Markup) else elided
+
+
+def install(env: Environment, locale: str) -> None:
+    """Jinja's ``_``, ``gettext`` and ``ngettext`` in ``locale``, eliding as :func:`elide`."""
+    catalog = translations(locale)
+
+    @pass_context
+    def _gettext(context: Context, message: str, **params: object) -> str:
+        text = catalog.gettext(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return elide(text, params, locale) % params
+
+    @pass_context
+    def _ngettext(context: Context, singular: str, plural: str, n: int, **params: object) -> str:
+        params.setdefault("num", n)
+        text = catalog.ngettext(singular, plural, n)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return elide(text, params, locale) % params
+
+    env.add_extension("jinja2.ext.i18n")
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)

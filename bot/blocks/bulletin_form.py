@@ -25,11 +25,11 @@ from slack_sdk.models.views import View
 from bot import ids
 from bulletins.calendar import IsoWeek
 from bulletins.cycle.bulletin import MAX_CHARS, MAX_REASON, MOODS, Window, version_of
+from bulletins.dates import format_moment, week_start
 from bulletins.db.models import Bulletin, Team
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from bulletins.names import shown_name
-from bulletins.rendering import format_moment
 
 TITLE_CHARS = 24
 _BLANK = Bulletin()  # never added to a session: the answers of a form not yet filed
@@ -179,17 +179,18 @@ def answer_blocks(bulletin: Bulletin | None, locale: str) -> list[Block]:
 def form_context_line(ctx: FormContext) -> str:
     """Whether filing now is on time (and until when) or late."""
     deadline = format_moment(ctx.window.deadline.astimezone(ctx.timezone), ctx.locale)
-    params = {"week": str(ctx.window.week), "deadline": deadline}
+    params = {"week": week_start(ctx.window.week, ctx.locale), "deadline": deadline}
     if not ctx.window.late:
-        return gettext(ctx.locale, "Week %(week)s, due %(deadline)s.", **params)
+        return gettext(ctx.locale, "Week of %(week)s, due %(deadline)s.", **params)
     if ctx.bulletin is not None and not ctx.bulletin.late:
         # An edit after the deadline keeps a bulletin filed on time on time.
         return gettext(
-            ctx.locale, "Week %(week)s: filed on time; the deadline was %(deadline)s.", **params
+            ctx.locale, "Week of %(week)s: filed on time; the deadline was %(deadline)s.", **params
         )
     return gettext(
         ctx.locale,
-        "Week %(week)s: the deadline (%(deadline)s) has passed, so this bulletin is marked late.",
+        "Week of %(week)s: the deadline (%(deadline)s) has passed, so this bulletin is marked "
+        "late.",
         **params,
     )
 

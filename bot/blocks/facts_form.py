@@ -21,11 +21,11 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.blocks.bulletin_form import context_block, modal, plain
 from bot.blocks.modals import team_buttons
+from bulletins.dates import format_day, format_moment
 from bulletins.db.models import Team, TeamFacts, ToolStatus
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from bulletins.names import shown_name
-from bulletins.rendering import format_day, format_moment
 from evaluation.facts.sheets import MAX_NOTE, TEXT_LISTS, FactsInput
 
 StateValues = dict[str, dict[str, dict[str, Any]]]

@@ -23,11 +23,12 @@ from slack_sdk.models.views import View
 from bot import ids
 from bulletins.cycle.bulletin import MOODS
 from bulletins.cycle.status import Status, TeamWeek
+from bulletins.dates import format_moment, week_start
 from bulletins.home_page import CohortWeek, HomePage
 from bulletins.i18n import gettext
 from bulletins.messages import Message
 from bulletins.mrkdwn import split_text
-from bulletins.rendering import format_moment, render, render_sections
+from bulletins.rendering import render, render_sections
 from evaluation.campaigns.staff_progress import CampaignProgress
 
 SECTION_CHARS = 3000
@@ -131,7 +132,11 @@ def page_blocks(
     """Every block of a known person's Home tab; ``evaluation``: a line per team id."""
     deadline = format_moment(page.window.deadline, locale)
     blocks: list[Block] = [
-        header(gettext(locale, "Bulletins · week %(week)s", week=str(page.window.week))),
+        header(
+            gettext(
+                locale, "Bulletins · week of %(week)s", week=week_start(page.window.week, locale)
+            )
+        ),
         ContextBlock(
             elements=[
                 MarkdownTextObject(text=gettext(locale, "Due %(deadline)s.", deadline=deadline))

@@ -18,6 +18,7 @@ from bot import ids
 from bot.blocks.bulletin_form import metadata, modal, modal_title, plain
 from bulletins.calendar import IsoWeek
 from bulletins.cycle.bulletin import MAX_REASON
+from bulletins.dates import week_start
 from bulletins.db.models import Team
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
@@ -31,10 +32,10 @@ def excuse_view(team: Team, week: IsoWeek, locale: str) -> dict:
     """Say that ``team`` files no bulletin for ``week``, and why."""
     intro = gettext(
         locale,
-        "*%(team)s* will not file a bulletin for week %(week)s. The digest shows the team as "
-        "excused, with your reason, and nobody is reminded.",
+        "*%(team)s* will not file a bulletin for the week of %(week)s. The digest shows the team "
+        "as excused, with your reason, and nobody is reminded.",
         team=escape(team.name),
-        week=str(week),
+        week=week_start(week, locale),
     )
     reason = InputBlock(
         block_id=ids.REASON,

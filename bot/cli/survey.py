@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from bulletins.rendering import format_moment
+from bulletins.dates import format_moment
 
 
 @click.group()

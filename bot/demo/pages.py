@@ -27,9 +27,9 @@ from bot.demo.screens.pages import (
 )
 from bot.standin.workspace import SlackWorkspace
 from bulletins.calendar import IsoWeek
+from bulletins.dates import format_moment
 from bulletins.db.models import Person
 from bulletins.i18n import gettext
-from bulletins.rendering import format_moment
 from bulletins.roster.csv_file import team_slug
 
 APP_NAME = "Bulletins"

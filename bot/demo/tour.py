@@ -16,9 +16,9 @@ from bot.demo.sample import mentors, sample_roster
 from bot.demo.sample_facts import IMPORTED, TYPED
 from bot.demo.screens.pages import Link, Section, index_html, index_markdown
 from bot.standin.workspace import SlackWorkspace
+from bulletins.dates import format_day, format_moment
 from bulletins.db.models import Campaign
 from bulletins.i18n import gettext
-from bulletins.rendering import format_day, format_moment
 from bulletins.roster.csv_file import team_slug
 from evaluation.campaigns import counts, survey_of
 
@@ -78,8 +78,7 @@ def _facts(result: DemoResult, locale: str) -> Section:
 def _week(record: WeekRecord, locale: str, people: dict[str, str]) -> Section:
     heading = gettext(
         locale,
-        "Week %(week)s, %(start)s to %(end)s",
-        week=str(record.week),
+        "Week of %(start)s to %(end)s",
         start=format_day(record.week.monday, locale, "d MMMM"),
         end=format_day(record.week.sunday, locale, "d MMMM y"),
     )

@@ -20,9 +20,10 @@ from bot.locales import locale_for_user, locale_of
 from bot.replies import Reply, reply_to, text_message
 from bulletins.cycle.bulletin import MOODS
 from bulletins.cycle.history import history
+from bulletins.dates import format_day
 from bulletins.i18n import gettext
 from bulletins.people import person_by_slack_id, set_away
-from bulletins.rendering import format_day, render_sections
+from bulletins.rendering import render_sections
 
 
 def show_help(services: Services, user_id: str, command: Command, reply: Reply) -> None:

@@ -18,11 +18,12 @@ from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.cycle.bulletin import MOODS
 from bulletins.cycle.status import Status, TeamWeek, week_statuses
+from bulletins.dates import format_day, week_start
 from bulletins.db.models import Bulletin, Team
 from bulletins.i18n import gettext
 from bulletins.messages import Limits, Message, Section, split_message
 from bulletins.mrkdwn import escape
-from bulletins.rendering import format_day, render_sections
+from bulletins.rendering import render_sections
 
 KEY_DATE_DAYS = 7
 SLACK_LIMITS = Limits()  # 45 sections leave room for the header and context blocks (50)
@@ -117,9 +118,8 @@ def _header(data: DigestData, settings: Settings, locale: str) -> str:
     """Plain text (a Block Kit header is not mrkdwn, so it is not escaped)."""
     return gettext(
         locale,
-        "%(programme)s · week %(week)s (%(start)s – %(end)s)",
+        "%(programme)s · week of %(start)s (due %(end)s)",
         programme=settings.programme_name,
-        week=str(data.week),
         start=format_day(data.week.monday, locale, "d MMMM"),
         end=format_day(data.deadline.date(), locale, "d MMMM y"),
     )
@@ -131,9 +131,9 @@ def compose_digest(
     """The digest as messages within ``limits``: the first carries the header."""
     text = gettext(
         locale,
-        "Weekly digest of %(programme)s, week %(week)s",
+        "Weekly digest of %(programme)s, week of %(week)s",
         programme=escape(settings.programme_name),
-        week=str(data.week),
+        week=week_start(data.week, locale),
     )
     sections = render_sections("digest", locale, data=data, moods=MOODS)
     message = Message(

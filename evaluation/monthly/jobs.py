@@ -10,8 +10,11 @@ then its two charts as files in that thread, ``monthly:YYYY-MM:heatmap`` and ``:
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
+
 from bulletins import outbox
 from bulletins.cycle.jobs import CoreJob, JobContext
+from bulletins.dates import week_start
 from bulletins.i18n import gettext
 from bulletins.outbox.files import FileUpload, enqueue_file, filename_for
 from evaluation import charts
@@ -104,7 +107,8 @@ def chart_uploads(data: MonthlyData, locale: str) -> dict[str, FileUpload]:
 def _mood_alt(data: MonthlyData, locale: str) -> str:
     """The mood chart in words, for those who cannot see it."""
     points = ", ".join(
-        f"{week.week}: {week.mean:.1f}" if week.mean is not None else f"{week.week}: —"
+        f"{week_start(week.week, locale)}: "
+        + ("—" if week.mean is None else format_decimal(week.mean, "0.0", locale=locale))
         for week in data.mood
     )
     return gettext(locale, "Mean mood from 1 to 4 by week: %(points)s.", points=points)

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bulletins.calendar import ProgrammeCalendar
 from bulletins.config import Settings
+from bulletins.dates import format_moment
 from bulletins.db.models import Cohort, Team
 from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
@@ -96,7 +96,7 @@ def build_snapshot(
 
 def generated_line(now: datetime, locale: str) -> str:
     """The report's one line that changes from one run to the next."""
-    moment = format_datetime(now, "d MMMM y HH:mm", tzinfo=now.tzinfo, locale=locale)
+    moment = format_moment(now, locale, "d MMMM y HH:mm")
     return gettext(locale, "Generated on %(moment)s.", moment=moment)
 
 

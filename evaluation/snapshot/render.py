@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from bulletins.i18n import translations
+from bulletins.i18n import install
 from evaluation.charts import STATUS_STYLE, heatmap_svg, mood_svg
 from evaluation.snapshot.compose import Snapshot
 from evaluation.snapshot.view import Table, Words, campaign_tables, headline_blocks
@@ -75,7 +75,6 @@ def environment(kind: str, locale: str) -> Environment:
     """``kind`` "html" escapes for HTML, "md" for Markdown."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        extensions=["jinja2.ext.i18n"],
         autoescape=kind == "html",
         finalize=md_escape if kind == "md" else None,
         undefined=StrictUndefined,
@@ -83,7 +82,7 @@ def environment(kind: str, locale: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    install(env, locale)
     env.globals["md_table"] = md_table
     return env
 

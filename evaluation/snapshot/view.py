@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from bulletins.dates import format_day
 from bulletins.i18n import gettext
 from evaluation.snapshot.compose import Snapshot
 from evaluation.snapshot.surveys_section import Detail, Headline, Share, tallies_by_count
@@ -73,7 +73,7 @@ class Words:
         return gettext(self.locale, message, **params)
 
     def day(self, value: date) -> str:
-        return format_date(value, "d MMMM y", locale=self.locale)
+        return format_day(value, self.locale, "d MMMM y")
 
     def pct(self, share: float | None) -> str:
         return "–" if share is None else format_percent(share, locale=self.locale)

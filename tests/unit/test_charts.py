@@ -72,3 +72,34 @@ def test_legend_and_faces_are_translated_words():
     mood = charts.to_svg(charts.mood_figure(WEEKS, [1.0, 2.0, 3.0, 4.0], "fr"))
     for face in ("Difficile", "Mitigée", "Bonne", "Excellente"):
         assert face.encode() in mood
+
+
+def test_weeks_are_labelled_by_their_monday_in_the_reader_s_language():
+    names, rows = grid(3)
+    svg = charts.to_svg(charts.heatmap_figure(names, WEEKS, rows, "fr"))
+    assert b"2 mars" in svg and b"23 mars" in svg
+    assert b"2026-W10" not in svg
+    mood = charts.to_svg(charts.mood_figure(WEEKS, [3.25, None, 2.5, 3.75], "en"))
+    assert b"9 Mar" in mood and b"W11" not in mood
+
+
+def test_the_mood_figures_have_decimal_commas_in_french():
+    fr = charts.to_svg(charts.mood_figure(WEEKS, [3.25, None, 2.5, 3.75], "fr"))
+    # Text is drawn as paths, each with its words in a comment.
+    assert b"<!-- 2,5 -->" in fr and b"<!-- 2.5 -->" not in fr
+    en = charts.to_svg(charts.mood_figure(WEEKS, [3.25, None, 2.5, 3.75], "en"))
+    assert b"<!-- 2.5 -->" in en
+
+
+def test_a_forty_week_cohort_fits_an_a4_page_at_twice_a_screen_s_resolution():
+    weeks = [f"2026-W{n:02d}" for n in range(10, 50)]
+    names = [f"Défi {n}" for n in range(15)]
+    rows = [[CYCLE[(t + w) % len(CYCLE)] for w in range(len(weeks))] for t in range(15)]
+    for png in (charts.heatmap_png(names, weeks, rows), charts.mood_png(weeks, [3.0] * 40)):
+        width, _ = png_size(png)
+        # A4 less its margins is 7.2 inches: 1,440 pixels at 200 dpi, a little slack for
+        # the layout engine.
+        assert 1000 <= width <= 1500
+    svg = charts.to_svg(charts.heatmap_figure(names, weeks, rows, "fr"))
+    # Labels skip weeks rather than overlap.
+    assert b"<!-- 2 mars -->" in svg and b"<!-- 9 mars -->" not in svg
