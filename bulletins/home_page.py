@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bulletins.calendar import ProgrammeCalendar
+from bulletins.collation import by_name
 from bulletins.cycle.bulletin import Window, filing_window, recent_bulletins
 from bulletins.cycle.status import Status, TeamWeek, week_statuses
 from bulletins.db.models import (
@@ -76,9 +77,8 @@ def contacts_for(session: Session, person: Person, day: date) -> list[Person]:
             StaffMember.cohort_id.in_(cohorts),
             current(StaffMember.since, StaffMember.until, day),
         )
-        .order_by(Person.name)
     )
-    return list(session.scalars(query).unique())
+    return by_name(session.scalars(query).unique())
 
 
 def last_digest(session: Session) -> OutboxMessage | None:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from bulletins.collation import by_name
 from bulletins.db.models import Absence, Cohort, Membership, Person, Role, StaffMember, Team
 from bulletins.errors import BulletinsError
 
@@ -56,7 +57,7 @@ def active_teams(session: Session, day: date, cohort: Cohort | None = None) -> l
     )
     if cohort is not None:
         query = query.where(Team.cohort_id == cohort.id)
-    return [team for team in session.scalars(query) if team.is_active(day)]
+    return by_name(team for team in session.scalars(query) if team.is_active(day))
 
 
 def teams_of(
@@ -74,7 +75,7 @@ def teams_of(
         )
         .order_by(Team.name)
     )
-    return [team for team in session.scalars(query).unique() if team.is_active(day)]
+    return by_name(team for team in session.scalars(query).unique() if team.is_active(day))
 
 
 def is_staff(session: Session, person: Person, day: date) -> bool:
@@ -113,9 +114,8 @@ def fellows_of(session: Session, team: Team, day: date) -> list[Person]:
             Membership.role == Role.FELLOW.value,
             current(Membership.since, Membership.until, day),
         )
-        .order_by(Person.name)
     )
-    return list(session.scalars(query))
+    return by_name(session.scalars(query))
 
 
 def set_away(session: Session, person: Person, until: date, today: date) -> Absence:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
+from bulletins.collation import by_name
 from bulletins.cycle.status import Status
 from bulletins.db.models import Bulletin, Cohort, Team, WeekExcuse
 
@@ -109,7 +110,7 @@ def _teams(
     )
     if cohort is not None:
         query = query.where(Team.cohort_id == cohort.id)
-    return [team for team in session.scalars(query) if any(team.is_active(d) for d in days)]
+    return by_name(team for team in session.scalars(query) if any(team.is_active(d) for d in days))
 
 
 def _bulletins(

@@ -118,7 +118,7 @@ def _header(data: DigestData, settings: Settings, locale: str) -> str:
     """Plain text (a Block Kit header is not mrkdwn, so it is not escaped)."""
     return gettext(
         locale,
-        "%(programme)s · week of %(start)s (due %(end)s)",
+        "%(programme)s · week of %(start)s – %(end)s",
         programme=settings.programme_name,
         start=format_day(data.week.monday, locale, "d MMMM"),
         end=format_day(data.deadline.date(), locale, "d MMMM y"),

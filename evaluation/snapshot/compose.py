@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bulletins.calendar import ProgrammeCalendar
+from bulletins.collation import by_name
 from bulletins.config import Settings
 from bulletins.dates import format_moment
 from bulletins.db.models import Cohort, Team
@@ -71,10 +72,8 @@ def build_snapshot(
 ) -> Snapshot:
     """``cohort``'s evaluation snapshot as of the end of ``as_of``, in ``locale``."""
     before = end_of(calendar, as_of)
-    teams = list(
-        session.scalars(
-            select(Team).where(Team.cohort_id == cohort.id).order_by(Team.name, Team.id)
-        )
+    teams = by_name(
+        session.scalars(select(Team).where(Team.cohort_id == cohort.id).order_by(Team.id))
     )
     surveys = survey_part(session, cohort, before, settings.anonymity_k)
     return Snapshot(

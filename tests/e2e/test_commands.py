@@ -130,4 +130,4 @@ def test_history_after_the_week_turned_still_lists_the_bulletin(workspace):
     workspace.clock.now = paris(2026, 3, 17, 10, 0)
     workspace.driver.command(manon.slack_user_id, "historique")
     [text] = replies(workspace)
-    assert "semaine 2026-W10" in text and "Semaine 10" in text
+    assert "semaine du 2 mars" in text and "Semaine 10" in text

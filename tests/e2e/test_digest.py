@@ -25,7 +25,7 @@ def test_the_digest_puts_help_first_and_mentions_nobody(workspace):
     tick(workspace, DEADLINE)
     (post,) = digest_posts(workspace)
     texts = block_texts(post)
-    assert post["blocks"][0]["type"] == "header" and "2026-W10" in texts[0]
+    assert post["blocks"][0]["type"] == "header" and "semaine du 2 mars" in texts[0]
     body = "\n".join(texts)
     order = [
         "Demandes d'aide",
@@ -87,7 +87,7 @@ def test_christmas_moves_the_digest_to_thursday(workspace):
     tick(workspace, paris(2026, 12, 24, 15, 5))
     tick(workspace, paris(2026, 12, 25, 15, 5))
     (post,) = digest_posts(workspace)
-    assert "2026-W52" in block_texts(post)[0]
+    assert "semaine du 21 décembre" in block_texts(post)[0]
     assert [row.key for row in outbox_rows(workspace, "digest")] == ["digest:2026-W52:1"]
 
 
@@ -95,7 +95,7 @@ def test_iso_week_53_gets_its_digest_on_new_years_eve(workspace):
     tick(workspace, paris(2026, 12, 31, 15, 5))
     tick(workspace, paris(2027, 1, 1, 15, 5))
     (post,) = digest_posts(workspace)
-    assert "semaine 2026-W53 (28 décembre – 31 décembre 2026)" in block_texts(post)[0]
+    assert "semaine du 28 décembre au 31 décembre 2026" in block_texts(post)[0]
     assert [row.key for row in outbox_rows(workspace, "digest")] == ["digest:2026-W53:1"]
 
 

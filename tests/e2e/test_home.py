@@ -18,7 +18,7 @@ def test_a_fellow_sees_their_team_to_write_then_filed(workspace):
 
     home = open_home(workspace, manon.slack_user_id)
     text = json.dumps(home, ensure_ascii=False)
-    assert "Bulletins · semaine 2026-W10" in text
+    assert "Bulletins · semaine du 2 mars" in text
     assert "Pas encore écrit. À rendre avant vendredi 6 mars 15:05." in text
     [button] = [b["accessory"] for b in home["blocks"] if b.get("block_id") == f"team_{team.id}"]
     assert (button["action_id"], button["value"], button["text"]["text"]) == (
@@ -67,7 +67,7 @@ def test_staff_see_the_cohort_week_and_the_last_digest(workspace):
     home = open_home(workspace, person_named(workspace, "Maëlle David").slack_user_id)
     text = json.dumps(home, ensure_ascii=False)
 
-    assert "EIG 3, semaine 2026-W10" in text
+    assert "EIG 3, semaine du 2 mars" in text
     assert "Publiés : 1 · En retard : 0 · Excusés : 1 · Pas écrits : 13" in text
     assert "*LexImpact* · publié · Manon Moreau · 🆘 demande de l'aide" in text
     assert "*ACOSS-Plateforme* · excusé" in text

@@ -43,7 +43,7 @@ def test_a_second_tick_at_the_same_time_sends_nothing_and_the_next_reminder_goes
     tick(workspace, paris(2026, 3, 6, 14, 45))
     assert recipients(workspace) == sorted(first * 2)
     text = dms(workspace)[0]["blocks"][0]["text"]["text"]
-    assert "*ACOSS-Plateforme* n'a pas encore écrit son bulletin de la semaine 2026-W10" in text
+    assert "*ACOSS-Plateforme* n'a pas encore écrit son bulletin de la semaine du 2 mars" in text
 
 
 def test_a_reminder_more_than_thirty_minutes_late_is_dropped(workspace):
@@ -64,5 +64,5 @@ def test_the_call_to_action_is_posted_once_in_the_announce_channel(workspace):
     tick(workspace, paris(2026, 3, 6, 10, 0))
     tick(workspace, paris(2026, 3, 6, 10, 1))
     (post,) = workspace.standin.messages("C0ANNOUNCE")
-    assert "2026-W10" in post["blocks"][0]["text"]["text"]
+    assert "la semaine du 2 mars" in post["blocks"][0]["text"]["text"]
     assert post["blocks"][-1]["type"] == "actions"

@@ -36,7 +36,9 @@ def test_help_requests_come_first_then_key_dates_news_and_silent_teams(world):
     world.excuse("Delta", "Séminaire d'équipe")
     parts = digest(world)
     assert len(parts) == 1
-    assert parts[0].header.startswith("Entrepreneurs d'intérêt général · week 2026-W10")
+    assert parts[0].header.startswith(
+        "Entrepreneurs d'intérêt général · week of 2 March – 6 March 2026"
+    )
     assert "2 March" in parts[0].header and "6 March 2026" in parts[0].header
     text = text_of(parts)
     order = ["2/4", "Help requests", "Un contact à la CNIL", "Key dates", "Démo au ministre",
@@ -103,14 +105,14 @@ def test_the_late_reply_says_which_team_and_what_it_wrote(world):
     bulletin = world.file("Alpha", at=paris(2026, 3, 6, 16, 0), help_request="<!here> aide")
     message = compose_late(bulletin, "fr")
     text = text_of([message])
-    assert message.text == "Bulletin en retard de Alpha"
+    assert message.text == "Bulletin en retard d'Alpha"
     assert "Demande d'aide" in text and "&lt;!here&gt; aide" in text and "_en retard_" in text
 
 
 def test_french_is_the_programme_default(world):
     world.file("Alpha", help_request="Besoin d'un juriste")
     parts = digest(world, locale="fr")
-    assert "semaine 2026-W10 (2 mars – 6 mars 2026)" in parts[0].header
+    assert "semaine du 2 mars au 6 mars 2026" in parts[0].header
     assert "Demandes d'aide" in text_of(parts) and "Nouvelles des équipes" in text_of(parts)
 
 

@@ -307,7 +307,7 @@ def test_a_cohort_without_end_is_named_in_the_limits(sqlite_world):
     limits = render_markdown(snapshot).split("## Limites de la méthode")[1]
     assert (
         "La promotion EIG 3 n'a pas de date de fin : ses semaines sont comptées jusqu'au "
-        "1 décembre 2027." in limits
+        "1er décembre 2027." in limits
     )
 
 

@@ -81,7 +81,7 @@ def test_a_new_form_is_empty_on_time_and_offers_the_excuse():
     check_view(view)
     assert view["submit"]["text"] == "Publier"
     assert json.loads(view["private_metadata"]) == {"team": 11, "week": "2026-W10", "seen": None}
-    assert "Semaine 2026-W10, à rendre avant vendredi 6 mars 15:05." in text_of(view)
+    assert "Semaine du 2 mars, à rendre avant vendredi 6 mars 15:05." in text_of(view)
     assert "initial_value" not in text_of(view) and "initial_option" not in text_of(view)
     assert any(block.get("block_id") == ids.EXCUSE_WEEK for block in view["blocks"])
 
