@@ -58,10 +58,17 @@ def people_erase(obj: Context, slack_id: str, yes: bool) -> None:
     """Erase the person with SLACK_ID: name, email, Slack id, teams, drafts, named answers,
     messages to them; their team's bulletins stay, by "a former member". Says what it erased."""
     services = obj.services()
+    from bulletins.people import UnknownPerson, person_by_slack_id
     from bulletins.rights.erasure import clear_old_copies, erase_person
 
     if not yes:
-        click.confirm(f"Erase the data of {slack_id}? This cannot be undone", abort=True)
+        with services.sessions() as session:
+            try:
+                who = f"{person_by_slack_id(session, slack_id).name} ({slack_id})"
+            except UnknownPerson:
+                who = None
+        if who is not None:
+            click.confirm(f"Erase the data of {who}? This cannot be undone", abort=True)
     with services.sessions.begin() as session:
         erasure = erase_person(session, slack_id, services.clock(), services.settings.locale)
     if erasure.erased:

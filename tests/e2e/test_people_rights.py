@@ -44,9 +44,9 @@ def _write_and_publish(workspace) -> None:
     assert NAME in json.dumps(digest, ensure_ascii=False)
 
 
-def _cli(workspace, tmp_path: Path, *args: str):
+def _cli(workspace, tmp_path: Path, *args: str, answer: str | None = None):
     url = workspace.services.engine.url.render_as_string(hide_password=False)
-    return run("people", *args, cwd=tmp_path, env={"DATABASE_URL": url})
+    return run("people", *args, cwd=tmp_path, env={"DATABASE_URL": url}, answer=answer)
 
 
 def _texts_holding(workspace, needles: list[str]) -> list[str]:
@@ -88,7 +88,12 @@ def test_a_person_gets_a_copy_of_their_data(workspace, tmp_path):
 def test_after_erasure_nothing_holds_their_name_email_or_slack_id(workspace, tmp_path, debug_logs):
     _write_and_publish(workspace)
 
-    result = _cli(workspace, tmp_path, "erase", SLACK_ID, "--yes")
+    declined = _cli(workspace, tmp_path, "erase", SLACK_ID, answer="n\n")
+    assert declined.returncode == 1
+    assert f"Erase the data of {NAME} ({SLACK_ID})?" in declined.stdout
+    assert _cli(workspace, tmp_path, "export", SLACK_ID).returncode == 0  # still there
+
+    result = _cli(workspace, tmp_path, "erase", SLACK_ID, answer="y\n")
 
     assert result.returncode == 0, result.stderr
     report = result.stdout
