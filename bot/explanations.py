@@ -15,6 +15,7 @@ from bulletins.db import database_unavailable
 from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
+from bulletins.names import FORMER_MEMBER
 from bulletins.people import NotAllowed, UnknownPerson
 from evaluation.facts.indicators import NotAnEditor
 
@@ -38,7 +39,7 @@ def explain(error: BaseException, locale: str) -> str | None:
             "Since you opened this form, %(name)s published your team's bulletin (%(when)s): "
             "“%(priority)s”. Your text is still here: copy it, close this form and type "
             "`/bulletin` to edit the published one.",
-            name=error.by,
+            name=error.by or gettext(locale, FORMER_MEMBER),
             when=format_moment(error.at, locale),
             priority=priority,
         )

@@ -41,7 +41,10 @@ def home_for(services: Services, user_id: str) -> dict:
         campaigns = open_campaigns_progress(session, now, cohort_ids) if cohort_ids else []
         evaluation = evaluation_lines(session, page, locale)
         link = partial(digest_permalink, services, page)
-        return person_home(page, locale, calendar.local, no_team, campaigns, evaluation, link)
+        privacy = render("home_privacy", locale, settings=services.settings)
+        return person_home(
+            page, locale, calendar.local, no_team, campaigns, evaluation, link, privacy
+        )
 
 
 def digest_permalink(services: Services, page: HomePage) -> str | None:

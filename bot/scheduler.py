@@ -23,6 +23,7 @@ from bot.lock import SchedulerLock
 from bulletins.cycle.jobs import CoreJob, JobContext, cycle_jobs
 from bulletins.db import database_unavailable
 from bulletins.health import record_heartbeat
+from bulletins.retention import retention_jobs
 from evaluation.campaigns.closure import close_due_campaigns, scrub
 from evaluation.campaigns.jobs import survey_jobs
 from evaluation.monthly.jobs import monthly_jobs
@@ -69,7 +70,7 @@ def _deliver(services: Services, now: datetime) -> int:
 
 def default_jobs() -> list[Job]:
     """The jobs of the product, in the order a tick runs them: compose, then deliver."""
-    core = [*cycle_jobs(), *survey_jobs(), *monthly_jobs(), *snapshot_jobs()]
+    core = [*cycle_jobs(), *survey_jobs(), *monthly_jobs(), *snapshot_jobs(), *retention_jobs()]
     jobs = [Job(name, _core(job)) for name, job in core]
     return [*jobs, Job("close_campaigns", _close_campaigns), Job("deliver", _deliver)]
 

@@ -79,6 +79,15 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How many days data is kept before the tick clears it (``bulletins.retention``)."""
+
+    sent_messages_days: int = 90  # then a sent message's text (names, bulletins) is emptied
+    bulletin_revisions_days: int = 365  # then the earlier versions of an edited bulletin go
+    received_requests_days: int = 3  # Slack retries for an hour; a double click, seconds
+
+
+@dataclass(frozen=True)
 class SlackSecrets:
     """Secrets and endpoints, from the environment only; never printed."""
 
@@ -99,6 +108,8 @@ class Settings:
     delivery: Delivery = Delivery()
     anonymity_k: int = 5
     survey_directory: Path | None = None
+    retention: Retention = Retention()
+    privacy_contact: str | None = None
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
     # The clock process ticks every minute: a monitor hears of it when it stops.
     scheduler_max_age: timedelta = timedelta(minutes=10)
@@ -226,6 +237,7 @@ _SCHEMA: dict[str, dict[str, Any]] = {
         "timezone": _timezone,
         "locale": _locale,
         "holiday_country": _country,
+        "privacy_contact": _str,
     },
     "schedule": {
         "form_opens": _weekly,
@@ -245,6 +257,11 @@ _SCHEMA: dict[str, dict[str, Any]] = {
     "surveys": {"anonymity_k": _anonymity_k, "directory": _path},
     "database": {"url": _str},
     "health": {"scheduler_max_age_minutes": _minutes},
+    "retention": {
+        "sent_messages_days": _bounded_int(1, 3650),
+        "bulletin_revisions_days": _bounded_int(1, 3650),
+        "received_requests_days": _bounded_int(1, 365),
+    },
 }
 
 
@@ -402,6 +419,8 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         delivery=Delivery(**parsed.get("delivery", {})),
         anonymity_k=parsed.get("surveys", {}).get("anonymity_k", Settings.anonymity_k),
         survey_directory=survey_directory,
+        retention=Retention(**parsed.get("retention", {})),
+        privacy_contact=programme.get("privacy_contact"),
         database_url=database_url,
         scheduler_max_age=parsed.get("health", {}).get(
             "scheduler_max_age_minutes", Settings.scheduler_max_age

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from bulletins.dates import format_day, format_moment, week_start
 from bulletins.i18n import install
 from bulletins.mrkdwn import Mrkdwn, escape, mention, quote
+from bulletins.names import shown_name
 
 TEMPLATES = Path(__file__).with_name("templates")
 SECTION_BREAK = "\n---\n"
@@ -49,6 +50,7 @@ def environment(locale: str) -> Environment:
         week_start=lambda week: week_start(week, locale),
     )
     env.globals["locale"] = locale
+    env.globals["who"] = lambda person: shown_name(person, locale)
     return env
 
 

@@ -29,6 +29,7 @@ from bulletins.dates import format_moment, week_start
 from bulletins.db.models import Bulletin, Team
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
+from bulletins.names import shown_name
 
 TITLE_CHARS = 24
 _BLANK = Bulletin()  # never added to a session: the answers of a form not yet filed
@@ -203,14 +204,14 @@ def filed_line(bulletin: Bulletin, locale: str, timezone: ZoneInfo) -> str:
     line = gettext(
         locale,
         "Filed by %(author)s, %(when)s.",
-        author=escape(bulletin.author.name),
+        author=escape(shown_name(bulletin.author, locale)),
         when=when(bulletin.created_at),
     )
     if bulletin.updated_at != bulletin.created_at:
         line += " " + gettext(
             locale,
             "Last edited by %(editor)s, %(when)s.",
-            editor=escape(bulletin.updated_by.name),
+            editor=escape(shown_name(bulletin.updated_by, locale)),
             when=when(bulletin.updated_at),
         )
     return line

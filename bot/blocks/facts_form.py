@@ -25,6 +25,7 @@ from bulletins.dates import format_day, format_moment
 from bulletins.db.models import Team, TeamFacts, ToolStatus
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
+from bulletins.names import shown_name
 from evaluation.facts.sheets import MAX_NOTE, TEXT_LISTS, FactsInput
 
 StateValues = dict[str, dict[str, dict[str, Any]]]
@@ -158,7 +159,7 @@ def recorded_line(facts: TeamFacts, locale: str, local) -> str:
     return gettext(
         locale,
         "Last updated by %(name)s, %(when)s.",
-        name=escape(facts.recorded_by.name),
+        name=escape(shown_name(facts.recorded_by, locale)),
         when=when,
     )
 

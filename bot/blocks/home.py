@@ -50,8 +50,15 @@ def header(text: str) -> HeaderBlock:
     return HeaderBlock(text=PlainTextObject(text=text[:150], emoji=True))
 
 
-def home_view(blocks: list[Block]) -> dict:
-    return View(type="home", blocks=blocks[:100]).to_dict()
+def home_view(blocks: list[Block], footer: Sequence[Block] = ()) -> dict:
+    """The view, within Slack's 100 blocks; the ``footer`` is always kept."""
+    return View(type="home", blocks=[*blocks[: 100 - len(footer)], *footer]).to_dict()
+
+
+def privacy_blocks(notice: str) -> list[Block]:
+    """The privacy notice, small, at the foot of the tab."""
+    pieces = split_text(notice, 2000)  # a context element's limit
+    return [DividerBlock(), ContextBlock(elements=[MarkdownTextObject(text=pieces[0])])]
 
 
 def team_block(
@@ -104,8 +111,10 @@ def digest_blocks(
     what fits and a link to it in Slack."""
     if page.digest is None or page.digest_shown is None:
         return []
-    digest = Message.from_json(page.digest_shown)
     intro = render("home_digest", locale, digest=page.digest, local=local)
+    if not page.digest_shown:  # emptied: older than ``[retention] sent_messages_days``
+        return [DividerBlock(), *sections([intro])]
+    digest = Message.from_json(page.digest_shown)
     # The digest's sections were composed (and people's text escaped) by the product.
     shown = sections([intro, *(s.text for s in digest.sections)])
     if len(shown) + 1 <= room and not page.digest_continues:
@@ -208,16 +217,20 @@ def person_home(
     campaigns: Sequence[CampaignProgress] = (),
     evaluation: Mapping[int, str] | None = None,
     permalink: Permalink = lambda: None,
+    privacy: str | None = None,
 ) -> dict:
     """The Home tab of someone in the roster; ``no_team`` explains why nothing is shown;
     ``campaigns``: the open surveys' progress, for the programme team; ``evaluation``: a
-    line per team id on its tool and indicators; ``permalink``: the last digest's link."""
+    line per team id on its tool and indicators; ``permalink``: the last digest's link;
+    ``privacy``: the privacy notice."""
     after = campaign_blocks(campaigns, locale, local)
     if no_team:
         after += sections([no_team])
-    blocks = page_blocks(page, locale, local, evaluation, permalink, reserved=len(after))
+    footer = privacy_blocks(privacy) if privacy else []
+    reserved = len(after) + len(footer)
+    blocks = page_blocks(page, locale, local, evaluation, permalink, reserved=reserved)
     blocks += after
-    return home_view(blocks)
+    return home_view(blocks, footer)
 
 
 def stranger_home(locale: str) -> dict:

@@ -20,6 +20,7 @@ from bot.cli.demo import demo
 from bot.cli.export import export
 from bot.cli.facts import facts
 from bot.cli.outbox import outbox
+from bot.cli.people import people
 from bot.cli.processes import scheduler, serve, tick
 from bot.cli.roster import roster
 from bot.cli.snapshot import snapshot
@@ -77,6 +78,7 @@ COMMANDS = (
     survey,
     facts,
     snapshot,
+    people,
 )
 for command in COMMANDS:
     cli.add_command(command)

@@ -25,7 +25,7 @@ def roster() -> None:
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Cohort end date, YYYY-MM-DD.")
 @pass_context
 def roster_import(obj: Context, file: Path, start: datetime | None, end: datetime | None) -> None:
-    """Import a roster CSV (cohort,team,role,name,slack_user_id,email): all rows or none."""
+    """Import a roster CSV (cohort,team,role,name,slack_user_id): all rows or none."""
     from bulletins.roster.csv_file import import_roster, read_roster_file
 
     rows = read_roster_file(file)

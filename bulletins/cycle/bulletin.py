@@ -79,9 +79,10 @@ class InvalidBulletin(BulletinsError):
 class Superseded(BulletinsError):
     """The team's bulletin was filed or edited after the form was opened: filing the form
     would silently replace a teammate's words. Says who published the text there now, when
-    (in the programme's time) and its priority."""
+    (in the programme's time) and its priority; ``by`` is None for a former member, whose
+    name was erased."""
 
-    def __init__(self, by: str, at: datetime, priority: str):
+    def __init__(self, by: str | None, at: datetime, priority: str):
         self.by, self.at, self.priority = by, at, priority
         super().__init__(f"the bulletin changed since the form was opened ({at.isoformat()})")
 
@@ -252,7 +253,9 @@ def file_bulletin(
     # A bulletin filed meanwhile by a teammate must not be replaced unseen.
     if opened_on != UNCHECKED and bulletin is not None and version_of(bulletin) != opened_on:
         local = calendar.local(bulletin.updated_at)
-        raise Superseded(bulletin.updated_by.name, local, bulletin.priority)
+        editor = bulletin.updated_by
+        raise Superseded(editor.name if editor.erased_at is None else None, local,
+                         bulletin.priority)  # fmt: skip
     excuse = excuse_for(session, team, window.week)  # read before any write: no autoflush
     created = bulletin is None
     if bulletin is None:

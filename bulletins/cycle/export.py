@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, joinedload
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.db.models import Bulletin, Cohort, Team, WeekExcuse
 from bulletins.i18n import gettext
+from bulletins.names import shown_name
 
 
 def _(message: str) -> str:
@@ -70,7 +71,7 @@ def export_rows(
     """Every bulletin and excused week (of ``cohort``, if given), by week then team."""
     local = _local_time(calendar)
     rows = [_bulletin_row(b, local, locale) for b in _bulletins(session, cohort)]
-    rows += [_excuse_row(e, local) for e in _excuses(session, cohort)]
+    rows += [_excuse_row(e, local, locale) for e in _excuses(session, cohort)]
     return sorted(rows, key=lambda row: (row.week, row.team.casefold(), row.cohort))
 
 
@@ -117,7 +118,7 @@ def _bulletin_row(bulletin: Bulletin, iso: Callable[[datetime], str], locale: st
         help_request=bulletin.help_request or "",
         key_date=bulletin.key_date.isoformat() if bulletin.key_date else "",
         key_date_label=bulletin.key_date_label or "",
-        author=bulletin.author.name,
+        author=shown_name(bulletin.author, locale),
         created_at=iso(bulletin.created_at),
         updated_at=iso(bulletin.updated_at),
         late=int(bulletin.late),
@@ -125,7 +126,7 @@ def _bulletin_row(bulletin: Bulletin, iso: Callable[[datetime], str], locale: st
     )
 
 
-def _excuse_row(excuse: WeekExcuse, iso: Callable[[datetime], str]) -> ExportRow:
+def _excuse_row(excuse: WeekExcuse, iso: Callable[[datetime], str], locale: str) -> ExportRow:
     return ExportRow(
         **_week_columns(excuse.week),
         cohort=excuse.team.cohort.name,
@@ -138,7 +139,7 @@ def _excuse_row(excuse: WeekExcuse, iso: Callable[[datetime], str]) -> ExportRow
         help_request="",
         key_date="",
         key_date_label="",
-        author=excuse.by.name,
+        author=shown_name(excuse.by, locale),
         created_at=iso(excuse.at),
         updated_at=iso(excuse.at),
         late=0,

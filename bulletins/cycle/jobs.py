@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -288,4 +288,5 @@ def cycle_jobs() -> list[tuple[str, CoreJob]]:
 
 def prune_received_requests(ctx: JobContext) -> int:
     """Forget the keys of Slack requests handled days ago (their retries are long over)."""
-    return prune_received(ctx.session, ctx.now)
+    keep = timedelta(days=ctx.settings.retention.received_requests_days)
+    return prune_received(ctx.session, ctx.now, keep)

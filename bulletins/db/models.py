@@ -82,9 +82,14 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slack_user_id: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Never written since the roster stopped storing emails (nothing used them); kept because
+    # dropping a column of this table on SQLite would rebuild it (see Team.slack_channel).
     email: Mapped[str | None] = mapped_column(String(320))
     locale: Mapped[str | None] = mapped_column(String(10))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Set when the person's data was erased at their request: the row stays, with no name,
+    # email or Slack id, so that their team's bulletins keep an author ("a former member").
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
 

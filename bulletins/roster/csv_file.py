@@ -2,9 +2,10 @@
 
 A roster file has one row per person and place::
 
-    cohort,team,role,name,slack_user_id,email[,administration,description]
+    cohort,team,role,name,slack_user_id[,email,administration,description]
 
-``role`` is ``fellow`` or ``mentor`` (in a team) or ``staff`` (no team). Parsing
+``role`` is ``fellow`` or ``mentor`` (in a team) or ``staff`` (no team). An ``email`` is
+checked but not stored: nothing in the product uses it. Parsing
 checks every row and reports every problem at once, with line numbers as a
 spreadsheet shows them (the header is line 1), so nothing is half-imported.
 
@@ -31,6 +32,7 @@ from bulletins.roster.rows import (
     ROLES,
     SLACK_USER_ID,
     TEAM_ROLES,
+    UNSTORED_COLUMNS,
     RosterRow,
     team_slug,
     validate_rows,
@@ -41,6 +43,7 @@ __all__ = [
     "MAX_LENGTHS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
+    "UNSTORED_COLUMNS",
     "ROLES",
     "SLACK_USER_ID",
     "TEAM_ROLES",
@@ -132,7 +135,7 @@ def _read_records(text: str, source: str) -> tuple[list[str], list[tuple[int, li
 def _check_header(header: list[str], source: str) -> list[str]:
     """The header's column names, normalised; any unknown, missing or repeated one is an error."""
     columns = [name.strip().lower() for name in header]
-    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    known = REQUIRED_COLUMNS + UNSTORED_COLUMNS + OPTIONAL_COLUMNS
     reasons = []
     if len(columns) == 1 and ";" in columns[0]:
         reasons.append("the header is separated by ';'; export the file with commas")
@@ -164,7 +167,7 @@ def _make_row(line: int, values: dict[str, str]) -> RosterRow:
         role=clean["role"].lower(),
         name=clean["name"],
         slack_user_id=clean["slack_user_id"],
-        email=clean["email"] or None,
+        email=clean.get("email") or None,
         administration=clean.get("administration") or None,
         description=clean.get("description") or None,
     )

@@ -3,8 +3,8 @@
 Importing makes the database match the rows for the cohorts they name: rows are
 created or updated in place, and memberships, staff and teams of those cohorts
 that the rows no longer list are ended (their end date set to ``today``). A
-blank optional value (email, administration, description) means "not given"
-and keeps what the database holds.
+blank optional value (administration, description) means "not given" and keeps what
+the database holds. Emails are never stored: nothing in the product uses them.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class ImportReport:
     memberships: Counts = field(default_factory=Counts)
     staff: Counts = field(default_factory=Counts)
     without_end: list[str] = field(default_factory=list)  # cohorts of the rows, by name
+    emails_given: bool = False  # some rows had an email, which was not stored
 
     def _counts(self) -> list[tuple[str, Counts]]:
         found = [(f.name, getattr(self, f.name)) for f in fields(self)]
@@ -75,6 +76,8 @@ class ImportReport:
                 f"No end date for {names}: give it with --end YYYY-MM-DD, or the evaluation "
                 "counts the cohort's weeks up to the day it is taken."
             )
+        if self.emails_given:
+            lines.append("Emails are not stored: nothing in Bulletins uses them.")
         return "\n".join(lines)
 
 
@@ -104,6 +107,7 @@ def import_roster(
     _sync_staff(session, rows, cohorts, people, today, report.staff)
     session.flush()
     report.without_end = sorted(name for name, c in cohorts.items() if c.ends_on is None)
+    report.emails_given = any(row.email for row in rows)
     return report
 
 
@@ -180,8 +184,7 @@ def _upsert_people(
     """People keyed by Slack user id, created or updated in place."""
     wanted: dict[str, dict[str, Any]] = {}
     for row in rows:
-        values = wanted.setdefault(row.slack_user_id, {"name": row.name, "email": None})
-        values["email"] = values["email"] or row.email
+        wanted.setdefault(row.slack_user_id, {"name": row.name})
     people = {
         person.slack_user_id: person
         for chunk in _chunks(sorted(wanted))

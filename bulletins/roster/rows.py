@@ -16,8 +16,11 @@ from bulletins.errors import RowProblem
 
 ROLES = ("fellow", "mentor", "staff")
 TEAM_ROLES = ("fellow", "mentor")
-REQUIRED_COLUMNS = ("cohort", "team", "role", "name", "slack_user_id", "email")
+REQUIRED_COLUMNS = ("cohort", "team", "role", "name", "slack_user_id")
 OPTIONAL_COLUMNS = ("administration", "description")
+# Accepted, so that existing files still import, checked, but never stored: nothing in the
+# product uses a person's email (least data).
+UNSTORED_COLUMNS = ("email",)
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{8,11}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Column widths of the tables, checked here because SQLite would silently accept longer values.

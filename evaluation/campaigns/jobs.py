@@ -108,6 +108,7 @@ def _remind(ctx: JobContext, campaign: Campaign) -> int:
         select(Person)
         .join(Participation, Participation.person_id == Person.id)
         .where(Participation.campaign_id == campaign.id, Participation.finished.is_(False))
+        .where(Person.erased_at.is_(None))  # erased at their request: no Slack id left
         .order_by(Person.id)
     )
     added = 0

@@ -76,6 +76,19 @@ def test_staff_see_the_cohort_week_and_the_last_digest(workspace):
     assert "*Help requests first*" in text
 
 
+def test_a_digest_whose_text_was_emptied_by_retention_is_still_named(workspace):
+    with workspace.services.sessions.begin() as session:
+        digest = sent_digest(workspace, Message(text="x", sections=(Section("*Old news*"),)))
+        digest.payload = {}  # as ``[retention] sent_messages_days`` leaves it
+        session.add(digest)
+
+    home = open_home(workspace, person_named(workspace, "Maëlle David").slack_user_id)
+    text = json.dumps(home, ensure_ascii=False)
+
+    assert "Dernier récapitulatif" in text and "<#C0DIGEST>" in text
+    assert "Old news" not in text
+
+
 def sent_digest(workspace, message: Message) -> OutboxMessage:
     at = workspace.clock() - timedelta(days=3)
     return OutboxMessage(

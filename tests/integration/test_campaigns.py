@@ -27,6 +27,7 @@ from bulletins.db.models import (
     Team,
 )
 from bulletins.messages import Button, Confirm, Message, Section
+from bulletins.rights.erasure import erase_person
 from evaluation import campaigns as core
 from evaluation.campaigns import jobs as campaign_jobs
 from evaluation.campaigns.invitations import invitation
@@ -412,3 +413,16 @@ def test_a_message_with_rows_of_buttons_survives_the_outbox():
     action_ids = [element["action_id"] for element in blocks[1]["elements"]]
     assert all(action_pattern("survey_pulse").match(a) for a in action_ids)
     assert len(set(action_ids)) == 2
+
+
+def test_no_reminder_goes_to_someone_whose_data_was_erased(session):
+    world = programme(session)
+    campaign = launch(world)
+    erased = world.people["UB1"]
+    erase_person(session, erased.slack_user_id, LAUNCH, "fr")
+
+    survey_reminders(JobContext(world.session, CALENDAR, SETTINGS, paris(2026, 3, 4, 10, 0)))
+
+    reminded = {key.rsplit("person-", 1)[1] for key in reminders_sent(session)}
+    assert str(erased.id) not in reminded and len(reminded) == len(world.invited) - 1
+    assert session.scalar(select(Campaign.id)) == campaign.id

@@ -355,7 +355,7 @@ def test_changed_file_updates_in_place(sessions) -> None:
     with sessions() as session:
         assert _counts(session)["people"] == 6
         ada = session.scalars(select(Person).where(Person.slack_user_id == "UAAAAAAAAA1")).one()
-        assert (ada.name, ada.email) == ("Ada King", "ada.king@example.org")
+        assert (ada.name, ada.email) == ("Ada King", None)  # checked, never stored
         assert _places(session, "Alan Turing") == [
             ("UAAAAAAAAA2", "karfu-r", "fellow", None),
             ("UAAAAAAAAA2", "plume", "fellow", later),
@@ -407,11 +407,22 @@ def test_the_report_says_when_a_cohort_has_no_end(sessions) -> None:
     first = _import(sessions, SMALL)
     assert first.summary().splitlines()[1:] == [
         "No end date for EIG 9: give it with --end YYYY-MM-DD, or the evaluation counts the "
-        "cohort's weeks up to the day it is taken."
+        "cohort's weeks up to the day it is taken.",
+        "Emails are not stored: nothing in Bulletins uses them.",
     ]
     dated = _import(sessions, SMALL, cohort_end=date(2026, 10, 30))
-    assert len(dated.summary().splitlines()) == 1
-    assert len(_import(sessions, SMALL).summary().splitlines()) == 1  # the end is kept
+    assert "No end date" not in dated.summary()
+    assert "No end date" not in _import(sessions, SMALL).summary()  # the end is kept
+
+
+def test_a_roster_without_emails_imports_and_says_nothing_of_them(sessions) -> None:
+    header, *rows = SMALL.splitlines()
+    columns = header.split(",")
+    at = columns.index("email")
+    without = "\n".join(",".join(v for i, v in enumerate(line.split(",")) if i != at)
+                         for line in (header, *rows))  # fmt: skip
+    report = _import(sessions, without + "\n", cohort_end=date(2026, 10, 30))
+    assert report.people.created == 6 and report.summary().count("\n") == 0
 
 
 def test_summary_reads_well() -> None:

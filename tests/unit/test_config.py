@@ -226,6 +226,19 @@ def config_error(tmp_path: Path, text: str) -> str:
         ),
         ('[surveys]\nanonymity_k = "5"\n', ["[surveys] anonymity_k", "whole number", "'5'"]),
         ("[surveys]\nanonymity_k = true\n", ["[surveys] anonymity_k", "whole number", "True"]),
+        (
+            "[retention]\nsent_messages_days = 0\n",
+            ["[retention] sent_messages_days", "from 1 to 3650", "0"],
+        ),
+        (
+            '[retention]\nbulletin_revisions_days = "1 year"\n',
+            ["[retention] bulletin_revisions_days", "whole number", "'1 year'"],
+        ),
+        (
+            "[retention]\nreceived_requests_days = 1000\n",
+            ["[retention] received_requests_days", "from 1 to 365", "1000"],
+        ),
+        ('[programme]\nprivacy_contact = ""\n', ["[programme] privacy_contact", "non-empty"]),
     ],
 )
 def test_bad_values_name_file_key_and_expectation(tmp_path, toml, must_mention):
