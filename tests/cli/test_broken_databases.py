@@ -34,6 +34,8 @@ COMMANDS = {
     "survey results": ["survey", "results", "end-fellows"],
     "snapshot": ["snapshot", "--out", "snap"],
     "export bulletins": ["export", "bulletins", "--out", "b.csv"],
+    "people export": ["people", "export", "U0123456"],
+    "people erase": ["people", "erase", "U0123456", "--yes"],
 }
 
 
