@@ -16,7 +16,7 @@ from bot.demo.sample import mentors, sample_roster
 from bot.demo.sample_facts import IMPORTED, TYPED
 from bot.demo.screens.pages import Link, Section, index_html, index_markdown
 from bot.standin.workspace import SlackWorkspace
-from bulletins.dates import format_day, format_moment
+from bulletins.dates import format_day, format_moment, week_start
 from bulletins.db.models import Campaign
 from bulletins.i18n import gettext
 from bulletins.roster.csv_file import team_slug
@@ -68,7 +68,11 @@ def _facts(result: DemoResult, locale: str) -> Section:
         imported=len(IMPORTED),
         typed=gettext(locale, "%(a)s and %(b)s", a=list(TYPED)[0], b=list(TYPED)[1]),
     )
-    links = [(f"{link[0]} ({r.week})", *link[1:]) for r, link in _pages(result, "form-facts")]
+    links = [
+        (f"{link[0]} ({gettext(locale, 'week of %(week)s', week=week_start(r.week, locale))})",
+         *link[1:])
+        for r, link in _pages(result, "form-facts")
+    ]  # fmt: skip
     if (result.out / "snapshot" / "team-facts.csv").is_file():
         label = gettext(locale, "The teams' facts, as open data (CSV)")
         links.append((label, "snapshot/team-facts.csv", None))

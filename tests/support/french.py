@@ -9,7 +9,8 @@ MISTAKES = {
     "no elision before a vowel": re.compile(r"\b(?:de|que|jusque) \*?[AEIOUYÉÈÊÀÂaeiouyéèêàâ]"),
     "the first of a month written as a cardinal": re.compile(rf"(?<![\d,.])1 (?:{MONTHS})\b"),
     "an ISO week code": re.compile(r"\b\d{4}-W\d{2}\b"),
-    "a decimal point": re.compile(r"(?<![\w.])\d+\.\d+ ?%|\b\d\.\d\b(?! ?[A-Za-z])"),
+    # A version number ("Licence version 2.0") keeps its point.
+    "a decimal point": re.compile(r"(?<![\w.])(?<!version )\d+\.\d+(?![\d.])(?! ?[A-Za-z])"),
 }
 
 
