@@ -32,6 +32,7 @@ from evaluation.snapshot.view_parts import (
     tools_table,
     topics_table,
 )
+from evaluation.snapshot.view_teams import Link, team_blocks
 
 TEMPLATES = Path(__file__).with_name("templates")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&{}])")
@@ -64,6 +65,13 @@ def _md_row(cells: list[str]) -> str:
     return "| " + " | ".join(str(md_escape(cell)) for cell in cells) + " |"
 
 
+def md_link(link: Link) -> Markup:
+    """A Markdown link when ``link`` has a web address (already percent-encoded where
+    Markdown would end it), else its escaped text."""
+    text = md_escape(link.text)
+    return Markup(f"[{text}]({link.url})" if link.url else text)
+
+
 def md_table(table: Table) -> Markup:
     """A Markdown table (with its caption in italics above), every cell escaped."""
     lines = [f"*{md_escape(table.caption)}*", ""] if table.caption else []
@@ -86,6 +94,7 @@ def environment(kind: str, locale: str) -> Environment:
     )
     install(env, locale)
     env.globals["md_table"] = md_table
+    env.globals["md_link"] = md_link
     return env
 
 
@@ -150,6 +159,7 @@ def context(snapshot: Snapshot, generated: str | None) -> dict:
         "openness": openness_table(snapshot, _),
         "topics": topics_table(snapshot, _),
         "participation": participation_table(snapshot, _),
+        "team_blocks": team_blocks(snapshot, _),
         "charts": found,
         "svgs": [inline_svg(chart) for chart in found],
         "legend": [(STATUS_STYLE[str(s)][0], _(label)) for s, label in STATUS_LABELS.items()],

@@ -13,25 +13,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from statistics import fmean
 
 import pytest
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from bench.snapshot import fake_answers, populate
 from bot.standin.databases import counting
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
+from bulletins.collation import by_name
 from bulletins.config import Settings, settings_from_dict
 from bulletins.cycle.jobs import JobContext
 from bulletins.db import make_engine, make_session_factory, upgrade
 from bulletins.db.models import (
     Bulletin,
     Cohort,
+    Indicator,
+    IndicatorValue,
     Membership,
     OutboxMessage,
     Person,
     Team,
+    TeamFacts,
     WeekExcuse,
 )
 from bulletins.i18n import translations
@@ -69,6 +74,7 @@ class World:
     calendar: ProgrammeCalendar
     answers: dict[str, list[dict]]  # by role, as given
     statuses: dict[str, dict[str, int]]  # team name → status → weeks
+    moods: dict[str, list[int]]  # team name → moods of its bulletins counted by AS_OF
     tools: dict[str, str]  # team name → tool status as of AS_OF
 
 
@@ -80,13 +86,18 @@ def _weeks(calendar: ProgrammeCalendar) -> list[IsoWeek]:
     return weeks
 
 
-def _bulletins(session: Session, calendar: ProgrammeCalendar, teams: list[Team]) -> dict:
-    """Filed, late, excused or silent by a fixed pattern; returns the counts per team."""
+def _bulletins(
+    session: Session, calendar: ProgrammeCalendar, teams: list[Team]
+) -> tuple[dict, dict]:
+    """Filed, late, excused or silent by a fixed pattern; returns the counts and the moods
+    per team."""
     counts: dict[str, dict[str, int]] = {}
+    moods: dict[str, list[int]] = {}
     rows, excuses = [], []
     for i, team in enumerate(teams):
         author = next(m.person_id for m in team.memberships if m.role == "fellow")
         counts[team.name] = dict.fromkeys(("filed", "late", "excused", "silent"), 0)
+        moods[team.name] = []
         for j, week in enumerate(_weeks(calendar)):
             draw = (i * 7 + j * 3) % 10
             status = {0: "excused", 1: "silent", 2: "late"}.get(draw, "filed")
@@ -94,6 +105,7 @@ def _bulletins(session: Session, calendar: ProgrammeCalendar, teams: list[Team])
             at = calendar.deadline(week) + timedelta(hours=1 if status == "late" else -2)
             if status in ("filed", "late"):
                 rows.append(_bulletin(team.id, week, author, 1 + (i + j) % 4, status, at))
+                moods[team.name].append(1 + (i + j) % 4)
             elif status == "excused":
                 excuses.append(
                     {"team_id": team.id, "week": str(week), "reason": "Congés", "by_id": author,
@@ -103,7 +115,7 @@ def _bulletins(session: Session, calendar: ProgrammeCalendar, teams: list[Team])
                 rows.append(_bulletin(team.id, week, author, 2, "late", paris(2027, 7, 5, 9)))
     session.execute(insert(Bulletin), rows)
     session.execute(insert(WeekExcuse), excuses)
-    return counts
+    return counts, moods
 
 
 def _bulletin(team: int, week: IsoWeek, author: int, mood: int, status: str, at) -> dict:
@@ -193,10 +205,10 @@ def make_world(engine: Engine) -> World:
     with make_session_factory(engine).begin() as session:
         cohort = session.scalars(select(Cohort)).one()
         teams = list(session.scalars(select(Team).order_by(Team.name)))
-        statuses = _bulletins(session, calendar, teams)
+        statuses, moods = _bulletins(session, calendar, teams)
         tools = _facts(session, teams)
         answers = _campaigns(session, settings, calendar, cohort)
-    return World(engine, calendar, answers, statuses, tools)
+    return World(engine, calendar, answers, statuses, moods, tools)
 
 
 def snapshot_of(world: World, k: int = 5, locale: str = "fr", as_of: date = AS_OF):
@@ -391,7 +403,7 @@ def test_the_html_reads_as_a_report_with_its_charts(sqlite_world):
         assert html.startswith("<!DOCTYPE html>") and f'<html lang="{locale}">' in html
         assert html.count("<svg") == 2 and html.count("<figcaption>") == 2
         assert html.count('role="img" aria-label="') == 2
-        assert "<h1>" in html and html.count("<h2") == 6 and "<table>" in html
+        assert "<h1>" in html and html.count("<h2") == 7 and "<table>" in html
         assert "<style>" in html and "@media print" in html
         assert not re.search(r"{{|}}|{%|%}|%\(\w+\)s|\bNone\b", _text_outside_svg(html))
         assert "http://" not in _text_outside_svg(html).replace("http://www.w3.org", "")
@@ -476,6 +488,86 @@ def test_the_open_data_of_anonymous_answers_singles_no_one_out(sqlite_world, tmp
     facts = list(csv.DictReader((tmp_path / "team-facts.csv").open(encoding="utf-8")))
     assert facts[0]["team"] == "'" + '=HYPERLINK("http://evil.example","Défi")'
     assert facts[0]["administration"] == "'@SUM(A1)"
+
+
+def _team_section(markdown: str, team: str) -> str:
+    return markdown.split(f"\n### {team}\n")[1].split("\n### ")[0].split("\n## ")[0]
+
+
+def test_each_team_has_a_section_with_its_links_bulletins_mood_and_indicators(world):
+    with make_session_factory(world.engine).begin() as session:
+        teams = list(session.scalars(select(Team)))
+        team = next(t for t in teams if t.name == sorted(t.name for t in teams)[3])
+        indicator = Indicator(
+            team_id=team.id, objective="Réduire les délais", name="Délai moyen", unit="jours",
+            baseline=30.0, target=10.0, created_at=paris(2027, 1, 4, 9), archived=False,
+        )  # fmt: skip
+        session.add(indicator)
+        session.flush()
+        for value, day, recorded in (
+            (25.5, date(2027, 3, 1), paris(2027, 3, 2, 9)),
+            (20.0, date(2027, 6, 1), paris(2027, 6, 2, 9)),
+            (12.0, date(2027, 7, 1), paris(2027, 7, 2, 9)),  # after the snapshot's day
+        ):
+            session.add(IndicatorValue(indicator_id=indicator.id, value=value, measured_on=day,
+                                       recorded_at=recorded))  # fmt: skip
+        name, order = team.name, [t.name for t in by_name(teams)]
+    snapshot = snapshot_of(world)
+    assert [section.name for section in snapshot.team_sections] == order
+    counts, moods = world.statuses[name], world.moods[name]
+    section = next(s for s in snapshot.team_sections if s.name == name)
+    assert section.participation.counts == counts
+    assert section.participation.mood == pytest.approx(fmean(moods))
+
+    french = _team_section(render_markdown(snapshot), name)
+    assert "- **Dépôts de code**: [https://github.com/eig/3](https://github.com/eig/3)" in french
+    played = (
+        f"Semaines jouées : {sum(counts.values())} ; à l'heure : {counts['filed']}, en retard : "
+        f"{counts['late']}, excusées : {counts['excused']}, silencieuses : {counts['silent']}"
+    )
+    assert played in french
+    mood = format_decimal(fmean(moods), "0.0", locale="fr")
+    assert "," in mood and f"Humeur moyenne de ses bulletins : {mood} sur 4." in french
+    half = format_percent(0.5, locale="fr")
+    assert f"| Délai moyen | 30 jours | 10 jours | 20 jours le 1er juin 2027 | {half} |" in french
+
+    english = render_html(snapshot_of(world, locale="en"))
+    section_html = english.split(f"<h3>{name}</h3>")[1].split("</article>")[0]
+    link = (
+        '<a href="https://github.com/eig/3" rel="noopener noreferrer">https://github.com/eig/3</a>'
+    )
+    assert link in section_html
+    assert f"on time: {counts['filed']}, late: {counts['late']}" in section_html
+    assert f"Mean mood of its bulletins: {format_decimal(fmean(moods), '0.0', locale='en')}" in (
+        section_html
+    )
+    assert "<td>20 jours on 1 June 2027</td><td>50%</td>" in section_html
+
+
+def test_a_facts_sheet_cannot_put_links_or_markup_in_the_report(sqlite_world):
+    with make_session_factory(sqlite_world.engine).begin() as session:
+        team = by_name(session.scalars(select(Team)))[0]
+        session.add(
+            TeamFacts(
+                team_id=team.id, recorded_at=paris(2027, 6, 1, 9), source="import",
+                tool_status="in_production",
+                repositories=["javascript:alert(1)", 'https://example.org/a)(b"<x>'],
+                datasets=["data:text/html,<script>alert(2)</script>"],
+                training_topics=["<script>alert(3)</script>", "[clic](javascript:alert(4))"],
+            )
+        )  # fmt: skip
+        name = team.name
+    snapshot = snapshot_of(sqlite_world)
+    html = render_html(snapshot).split(f"<h3>{name}</h3>")[1].split("</article>")[0]
+    assert "javascript:alert(1)" in html and 'href="javascript:' not in html
+    assert 'href="data:' not in html and "<script>" not in html
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert 'href="https://example.org/a%29%28b%22%3Cx%3E"' in html
+    markdown = _team_section(render_markdown(snapshot), name)
+    assert "javascript:alert(1)" in markdown
+    assert not re.search(r"(?<!\\)\]\((javascript|data):", markdown)
+    assert "<script>" not in markdown and "\\<script\\>alert(3)\\</script\\>" in markdown
+    assert "](https://example.org/a%29%28b%22%3Cx%3E)" in markdown
 
 
 def test_every_label_of_the_snapshot_is_in_french():
