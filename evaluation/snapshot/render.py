@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from bulletins.i18n import install
-from evaluation.charts import STATUS_STYLE, heatmap_svg, mood_svg
+from evaluation.charts import STATUS_STYLE, heatmap_png, heatmap_svg, mood_png, mood_svg
 from evaluation.snapshot.compose import Snapshot
 from evaluation.snapshot.view import Table, Words, campaign_tables, headline_blocks
 from evaluation.snapshot.view_parts import (
@@ -45,7 +45,7 @@ _SVG_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\sheight="([\d.]+)pt"
 @dataclass(frozen=True)
 class Chart:
     name: str  # the file name beside the Markdown: participation.svg, mood.svg
-    svg: bytes
+    image: bytes  # SVG, or PNG for the PDF
     title: str
     alt: str
 
@@ -98,19 +98,21 @@ def environment(kind: str, locale: str) -> Environment:
     return env
 
 
-def charts(snapshot: Snapshot, _: Words) -> list[Chart]:
-    """The participation heatmap and the mood trend (none before the first deadline)."""
+def charts(snapshot: Snapshot, _: Words, kind: str = "svg") -> list[Chart]:
+    """The participation heatmap and the mood trend (none before the first deadline), as
+    ``kind`` "svg" or "png"."""
     part = snapshot.participation
     if not part.weeks:
         return []
+    heatmap, mood = (heatmap_png, mood_png) if kind == "png" else (heatmap_svg, mood_svg)
     weeks = [str(week) for week in part.weeks]
     names = [team.team for team in part.teams]
     heat_title = _("Bulletins, team by team and week by week")
     mood_title = _("Mean mood of the week's bulletins")
     return [
         Chart(
-            "participation.svg",
-            heatmap_svg(names, weeks, [list(row) for row in part.grid], _.locale, heat_title),
+            f"participation.{kind}",
+            heatmap(names, weeks, [list(row) for row in part.grid], _.locale, heat_title),
             heat_title,
             _(
                 "A grid of %(teams)s teams by %(weeks)s weeks; each cell's colour says whether "
@@ -121,8 +123,8 @@ def charts(snapshot: Snapshot, _: Words) -> list[Chart]:
             ),
         ),
         Chart(
-            "mood.svg",
-            mood_svg(weeks, list(part.moods), _.locale, mood_title),
+            f"mood.{kind}",
+            mood(weeks, list(part.moods), _.locale, mood_title),
             mood_title,
             _(
                 "A line of the mean mood of each week's bulletins, from 1 (bad) to 4 (very "
@@ -135,7 +137,7 @@ def charts(snapshot: Snapshot, _: Words) -> list[Chart]:
 
 def inline_svg(chart: Chart) -> Markup:
     """The chart as an ``<svg>`` element to put in the page, described for screen readers."""
-    text = _SVG_PROLOGUE.sub("", chart.svg.decode("utf-8"), count=1)
+    text = _SVG_PROLOGUE.sub("", chart.image.decode("utf-8"), count=1)
     text = _SVG_SIZE.sub(
         lambda m: f'<svg{m[1]} width="{m[2]}pt" style="max-width:none"', text, count=1
     )

@@ -5,6 +5,7 @@ every headline figure checked against counts made here from the raw answers."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import random
 import re
@@ -17,6 +18,7 @@ from statistics import fmean
 
 import pytest
 from babel.numbers import format_decimal, format_percent
+from pypdf import PdfReader
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
@@ -47,6 +49,7 @@ from evaluation.snapshot.compose import build_snapshot, end_of
 from evaluation.snapshot.files import SnapshotNotWritten, file_stem, write_snapshot
 from evaluation.snapshot.job import evaluation_snapshot
 from evaluation.snapshot.opendata import _fields
+from evaluation.snapshot.pdf import render_pdf
 from evaluation.snapshot.render import render_html, render_markdown
 from evaluation.snapshot.view import RANK_NOTE, ROLE_LABELS, WITHHELD_NOTE, Words
 from evaluation.snapshot.view_parts import STATUS_LABELS, TOOL_LABELS
@@ -426,10 +429,18 @@ def test_the_markdown_escapes_what_people_wrote(sqlite_world):
 
 def test_the_same_database_and_day_give_the_same_files(sqlite_world, tmp_path):
     written = []
-    for run, stamp in enumerate(("Généré le 1 juillet 2027 11:00.", "Généré le 2 juillet 9:00.")):
+    stamps = (
+        "Généré le 1 juillet 2027 11:00.",
+        "Généré le 2 juillet 9:00.",
+        "Généré le 2 juillet 9:00.",
+    )
+    for run, stamp in enumerate(stamps):
         with make_session_factory(sqlite_world.engine)() as session:
             files = write_snapshot(session, snapshot_of(sqlite_world), tmp_path / str(run), stamp)
         written.append({p.name: p.read_bytes().replace(stamp.encode(), b"") for p in files})
+    # the PDF draws the line in glyphs of its own: the same only for the same line
+    assert written[1] == written[2]
+    assert written[0].pop("snapshot.pdf") != written[1].pop("snapshot.pdf")
     assert written[0] == written[1]
     assert {"snapshot.md", "snapshot.html", "team-facts.csv", "team-facts.schema.json",
             "README.md", "answers-end-fellows-eig-3.csv", "answers-end-mentors-eig-3.csv",
@@ -488,6 +499,61 @@ def test_the_open_data_of_anonymous_answers_singles_no_one_out(sqlite_world, tmp
     facts = list(csv.DictReader((tmp_path / "team-facts.csv").open(encoding="utf-8")))
     assert facts[0]["team"] == "'" + '=HYPERLINK("http://evil.example","Défi")'
     assert facts[0]["administration"] == "'@SUM(A1)"
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_pdf_holds_the_report_on_a4_with_its_charts_and_team_sections(sqlite_world):
+    with make_session_factory(sqlite_world.engine).begin() as session:
+        team = by_name(session.scalars(select(Team)))[0]
+        team.name = "Écoles d'été à Noël"
+        session.add(
+            TeamFacts(
+                team_id=team.id, recorded_at=paris(2027, 6, 1, 9), source="import",
+                tool_status="in_production",
+                repositories=["https://github.com/eig/défi", "javascript:alert(1)"],
+            )
+        )  # fmt: skip
+        names = [t.name for t in by_name(session.scalars(select(Team)))]
+    snapshot = snapshot_of(sqlite_world)
+    content = render_pdf(snapshot, "Généré le 1er juillet 2027 11:00.")
+    assert content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(content))
+    pages = len(reader.pages)
+    assert pages >= 5  # numbered at their foot
+    for number, page in enumerate(reader.pages, 1):
+        assert (
+            f"Bilan d'évaluation : EIG 3 — 30 juin 2027 · {number}/{pages}" in page.extract_text()
+        )
+    assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages} == {
+        (595, 842)  # A4, in points
+    }
+    text = _pdf_text(content)
+    assert "Bilan d'évaluation : EIG 3" in text and "Généré le 1er juillet 2027 11:00." in text
+    assert "Attentes dépassées" in text and "Chiffres clés" in text
+    outline = [item.title for item in _flat(reader.outline)]
+    assert outline[outline.index("Défi par défi") + 1 :][: len(names)] == names
+    assert "Écoles d'été à Noël" in text.splitlines()
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) == 2  # the participation and mood charts
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    ]
+    assert "https://github.com/eig/d%C3%A9fi" in links
+    assert not [link for link in links if not link.startswith("https://")]
+    assert "javascript:alert(1)" in text
+    assert render_pdf(snapshot, "Généré le 1er juillet 2027 11:00.") == content
+    english = _pdf_text(render_pdf(snapshot_of(sqlite_world, locale="en")))
+    assert "Expectations exceeded" in english and "Team by team" in english
+
+
+def _flat(outline: list) -> list:
+    return [x for item in outline for x in (_flat(item) if isinstance(item, list) else [item])]
 
 
 def _team_section(markdown: str, team: str) -> str:
@@ -605,7 +671,7 @@ def test_the_half_yearly_job_posts_the_figures_and_the_report_once(world):
 
     assert run(paris(2027, 7, 1, 10, 59)) == 0  # 1 July 2027, a Thursday: from 11:00
     assert run(paris(2027, 8, 2, 11, 0)) == 0  # not a snapshot month
-    assert run(paris(2027, 7, 1, 11, 0)) == 2
+    assert run(paris(2027, 7, 1, 11, 0)) == 3
     assert run(paris(2027, 7, 1, 16, 0)) == 0
     with make_session_factory(world.engine)() as session:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.key.like("snapshot:%")))
@@ -619,3 +685,9 @@ def test_the_half_yearly_job_posts_the_figures_and_the_report_once(world):
     assert upload.filename == "snapshot-EIG-3-2027-07.html"
     html = upload.content.decode("utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 2
+    pdf = found["snapshot:EIG 3:2027-07:pdf"]
+    assert pdf.thread_of == message.key and pdf.channel == "C0STAFF"
+    upload = FileUpload.from_json(pdf.payload)
+    assert upload.filename == "snapshot-EIG-3-2027-07.pdf"
+    text = _pdf_text(upload.content)
+    assert "Bilan d'évaluation : EIG 3" in text and "Généré le 1er juillet 2027 11:00." in text
