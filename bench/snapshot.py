@@ -37,6 +37,7 @@ from bulletins.db.models import (
     WeekExcuse,
 )
 from evaluation.snapshot.compose import build_snapshot
+from evaluation.snapshot.pdf import render_pdf
 from evaluation.snapshot.render import render_html
 from evaluation.surveys.definitions import Question, Survey, visible, yes_no_values
 from evaluation.surveys.loading import SHIPPED_SURVEYS, load_surveys, survey_to_json
@@ -220,8 +221,11 @@ def measure(engine: Engine, settings: Settings, teams: int, weeks: int, response
         built = time.perf_counter() - started
         render_html(snapshot)
         rendered = time.perf_counter() - started - built
+        render_pdf(snapshot)
+        printed = time.perf_counter() - started - built - rendered
     label = database_label(engine)
-    return [label, teams, weeks, rows, len(statements), f"{built:.2f}", f"{rendered:.2f}"]
+    timings = [f"{built:.2f}", f"{rendered:.2f}", f"{printed:.2f}"]
+    return [label, teams, weeks, rows, len(statements), *timings]
 
 
 def main() -> None:
@@ -237,7 +241,7 @@ def main() -> None:
         with fresh_database(url) as engine:
             results.append(measure(engine, settings, args.teams, args.weeks, args.responses))
     print(machine())
-    headers = ["database", "teams", "weeks", "rows", "queries", "build s", "HTML s"]
+    headers = ["database", "teams", "weeks", "rows", "queries", "build s", "HTML s", "PDF s"]
     print(table(headers, results))
 
 

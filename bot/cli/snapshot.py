@@ -1,5 +1,5 @@
 """``bulletins snapshot``: a cohort's evaluation snapshot written to a directory, the report
-(Markdown and one HTML page) and its open data."""
+(Markdown, one HTML page and a PDF) and its open data."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
 def snapshot(
     obj: Context, cohort: str | None, as_of: date | None, locale: str | None, out: Path
 ) -> None:
-    """Write a cohort's evaluation snapshot as of a day to DIR: snapshot.md and
-    snapshot.html (charts inside), the anonymized answers of each end-of-cohort
+    """Write a cohort's evaluation snapshot as of a day to DIR: snapshot.md,
+    snapshot.html and snapshot.pdf (charts inside), the anonymized answers of each end-of-cohort
     questionnaire (none under the anonymity threshold), team-facts.csv, their Table Schemas
     and a README with the licence. The same database and --as-of give the same files."""
     services = obj.services()

@@ -210,6 +210,7 @@ def _results(result: DemoResult, workspace: SlackWorkspace) -> Section:
     ]
     labels_by_name = {
         "snapshot.html": gettext(locale, "The evaluation snapshot (one page, prints on A4)"),
+        "snapshot.pdf": gettext(locale, "The evaluation snapshot as a PDF (as Slack shows it)"),
         "README.md": gettext(locale, "The snapshot's open data: what each file holds"),
     }
     for path in end.snapshot:

@@ -9,7 +9,9 @@ teams, weeks and responses:
   anonymity threshold k withheld;
 - the teams' facts as they stood (:mod:`evaluation.snapshot.facts_section`);
 - bulletin participation and mood over the cohort
-  (:mod:`evaluation.snapshot.participation_section`).
+  (:mod:`evaluation.snapshot.participation_section`);
+- one section per team: its facts, bulletins, mood and indicators
+  (:mod:`evaluation.snapshot.teams_section`).
 
 Only what existed by the end of ``as_of`` (programme time) counts: bulletins, excuses and
 facts recorded before then, and the responses of campaigns opened before then (anonymous
@@ -38,6 +40,7 @@ from bulletins.people import find_cohort
 from evaluation.snapshot.facts_section import FactsPart, facts_part
 from evaluation.snapshot.participation_section import ParticipationPart, participation_part
 from evaluation.snapshot.surveys_section import CampaignRate, HeadlineFigures, survey_part
+from evaluation.snapshot.teams_section import TeamSection, team_indicators_as_of, team_sections
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Snapshot:
     headlines: list[HeadlineFigures]
     facts: FactsPart
     participation: ParticipationPart
+    team_sections: tuple[TeamSection, ...]
 
 
 def end_of(calendar: ProgrammeCalendar, day: date) -> datetime:
@@ -76,6 +80,9 @@ def build_snapshot(
         session.scalars(select(Team).where(Team.cohort_id == cohort.id).order_by(Team.id))
     )
     surveys = survey_part(session, cohort, before, settings.anonymity_k)
+    facts = facts_part(session, teams, before, calendar.timezone)
+    participation = participation_part(session, calendar, cohort, before)
+    indicators = team_indicators_as_of(session, teams, before)
     return Snapshot(
         programme=settings.programme_name,
         cohort=cohort.name,
@@ -88,8 +95,9 @@ def build_snapshot(
         teams=len(teams),
         campaigns=surveys.campaigns,
         headlines=surveys.headlines,
-        facts=facts_part(session, teams, before, calendar.timezone),
-        participation=participation_part(session, calendar, cohort, before),
+        facts=facts,
+        participation=participation,
+        team_sections=team_sections(teams, facts, participation, indicators),
     )
 
 

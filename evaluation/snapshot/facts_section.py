@@ -35,6 +35,7 @@ class TeamFactsRow:
     training_topics: tuple[str, ...]
     contributions: tuple[str, ...]
     accessibility_audit: bool | None
+    team_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _row(team: Team, facts: TeamFacts | None, timezone) -> TeamFactsRow:
     if facts is None:
         return TeamFactsRow(
             team.name, team.administration, None, ToolStatus.UNKNOWN, None, 0,
-            (), (), (), 0, (), (), None,
+            (), (), (), 0, (), (), None, team.id,
         )  # fmt: skip
     return TeamFactsRow(
         team=team.name,
@@ -107,4 +108,5 @@ def _row(team: Team, facts: TeamFacts | None, timezone) -> TeamFactsRow:
         training_topics=tuple(facts.training_topics or ()),
         contributions=tuple(facts.contributions or ()),
         accessibility_audit=facts.accessibility_audit,
+        team_id=team.id,
     )

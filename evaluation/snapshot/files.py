@@ -1,7 +1,7 @@
 """An evaluation snapshot written to a directory: the report and its open data.
 
-- ``snapshot.md`` and ``snapshot.html`` (self-contained), with ``participation.svg`` and
-  ``mood.svg``, the charts the Markdown links;
+- ``snapshot.md``, ``snapshot.html`` (self-contained) and ``snapshot.pdf`` (A4), with
+  ``participation.svg`` and ``mood.svg``, the charts the Markdown links;
 - ``answers-<campaign>.csv`` and ``.schema.json`` for each end-of-cohort campaign with at
   least k responses (:mod:`evaluation.results.export`: an anonymous campaign's free text is
   left out unless publishable, its numbers given as ranges); those under k are not written;
@@ -31,6 +31,7 @@ from bulletins.errors import BulletinsError
 from evaluation.results.export import ResultsWithheld, open_answers
 from evaluation.snapshot.compose import Snapshot
 from evaluation.snapshot.opendata import facts_csv, facts_schema
+from evaluation.snapshot.pdf import render_pdf
 from evaluation.snapshot.render import Chart, context, environment
 from evaluation.snapshot.view import Words
 
@@ -85,6 +86,7 @@ def _write_files(
 ) -> list[Path]:
     view = context(snapshot, generated)
     written = _documents(snapshot, view, out)
+    written += _write(out / "snapshot.pdf", render_pdf(snapshot, generated))
     answers = _answers(session, snapshot, out, written)
     written += _write(out / "team-facts.csv", facts_csv(snapshot.facts))
     written += _write(out / "team-facts.schema.json", _json(facts_schema(snapshot.cohort)))
@@ -99,7 +101,7 @@ def _documents(snapshot: Snapshot, view: dict, out: Path) -> list[Path]:
         template = environment(kind, snapshot.locale).get_template(f"snapshot.{kind}.j2")
         written += _write(out / f"snapshot.{kind}", template.render(view))
     for chart in view["charts"]:
-        written += _write(out / chart.name, chart.svg)
+        written += _write(out / chart.name, chart.image)
     return written
 
 

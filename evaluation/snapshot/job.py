@@ -5,7 +5,8 @@ On the first working day of each month of ``[schedule] snapshot_months`` (Januar
 by default), from 11:00 until the end of that day, so a tick after downtime catches up: for
 each cohort running or ended less than six months before, its snapshot as of the day
 before, in the staff channel: a message with the key figures under the key
-``snapshot:<cohort>:<YYYY-MM>``, and in its thread the HTML report as a file
+``snapshot:<cohort>:<YYYY-MM>``, and in its thread the report as files: a PDF Slack
+previews (``snapshot:<cohort>:<YYYY-MM>:pdf``) and the HTML page
 (``snapshot:<cohort>:<YYYY-MM>:html``).
 """
 
@@ -25,6 +26,7 @@ from bulletins.mrkdwn import escape
 from bulletins.outbox.files import FileUpload, enqueue_file, filename_for
 from bulletins.rendering import render_sections
 from evaluation.snapshot.compose import Snapshot, build_snapshot, generated_line
+from evaluation.snapshot.pdf import render_pdf
 from evaluation.snapshot.render import render_html
 from evaluation.snapshot.view import Words
 from evaluation.snapshot.view_parts import key_figures
@@ -75,7 +77,8 @@ def snapshot_message(snapshot: Snapshot) -> Message:
 
 
 def evaluation_snapshot(ctx: JobContext) -> int:
-    """Post each cohort's snapshot and its HTML report to the staff channel, once."""
+    """Post each cohort's snapshot and its report, as PDF and HTML, to the staff channel,
+    once."""
     if not _due(ctx):
         return 0
     local = ctx.calendar.local(ctx.now)
@@ -90,16 +93,20 @@ def evaluation_snapshot(ctx: JobContext) -> int:
         outbox.enqueue(
             ctx.session, key=key, kind="snapshot", channel=channel, message=message, now=ctx.now
         )
-        upload = FileUpload(
-            filename=filename_for(key, "html"),
-            title=message.text,
-            content=render_html(snapshot, generated_line(local, locale)).encode("utf-8"),
+        generated = generated_line(local, locale)
+        reports = (
+            ("pdf", render_pdf(snapshot, generated)),
+            ("html", render_html(snapshot, generated).encode("utf-8")),
         )
-        enqueue_file(
-            ctx.session, key=f"{key}:html", channel=channel, upload=upload, now=ctx.now,
-            thread_of=key,
-        )  # fmt: skip
-        added += 2
+        for extension, content in reports:
+            upload = FileUpload(
+                filename=filename_for(key, extension), title=message.text, content=content
+            )
+            enqueue_file(
+                ctx.session, key=f"{key}:{extension}", channel=channel, upload=upload,
+                now=ctx.now, thread_of=key,
+            )  # fmt: skip
+        added += 1 + len(reports)
     return added
 
 

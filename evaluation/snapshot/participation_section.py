@@ -1,5 +1,6 @@
 """The bulletins' part of an evaluation snapshot: each team's filed, late, excused and
-silent weeks over the cohort, the overall rate, and the mean mood of each week.
+silent weeks over the cohort, its rate and mean mood, the overall rate, and the mean mood of
+each week.
 
 Built on :func:`evaluation.participation.participation_grid` (bulk queries whatever the
 number of teams and weeks). Only the weeks the cohort ran count (their deadline day from its
@@ -29,6 +30,13 @@ COUNTED = (Status.FILED, Status.LATE, Status.EXCUSED, Status.SILENT)
 class TeamParticipation:
     team: str
     counts: dict[str, int]  # by status: filed, late, excused, silent
+    team_id: int | None = None  # None: the total of all teams
+    mood: float | None = None  # the mean mood of its bulletins counted, None without any
+
+    @property
+    def weeks(self) -> int:
+        """The weeks it played: those it was active in."""
+        return sum(self.counts.values())
 
     @property
     def expected(self) -> int:
@@ -77,14 +85,17 @@ def participation_part(
     ``before``."""
     weeks = cohort_weeks(calendar, cohort, before)
     grid = participation_grid(session, calendar, weeks, before - timedelta(microseconds=1), cohort)
+    moods: dict[IsoWeek, list[int]] = defaultdict(list)
+    team_moods: dict[int, list[int]] = defaultdict(list)
+    for bulletin in grid.bulletins:
+        moods[bulletin.week].append(bulletin.mood)
+        team_moods[bulletin.team_id].append(bulletin.mood)
     rows, teams = [], []
     for team in grid.teams:
         row = tuple(None if s is None else str(s) for s in grid.row(team))
         rows.append(row)
         counts = {str(s): sum(1 for status in row if status == s) for s in COUNTED}
-        teams.append(TeamParticipation(team.name, counts))
-    moods: dict[IsoWeek, list[int]] = defaultdict(list)
-    for bulletin in grid.bulletins:
-        moods[bulletin.week].append(bulletin.mood)
+        mood = fmean(team_moods[team.id]) if team_moods.get(team.id) else None
+        teams.append(TeamParticipation(team.name, counts, team.id, mood))
     means = tuple(fmean(moods[week]) if moods.get(week) else None for week in weeks)
     return ParticipationPart(weeks, tuple(teams), tuple(rows), means)

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from bulletins.i18n import install
-from evaluation.charts import STATUS_STYLE, heatmap_svg, mood_svg
+from evaluation.charts import STATUS_STYLE, heatmap_png, heatmap_svg, mood_png, mood_svg
 from evaluation.snapshot.compose import Snapshot
 from evaluation.snapshot.view import Table, Words, campaign_tables, headline_blocks
 from evaluation.snapshot.view_parts import (
@@ -32,6 +32,7 @@ from evaluation.snapshot.view_parts import (
     tools_table,
     topics_table,
 )
+from evaluation.snapshot.view_teams import Link, team_blocks
 
 TEMPLATES = Path(__file__).with_name("templates")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&{}])")
@@ -44,7 +45,7 @@ _SVG_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\sheight="([\d.]+)pt"
 @dataclass(frozen=True)
 class Chart:
     name: str  # the file name beside the Markdown: participation.svg, mood.svg
-    svg: bytes
+    image: bytes  # SVG, or PNG for the PDF
     title: str
     alt: str
 
@@ -62,6 +63,13 @@ def md_escape(value: object) -> object:
 
 def _md_row(cells: list[str]) -> str:
     return "| " + " | ".join(str(md_escape(cell)) for cell in cells) + " |"
+
+
+def md_link(link: Link) -> Markup:
+    """A Markdown link when ``link`` has a web address (already percent-encoded where
+    Markdown would end it), else its escaped text."""
+    text = md_escape(link.text)
+    return Markup(f"[{text}]({link.url})" if link.url else text)
 
 
 def md_table(table: Table) -> Markup:
@@ -86,22 +94,25 @@ def environment(kind: str, locale: str) -> Environment:
     )
     install(env, locale)
     env.globals["md_table"] = md_table
+    env.globals["md_link"] = md_link
     return env
 
 
-def charts(snapshot: Snapshot, _: Words) -> list[Chart]:
-    """The participation heatmap and the mood trend (none before the first deadline)."""
+def charts(snapshot: Snapshot, _: Words, kind: str = "svg") -> list[Chart]:
+    """The participation heatmap and the mood trend (none before the first deadline), as
+    ``kind`` "svg" or "png"."""
     part = snapshot.participation
     if not part.weeks:
         return []
+    heatmap, mood = (heatmap_png, mood_png) if kind == "png" else (heatmap_svg, mood_svg)
     weeks = [str(week) for week in part.weeks]
     names = [team.team for team in part.teams]
     heat_title = _("Bulletins, team by team and week by week")
     mood_title = _("Mean mood of the week's bulletins")
     return [
         Chart(
-            "participation.svg",
-            heatmap_svg(names, weeks, [list(row) for row in part.grid], _.locale, heat_title),
+            f"participation.{kind}",
+            heatmap(names, weeks, [list(row) for row in part.grid], _.locale, heat_title),
             heat_title,
             _(
                 "A grid of %(teams)s teams by %(weeks)s weeks; each cell's colour says whether "
@@ -112,8 +123,8 @@ def charts(snapshot: Snapshot, _: Words) -> list[Chart]:
             ),
         ),
         Chart(
-            "mood.svg",
-            mood_svg(weeks, list(part.moods), _.locale, mood_title),
+            f"mood.{kind}",
+            mood(weeks, list(part.moods), _.locale, mood_title),
             mood_title,
             _(
                 "A line of the mean mood of each week's bulletins, from 1 (bad) to 4 (very "
@@ -126,7 +137,7 @@ def charts(snapshot: Snapshot, _: Words) -> list[Chart]:
 
 def inline_svg(chart: Chart) -> Markup:
     """The chart as an ``<svg>`` element to put in the page, described for screen readers."""
-    text = _SVG_PROLOGUE.sub("", chart.svg.decode("utf-8"), count=1)
+    text = _SVG_PROLOGUE.sub("", chart.image.decode("utf-8"), count=1)
     text = _SVG_SIZE.sub(
         lambda m: f'<svg{m[1]} width="{m[2]}pt" style="max-width:none"', text, count=1
     )
@@ -150,6 +161,7 @@ def context(snapshot: Snapshot, generated: str | None) -> dict:
         "openness": openness_table(snapshot, _),
         "topics": topics_table(snapshot, _),
         "participation": participation_table(snapshot, _),
+        "team_blocks": team_blocks(snapshot, _),
         "charts": found,
         "svgs": [inline_svg(chart) for chart in found],
         "legend": [(STATUS_STYLE[str(s)][0], _(label)) for s, label in STATUS_LABELS.items()],

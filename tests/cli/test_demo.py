@@ -174,7 +174,9 @@ def test_end_of_cohort_results_pass_the_threshold_and_come_with_open_data(demo):
 
 def test_the_evaluation_snapshot_is_written_with_its_charts(demo):
     out, _ = demo
-    assert "snapshot/snapshot.html" in Page(out / "index.html").links
+    links = Page(out / "index.html").links
+    assert "snapshot/snapshot.html" in links and "snapshot/snapshot.pdf" in links
+    assert (out / "snapshot" / "snapshot.pdf").read_bytes().startswith(b"%PDF-")
     html = (out / "snapshot" / "snapshot.html").read_text(encoding="utf-8")
     assert html.count("<svg") >= 2
     assert "Bilan d'évaluation" in html and "EIG démo" in html
@@ -191,6 +193,10 @@ def test_the_evaluation_snapshot_is_written_with_its_charts(demo):
         figures = r"Les EIG \d+ sur 24 \(\d+(,\d)?[\u00a0\u202f]%\); Les mentors \d+ sur 17 "
         assert re.search(rf"- \*\*{headline}\*\*: {figures}", markdown), headline
     assert "satisfaites ou dépassées" not in markdown
+    team = markdown.split("\n### LexImpact\n")[1].split("\n### ")[0]
+    repository = "https://github.com/eig-demo/leximpact-simulateur"
+    assert f"- **Dépôts de code**: [{repository}]({repository})" in team
+    assert "Semaines jouées : 5 ;" in team
 
 
 def test_the_snapshot_counts_the_weeks_played_whatever_the_day(demo, tmp_path):
@@ -208,6 +214,7 @@ def test_the_snapshot_counts_the_weeks_played_whatever_the_day(demo, tmp_path):
         later = run("snapshot", "--as-of", day, "--out", day, cwd=tmp_path, env=env)
         assert later.returncode == 0, later.stderr
         assert participation(tmp_path / day) == played, day
+        assert (tmp_path / day / "snapshot.pdf").read_bytes().startswith(b"%PDF-"), day
     limits = (out / "snapshot" / "snapshot.md").read_text(encoding="utf-8")
     assert "non renseignés : EIG Link, Open Chronic" in limits
     assert "pas de date de fin" not in limits

@@ -4,10 +4,12 @@ give each headline as worded and counted in the file, per role."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.standin.workspace import SlackWorkspace
@@ -86,8 +88,21 @@ def test_each_headline_is_worded_and_counted_as_the_file_asks(workspace) -> None
         line = f"\\*{headline}\\*: Les EIG {figure}; Les mentors non montré"
         assert re.search(line, figures), (headline, figures)
     assert "satisfaites ou dépassées" not in figures and "Tous les répondants" not in figures
-    (report,) = [f for f in workspace.standin.files.values() if f.filename.startswith("snapshot")]
-    html = report.content.decode("utf-8")
+    reports = {
+        f.filename.rsplit(".", 1)[1]: f
+        for f in workspace.standin.files.values()
+        if f.filename.startswith("snapshot")
+    }
+    assert sorted(reports) == ["html", "pdf"]
+    pdf = reports["pdf"]
+    (thread,) = [m["ts"] for m in workspace.standin.posted(STAFF) if "Bilan" in str(m)]
+    assert pdf.completed and pdf.channels == [STAFF] and pdf.thread_ts == thread
+    assert pdf.content.startswith(b"%PDF-")
+    pages = PdfReader(io.BytesIO(pdf.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "attentes dépassées" in text and "Défi par défi" in text
+    assert "Les EIG 1 sur 3 (33,3 %)" in text  # spaces made plain
+    html = reports["html"].content.decode("utf-8")
     for headline, figure in expected.items():
         section = html.split(f"<h3>{headline}</h3>")[1].split("<h3>")[0]
         assert re.search(f'<th scope="row">Les EIG</th><td>{figure}</td>', section), headline

@@ -5,6 +5,7 @@ every headline figure checked against counts made here from the raw answers."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import random
 import re
@@ -13,25 +14,31 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from statistics import fmean
 
 import pytest
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
+from pypdf import PdfReader
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from bench.snapshot import fake_answers, populate
 from bot.standin.databases import counting
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
+from bulletins.collation import by_name
 from bulletins.config import Settings, settings_from_dict
 from bulletins.cycle.jobs import JobContext
 from bulletins.db import make_engine, make_session_factory, upgrade
 from bulletins.db.models import (
     Bulletin,
     Cohort,
+    Indicator,
+    IndicatorValue,
     Membership,
     OutboxMessage,
     Person,
     Team,
+    TeamFacts,
     WeekExcuse,
 )
 from bulletins.i18n import translations
@@ -42,6 +49,7 @@ from evaluation.snapshot.compose import build_snapshot, end_of
 from evaluation.snapshot.files import SnapshotNotWritten, file_stem, write_snapshot
 from evaluation.snapshot.job import evaluation_snapshot
 from evaluation.snapshot.opendata import _fields
+from evaluation.snapshot.pdf import render_pdf
 from evaluation.snapshot.render import render_html, render_markdown
 from evaluation.snapshot.view import RANK_NOTE, ROLE_LABELS, WITHHELD_NOTE, Words
 from evaluation.snapshot.view_parts import STATUS_LABELS, TOOL_LABELS
@@ -69,6 +77,7 @@ class World:
     calendar: ProgrammeCalendar
     answers: dict[str, list[dict]]  # by role, as given
     statuses: dict[str, dict[str, int]]  # team name → status → weeks
+    moods: dict[str, list[int]]  # team name → moods of its bulletins counted by AS_OF
     tools: dict[str, str]  # team name → tool status as of AS_OF
 
 
@@ -80,13 +89,18 @@ def _weeks(calendar: ProgrammeCalendar) -> list[IsoWeek]:
     return weeks
 
 
-def _bulletins(session: Session, calendar: ProgrammeCalendar, teams: list[Team]) -> dict:
-    """Filed, late, excused or silent by a fixed pattern; returns the counts per team."""
+def _bulletins(
+    session: Session, calendar: ProgrammeCalendar, teams: list[Team]
+) -> tuple[dict, dict]:
+    """Filed, late, excused or silent by a fixed pattern; returns the counts and the moods
+    per team."""
     counts: dict[str, dict[str, int]] = {}
+    moods: dict[str, list[int]] = {}
     rows, excuses = [], []
     for i, team in enumerate(teams):
         author = next(m.person_id for m in team.memberships if m.role == "fellow")
         counts[team.name] = dict.fromkeys(("filed", "late", "excused", "silent"), 0)
+        moods[team.name] = []
         for j, week in enumerate(_weeks(calendar)):
             draw = (i * 7 + j * 3) % 10
             status = {0: "excused", 1: "silent", 2: "late"}.get(draw, "filed")
@@ -94,6 +108,7 @@ def _bulletins(session: Session, calendar: ProgrammeCalendar, teams: list[Team])
             at = calendar.deadline(week) + timedelta(hours=1 if status == "late" else -2)
             if status in ("filed", "late"):
                 rows.append(_bulletin(team.id, week, author, 1 + (i + j) % 4, status, at))
+                moods[team.name].append(1 + (i + j) % 4)
             elif status == "excused":
                 excuses.append(
                     {"team_id": team.id, "week": str(week), "reason": "Congés", "by_id": author,
@@ -103,7 +118,7 @@ def _bulletins(session: Session, calendar: ProgrammeCalendar, teams: list[Team])
                 rows.append(_bulletin(team.id, week, author, 2, "late", paris(2027, 7, 5, 9)))
     session.execute(insert(Bulletin), rows)
     session.execute(insert(WeekExcuse), excuses)
-    return counts
+    return counts, moods
 
 
 def _bulletin(team: int, week: IsoWeek, author: int, mood: int, status: str, at) -> dict:
@@ -193,10 +208,10 @@ def make_world(engine: Engine) -> World:
     with make_session_factory(engine).begin() as session:
         cohort = session.scalars(select(Cohort)).one()
         teams = list(session.scalars(select(Team).order_by(Team.name)))
-        statuses = _bulletins(session, calendar, teams)
+        statuses, moods = _bulletins(session, calendar, teams)
         tools = _facts(session, teams)
         answers = _campaigns(session, settings, calendar, cohort)
-    return World(engine, calendar, answers, statuses, tools)
+    return World(engine, calendar, answers, statuses, moods, tools)
 
 
 def snapshot_of(world: World, k: int = 5, locale: str = "fr", as_of: date = AS_OF):
@@ -391,7 +406,7 @@ def test_the_html_reads_as_a_report_with_its_charts(sqlite_world):
         assert html.startswith("<!DOCTYPE html>") and f'<html lang="{locale}">' in html
         assert html.count("<svg") == 2 and html.count("<figcaption>") == 2
         assert html.count('role="img" aria-label="') == 2
-        assert "<h1>" in html and html.count("<h2") == 6 and "<table>" in html
+        assert "<h1>" in html and html.count("<h2") == 7 and "<table>" in html
         assert "<style>" in html and "@media print" in html
         assert not re.search(r"{{|}}|{%|%}|%\(\w+\)s|\bNone\b", _text_outside_svg(html))
         assert "http://" not in _text_outside_svg(html).replace("http://www.w3.org", "")
@@ -414,10 +429,18 @@ def test_the_markdown_escapes_what_people_wrote(sqlite_world):
 
 def test_the_same_database_and_day_give_the_same_files(sqlite_world, tmp_path):
     written = []
-    for run, stamp in enumerate(("Généré le 1 juillet 2027 11:00.", "Généré le 2 juillet 9:00.")):
+    stamps = (
+        "Généré le 1 juillet 2027 11:00.",
+        "Généré le 2 juillet 9:00.",
+        "Généré le 2 juillet 9:00.",
+    )
+    for run, stamp in enumerate(stamps):
         with make_session_factory(sqlite_world.engine)() as session:
             files = write_snapshot(session, snapshot_of(sqlite_world), tmp_path / str(run), stamp)
         written.append({p.name: p.read_bytes().replace(stamp.encode(), b"") for p in files})
+    # the PDF draws the line in glyphs of its own: the same only for the same line
+    assert written[1] == written[2]
+    assert written[0].pop("snapshot.pdf") != written[1].pop("snapshot.pdf")
     assert written[0] == written[1]
     assert {"snapshot.md", "snapshot.html", "team-facts.csv", "team-facts.schema.json",
             "README.md", "answers-end-fellows-eig-3.csv", "answers-end-mentors-eig-3.csv",
@@ -478,6 +501,141 @@ def test_the_open_data_of_anonymous_answers_singles_no_one_out(sqlite_world, tmp
     assert facts[0]["administration"] == "'@SUM(A1)"
 
 
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_pdf_holds_the_report_on_a4_with_its_charts_and_team_sections(sqlite_world):
+    with make_session_factory(sqlite_world.engine).begin() as session:
+        team = by_name(session.scalars(select(Team)))[0]
+        team.name = "Écoles d'été à Noël"
+        session.add(
+            TeamFacts(
+                team_id=team.id, recorded_at=paris(2027, 6, 1, 9), source="import",
+                tool_status="in_production",
+                repositories=["https://github.com/eig/défi", "javascript:alert(1)"],
+            )
+        )  # fmt: skip
+        names = [t.name for t in by_name(session.scalars(select(Team)))]
+    snapshot = snapshot_of(sqlite_world)
+    content = render_pdf(snapshot, "Généré le 1er juillet 2027 11:00.")
+    assert content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(content))
+    pages = len(reader.pages)
+    assert pages >= 5  # numbered at their foot
+    for number, page in enumerate(reader.pages, 1):
+        assert (
+            f"Bilan d'évaluation : EIG 3 — 30 juin 2027 · {number}/{pages}" in page.extract_text()
+        )
+    assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages} == {
+        (595, 842)  # A4, in points
+    }
+    text = _pdf_text(content)
+    assert "Bilan d'évaluation : EIG 3" in text and "Généré le 1er juillet 2027 11:00." in text
+    assert "Attentes dépassées" in text and "Chiffres clés" in text
+    outline = [item.title for item in _flat(reader.outline)]
+    assert outline[outline.index("Défi par défi") + 1 :][: len(names)] == names
+    assert "Écoles d'été à Noël" in text.splitlines()
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) == 2  # the participation and mood charts
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    ]
+    assert "https://github.com/eig/d%C3%A9fi" in links
+    assert not [link for link in links if not link.startswith("https://")]
+    assert "javascript:alert(1)" in text
+    assert render_pdf(snapshot, "Généré le 1er juillet 2027 11:00.") == content
+    english = _pdf_text(render_pdf(snapshot_of(sqlite_world, locale="en")))
+    assert "Expectations exceeded" in english and "Team by team" in english
+
+
+def _flat(outline: list) -> list:
+    return [x for item in outline for x in (_flat(item) if isinstance(item, list) else [item])]
+
+
+def _team_section(markdown: str, team: str) -> str:
+    return markdown.split(f"\n### {team}\n")[1].split("\n### ")[0].split("\n## ")[0]
+
+
+def test_each_team_has_a_section_with_its_links_bulletins_mood_and_indicators(world):
+    with make_session_factory(world.engine).begin() as session:
+        teams = list(session.scalars(select(Team)))
+        team = next(t for t in teams if t.name == sorted(t.name for t in teams)[3])
+        indicator = Indicator(
+            team_id=team.id, objective="Réduire les délais", name="Délai moyen", unit="jours",
+            baseline=30.0, target=10.0, created_at=paris(2027, 1, 4, 9), archived=False,
+        )  # fmt: skip
+        session.add(indicator)
+        session.flush()
+        for value, day, recorded in (
+            (25.5, date(2027, 3, 1), paris(2027, 3, 2, 9)),
+            (20.0, date(2027, 6, 1), paris(2027, 6, 2, 9)),
+            (12.0, date(2027, 7, 1), paris(2027, 7, 2, 9)),  # after the snapshot's day
+        ):
+            session.add(IndicatorValue(indicator_id=indicator.id, value=value, measured_on=day,
+                                       recorded_at=recorded))  # fmt: skip
+        name, order = team.name, [t.name for t in by_name(teams)]
+    snapshot = snapshot_of(world)
+    assert [section.name for section in snapshot.team_sections] == order
+    counts, moods = world.statuses[name], world.moods[name]
+    section = next(s for s in snapshot.team_sections if s.name == name)
+    assert section.participation.counts == counts
+    assert section.participation.mood == pytest.approx(fmean(moods))
+
+    french = _team_section(render_markdown(snapshot), name)
+    assert "- **Dépôts de code**: [https://github.com/eig/3](https://github.com/eig/3)" in french
+    played = (
+        f"Semaines jouées : {sum(counts.values())} ; à l'heure : {counts['filed']}, en retard : "
+        f"{counts['late']}, excusées : {counts['excused']}, silencieuses : {counts['silent']}"
+    )
+    assert played in french
+    mood = format_decimal(fmean(moods), "0.0", locale="fr")
+    assert "," in mood and f"Humeur moyenne de ses bulletins : {mood} sur 4." in french
+    half = format_percent(0.5, locale="fr")
+    assert f"| Délai moyen | 30 jours | 10 jours | 20 jours le 1er juin 2027 | {half} |" in french
+
+    english = render_html(snapshot_of(world, locale="en"))
+    section_html = english.split(f"<h3>{name}</h3>")[1].split("</article>")[0]
+    link = (
+        '<a href="https://github.com/eig/3" rel="noopener noreferrer">https://github.com/eig/3</a>'
+    )
+    assert link in section_html
+    assert f"on time: {counts['filed']}, late: {counts['late']}" in section_html
+    assert f"Mean mood of its bulletins: {format_decimal(fmean(moods), '0.0', locale='en')}" in (
+        section_html
+    )
+    assert "<td>20 jours on 1 June 2027</td><td>50%</td>" in section_html
+
+
+def test_a_facts_sheet_cannot_put_links_or_markup_in_the_report(sqlite_world):
+    with make_session_factory(sqlite_world.engine).begin() as session:
+        team = by_name(session.scalars(select(Team)))[0]
+        session.add(
+            TeamFacts(
+                team_id=team.id, recorded_at=paris(2027, 6, 1, 9), source="import",
+                tool_status="in_production",
+                repositories=["javascript:alert(1)", 'https://example.org/a)(b"<x>'],
+                datasets=["data:text/html,<script>alert(2)</script>"],
+                training_topics=["<script>alert(3)</script>", "[clic](javascript:alert(4))"],
+            )
+        )  # fmt: skip
+        name = team.name
+    snapshot = snapshot_of(sqlite_world)
+    html = render_html(snapshot).split(f"<h3>{name}</h3>")[1].split("</article>")[0]
+    assert "javascript:alert(1)" in html and 'href="javascript:' not in html
+    assert 'href="data:' not in html and "<script>" not in html
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert 'href="https://example.org/a%29%28b%22%3Cx%3E"' in html
+    markdown = _team_section(render_markdown(snapshot), name)
+    assert "javascript:alert(1)" in markdown
+    assert not re.search(r"(?<!\\)\]\((javascript|data):", markdown)
+    assert "<script>" not in markdown and "\\<script\\>alert(3)\\</script\\>" in markdown
+    assert "](https://example.org/a%29%28b%22%3Cx%3E)" in markdown
+
+
 def test_every_label_of_the_snapshot_is_in_french():
     french = translations("fr")
     labels = [*ROLE_LABELS.values(), RANK_NOTE, WITHHELD_NOTE]
@@ -513,7 +671,7 @@ def test_the_half_yearly_job_posts_the_figures_and_the_report_once(world):
 
     assert run(paris(2027, 7, 1, 10, 59)) == 0  # 1 July 2027, a Thursday: from 11:00
     assert run(paris(2027, 8, 2, 11, 0)) == 0  # not a snapshot month
-    assert run(paris(2027, 7, 1, 11, 0)) == 2
+    assert run(paris(2027, 7, 1, 11, 0)) == 3
     assert run(paris(2027, 7, 1, 16, 0)) == 0
     with make_session_factory(world.engine)() as session:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.key.like("snapshot:%")))
@@ -527,3 +685,9 @@ def test_the_half_yearly_job_posts_the_figures_and_the_report_once(world):
     assert upload.filename == "snapshot-EIG-3-2027-07.html"
     html = upload.content.decode("utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 2
+    pdf = found["snapshot:EIG 3:2027-07:pdf"]
+    assert pdf.thread_of == message.key and pdf.channel == "C0STAFF"
+    upload = FileUpload.from_json(pdf.payload)
+    assert upload.filename == "snapshot-EIG-3-2027-07.pdf"
+    text = _pdf_text(upload.content)
+    assert "Bilan d'évaluation : EIG 3" in text and "Généré le 1er juillet 2027 11:00." in text
