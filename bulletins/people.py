@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -135,3 +136,13 @@ def set_away(session: Session, person: Person, until: date, today: date) -> Abse
 def away_ids(session: Session, day: date) -> set[int]:
     """Ids of the people away on ``day``."""
     return set(session.scalars(select(Absence.person_id).where(Absence.until >= day)))
+
+
+def timezone_of(person: Person | None, default: ZoneInfo) -> ZoneInfo:
+    """The person's own timezone as Slack gave it, else ``default`` (the programme's)."""
+    if person is not None and person.timezone:
+        try:
+            return ZoneInfo(person.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return default
