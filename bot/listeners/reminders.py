@@ -48,15 +48,19 @@ def snooze_clicked(services: Services, body: dict, respond: Respond, action: dic
 
 
 def _say_on_reminder(services: Services, body: dict, line: str) -> None:
-    """The reminder, with ``line`` under it and without its snooze button."""
+    """The reminder, with ``line`` above its buttons and without its snooze button."""
     message, container = body.get("message") or {}, body.get("container") or {}
+    said = {"type": "section", "text": {"type": "mrkdwn", "text": line}}
     blocks = []
     for block in message.get("blocks") or []:
         if block.get("type") == "actions":
             elements = [e for e in block["elements"] if e.get("action_id") != ids.SNOOZE_REMINDER]
-            block = {**block, "elements": elements}
-        blocks.append(block)
-    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": line}})
+            blocks += [said, {**block, "elements": elements}]
+            said = None
+        else:
+            blocks.append(block)
+    if said is not None:
+        blocks.append(said)
     services.slack.chat_update(
         channel=container.get("channel_id"),
         ts=container.get("message_ts"),
