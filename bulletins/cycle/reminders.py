@@ -141,8 +141,8 @@ def snooze(
 
 def snoozed_reminders(ctx: JobContext) -> int:
     """An hour after "remind me in an hour", the reminder again,
-    unless the team has filed or been excused meanwhile, the person is away, or the
-    deadline has passed; within the reminders' grace, once."""
+    unless the team has filed or been excused meanwhile, the person is away or no longer
+    in the team, or the deadline has passed; within the reminders' grace, once."""
     week = ctx.calendar.week_of(ctx.now)
     deadline, grace = ctx.calendar.deadline(week), ctx.settings.schedule.reminder_grace
     query = select(ReminderSnooze).where(
@@ -155,10 +155,13 @@ def snoozed_reminders(ctx: JobContext) -> int:
         return 0
     statuses = week_statuses(ctx.session, ctx.calendar, week, ctx.now)
     waiting = {team.id for team in teams_to_remind(statuses)}
-    away = away_ids(ctx.session, ctx.calendar.local(ctx.now).date())
+    today = ctx.calendar.local(ctx.now).date()
+    away = away_ids(ctx.session, today)
     added = 0
     for row in snoozes:
         if row.team_id not in waiting or row.person_id in away:
+            continue
+        if row.person not in fellows_of(ctx.session, row.team, today):  # left the team since
             continue
         key = reminder_key(week, f"snooze-{row.id}", row.team, row.person)
         added += _send(ctx, key, row.person, reminder_message(ctx, row.team, row.person, week))
