@@ -221,7 +221,7 @@ class Absence(Base):
 
 
 class ReminderSnooze(Base):
-    """"Remind me in an hour", clicked under a reminder: one more reminder at ``until``."""
+    """ "Remind me in an hour", clicked under a reminder: one more reminder at ``until``."""
 
     __tablename__ = "reminder_snoozes"
 

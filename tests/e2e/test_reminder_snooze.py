@@ -18,7 +18,8 @@ from tests.support.programme import paris
 
 FRIDAY = date(2026, 3, 6)  # the deadline day of 2026-W10; Paris is at UTC+1 then
 OTHERS = ["CartoBio", "CibNav", "DataJust", "DataReg", "EIG Link", "ExploCode", "IA Flash",
-          "Karfu’R", "LexImpact", "Open Chronic", "Open Justice", "Plume", "Polygraphe"]  # fmt: skip
+          "Karfu’R", "LexImpact", "Open Chronic", "Open Justice", "Plume",
+          "Polygraphe"]  # fmt: skip
 
 
 @pytest.fixture
@@ -73,7 +74,8 @@ def test_each_fellow_is_reminded_at_two_in_the_afternoon_of_their_own_timezone(w
 
     tick(workspace, paris(2026, 3, 6, 18, 0))  # 14:00 in Cayenne
     assert reminded(workspace)[len(adler) + 1 :] == [cayenne]
-    assert "L'échéance est vendredi 16:00" in "\n".join(block_texts(reminder_of(workspace, cayenne)))
+    text = "\n".join(block_texts(reminder_of(workspace, cayenne)))
+    assert "L'échéance est vendredi 16:00" in text  # 20:00 in Paris
     with workspace.services.sessions() as session:
         zones = {p.slack_user_id: p.timezone for p in session.scalars(select(Person))}
     assert (zones[cayenne], zones[reunion]) == ("America/Cayenne", "Indian/Reunion")
@@ -84,9 +86,7 @@ def snooze(workspace, user: str, at) -> dict:
     workspace.clock.now = at
     reminder = reminder_of(workspace, user)
     channel = workspace.standin.dm_channel(user)
-    workspace.driver.block_action(
-        user, ids.SNOOZE_REMINDER, message=reminder, channel_id=channel
-    )
+    workspace.driver.block_action(user, ids.SNOOZE_REMINDER, message=reminder, channel_id=channel)
     return workspace.wait_for(lambda: _snoozed(workspace, user))
 
 
