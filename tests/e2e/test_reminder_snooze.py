@@ -4,6 +4,7 @@ Friday 20:00 in Paris here, so that 14:00 in Cayenne (18:00 in Paris) comes befo
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -13,7 +14,7 @@ from bot import ids
 from bulletins.config import settings_from_dict
 from bulletins.db.models import Person, ReminderSnooze, WeekExcuse
 from tests.support.cycle import dms, fellow_ids, file, tick
-from tests.support.forms import submit
+from tests.support.forms import open_view, submit
 from tests.support.programme import paris
 
 FRIDAY = date(2026, 3, 6)  # the deadline day of 2026-W10; Paris is at UTC+1 then
@@ -79,6 +80,16 @@ def test_each_fellow_is_reminded_at_two_in_the_afternoon_of_their_own_timezone(w
     with workspace.services.sessions() as session:
         zones = {p.slack_user_id: p.timezone for p in session.scalars(select(Person))}
     assert (zones[cayenne], zones[reunion]) == ("America/Cayenne", "Indian/Reunion")
+
+
+def test_the_form_shows_the_deadline_in_the_persons_time(workspace):
+    (cayenne, _), _ = only_two_teams_to_write(workspace)
+    living_in(workspace, cayenne, "America/Cayenne")
+    tick(workspace, paris(2026, 3, 6, 9, 30))  # the scheduler asks Slack for timezones
+
+    view = open_view(workspace, cayenne)
+
+    assert "à rendre avant vendredi 6 mars 16:00" in json.dumps(view["blocks"], ensure_ascii=False)
 
 
 def snooze(workspace, user: str, at) -> dict:
@@ -174,3 +185,22 @@ def test_we_are_off_this_week_excuses_the_week_and_the_others_reminders_stand_do
     before = len(dms(workspace))
     tick(workspace, paris(2026, 3, 6, 14, 45))
     assert sorted(m["channel"] for m in dms(workspace)[before:]) == adler  # not ACOSS's
+
+
+def test_slack_is_asked_each_fellows_timezone_at_most_once_a_day(workspace):
+    with workspace.services.sessions() as session:
+        fellows = session.scalars(select(Person)).all()
+
+    def asked() -> list[str]:
+        return sorted(call.args["user"] for call in workspace.standin.calls_to("users.info"))
+
+    for minute in range(3):  # a few each minute, then nobody more that day
+        tick(workspace, paris(2026, 3, 5, 9, minute))
+    once = asked()
+    assert len(once) == len(set(once)) == 32  # every fellow of the fifteen teams, once
+    assert set(once) <= {p.slack_user_id for p in fellows}
+    tick(workspace, paris(2026, 3, 5, 18, 0))
+    assert asked() == once
+    for minute in range(3):
+        tick(workspace, paris(2026, 3, 6, 9, minute))
+    assert asked() == sorted(once * 2)
