@@ -84,6 +84,7 @@ def test_the_copy_holds_their_named_answers_and_never_anonymous_ones(session):
     assert surveys["later"]["answers_in_progress"] == {"q": "en cours"}
     assert "anonyme" not in to_json(data)
     assert [m["text"] for m in data["messages_to_them"]] == ["Votre bulletin est publié"]
+    assert [(r["team"], r["week"]) for r in data["reminders_snoozed"]] == [("Alpha", "2026-W10")]
 
 
 def test_erasure_keeps_the_bulletins_by_a_former_member_and_a_second_run_finds_nothing(session):
