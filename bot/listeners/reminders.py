@@ -3,6 +3,8 @@ back ("we are off this week" is the excuse button, handled in ``actions``)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from slack_bolt import App, Respond
 
 from bot import ids
@@ -36,15 +38,19 @@ def snooze_clicked(services: Services, body: dict, respond: Respond, action: dic
                 "⏰ I will remind you at %(time)s",
                 time=format_moment(until.astimezone(zone), locale, "HH:mm"),
             )
-        except TooLateToSnooze:
-            deadline = calendar.deadline(calendar.week_of(now)).astimezone(zone)
-            line = gettext(
-                locale,
-                "⏰ The deadline (%(time)s) is less than an hour away: there will be no other "
-                "reminder.",
-                time=format_moment(deadline, locale, "HH:mm"),
-            )
+        except TooLateToSnooze as refused:
+            line = _no_snooze(refused, zone, locale)
     _say_on_reminder(services, body, line)
+
+
+def _no_snooze(refused: TooLateToSnooze, zone: ZoneInfo, locale: str) -> str:
+    if refused.passed:
+        return gettext(locale, "⏰ This reminder is over: its deadline has passed.")
+    return gettext(
+        locale,
+        "⏰ The deadline (%(time)s) is less than an hour away: there will be no other reminder.",
+        time=format_moment(refused.deadline.astimezone(zone), locale, "HH:mm"),
+    )
 
 
 def _say_on_reminder(services: Services, body: dict, line: str) -> None:

@@ -33,7 +33,11 @@ SNOOZE = timedelta(hours=1)
 
 
 class TooLateToSnooze(BulletinsError):
-    """An hour from now is past the deadline."""
+    """An hour from now is past the deadline (``passed``: the deadline itself is)."""
+
+    def __init__(self, message: str, deadline: datetime, passed: bool):
+        super().__init__(message)
+        self.deadline, self.passed = deadline, passed
 
 
 def reminder_times(
@@ -128,11 +132,15 @@ def _send(ctx: JobContext, key: str, person: Person, message: Message) -> int:
 def snooze(
     session: Session, calendar: ProgrammeCalendar, person: Person, team: Team, now: datetime
 ) -> ReminderSnooze:
-    """Record "remind me in an hour"; refused when an hour from now is past the deadline."""
+    """Record "remind me in an hour"; refused when an hour from now is past the deadline,
+    or when the reminder clicked is an old one (reminders come the day before a deadline
+    at the earliest, whatever the timezone)."""
     week = calendar.week_of(now)
-    until = now + SNOOZE
-    if until >= calendar.deadline(week):
-        raise TooLateToSnooze(f"the deadline of {week} is within the hour")
+    until, deadline = now + SNOOZE, calendar.deadline(week)
+    if not deadline - timedelta(days=1) <= now < deadline:
+        raise TooLateToSnooze(f"no reminder of {week} is due", deadline, passed=True)
+    if until >= deadline:
+        raise TooLateToSnooze(f"the deadline of {week} is within the hour", deadline, False)
     row = ReminderSnooze(person=person, team=team, week=str(week), until=until, at=now)
     session.add(row)
     session.flush()

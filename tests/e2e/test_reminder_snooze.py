@@ -162,6 +162,17 @@ def test_no_snooze_past_the_deadline(workspace):
         assert session.scalars(select(ReminderSnooze)).all() == []
 
 
+def test_an_old_reminder_snoozed_after_its_deadline_says_it_is_over(workspace):
+    (first, _), _ = only_two_teams_to_write(workspace)
+    tick(workspace, paris(2026, 3, 6, 14, 0))
+
+    message = snooze(workspace, first, paris(2026, 3, 9, 10, 0))  # the next Monday
+
+    assert "⏰ Ce rappel n'a plus cours : son échéance est passée." in block_texts(message)
+    with workspace.services.sessions() as session:
+        assert session.scalars(select(ReminderSnooze)).all() == []
+
+
 def test_we_are_off_this_week_excuses_the_week_and_the_others_reminders_stand_down(workspace):
     (first, second), adler = only_two_teams_to_write(workspace)
     tick(workspace, paris(2026, 3, 6, 14, 0))
