@@ -140,9 +140,14 @@ def away_ids(session: Session, day: date) -> set[int]:
 
 def timezone_of(person: Person | None, default: ZoneInfo) -> ZoneInfo:
     """The person's own timezone as Slack gave it, else ``default`` (the programme's)."""
-    if person is not None and person.timezone:
+    return zone_named(person.timezone if person is not None else None, default)
+
+
+def zone_named(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    """The IANA timezone ``name``, or ``default`` when there is none or it is unknown."""
+    if name:
         try:
-            return ZoneInfo(person.timezone)
+            return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             pass
     return default

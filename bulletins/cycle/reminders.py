@@ -23,7 +23,7 @@ from bulletins.errors import BulletinsError
 from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Button, Message, Section
 from bulletins.mrkdwn import escape
-from bulletins.people import away_ids, fellows_of, timezone_of
+from bulletins.people import away_ids, fellows_of, timezone_of, zone_named
 from bulletins.rendering import render_sections
 
 OPEN_FORM = "open_form"  # the same ids as bot.ids
@@ -97,7 +97,7 @@ def reminders(ctx: JobContext) -> int:
     week = ctx.calendar.week_of(ctx.now)
     zones = {ctx.calendar.timezone.key: ctx.calendar.timezone}
     for name in ctx.session.scalars(select(Person.timezone).distinct()):
-        zone = timezone_of(Person(timezone=name), ctx.calendar.timezone)
+        zone = zone_named(name, ctx.calendar.timezone)
         zones[zone.key] = zone
     due = {key: _due_slot(ctx, week, zone) for key, zone in zones.items()}
     if not any(due.values()):
