@@ -22,20 +22,28 @@ from bulletins.home_page import contacts_for
 from bulletins.i18n import gettext
 from bulletins.messages import Message
 from bulletins.mrkdwn import escape
-from bulletins.people import NotAllowed, is_staff, person_by_slack_id, teams_of
+from bulletins.people import NotAllowed, is_staff, person_by_slack_id, teams_of, timezone_of
 from bulletins.rendering import render
 
 Shown = dict | Message
 
 
 def team_view(
-    services: Services, session: Session, team: Team, purpose: str, locale: str, now: datetime
+    services: Services,
+    session: Session,
+    team: Team,
+    person: Person,
+    purpose: str,
+    locale: str,
+    now: datetime,
 ) -> dict:
-    """The form (or the excuse form) of ``team`` for the week being written at ``now``."""
+    """The form (or the excuse form) of ``team`` for the week being written at ``now``,
+    its times in ``person``'s timezone."""
     window = filing_window(services.calendar, now)
     bulletin = bulletin_for(session, team, window.week)
     if purpose != ids.FOR_EXCUSE:
-        context = FormContext(team, window, bulletin, locale, services.calendar.timezone)
+        zone = timezone_of(person, services.calendar.timezone)
+        context = FormContext(team, window, bulletin, locale, zone)
         return form_view(context)
     if bulletin is None:
         return excuse_view(team, window.week, locale)
@@ -79,12 +87,13 @@ def modal_for(
         day = services.calendar.local(now).date()
         teams = teams_of(session, person, day)
         if team_id is not None:
-            return team_view(services, session, own_team(teams, team_id), purpose, locale, now)
+            team = own_team(teams, team_id)
+            return team_view(services, session, team, person, purpose, locale, now)
         if not teams:
             return no_team_message(session, person, day, locale)
         if len(teams) > 1:
             return picker_view(teams, purpose, locale)
-        return team_view(services, session, teams[0], purpose, locale, now)
+        return team_view(services, session, teams[0], person, purpose, locale, now)
 
 
 def show(shown: Shown, reply: Reply, send_view: Callable[[dict], object]) -> None:

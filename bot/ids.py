@@ -8,6 +8,7 @@ Core messages name their buttons' actions with these same strings (see
 OPEN_FORM = "open_form"  # value: team id, or "" to pick a team
 PICK_TEAM = "pick_team"
 EXCUSE_WEEK = "excuse_week"  # value: team id
+SNOOZE_REMINDER = "snooze_reminder"  # under a reminder; value: team id
 OFFER_HELP = "offer_help"  # under a help request in the digest; value: the bulletin's id
 
 # Modals (callback ids)

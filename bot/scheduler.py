@@ -20,6 +20,7 @@ from bot.bootstrap import Services
 from bot.channels import use_channel_ids
 from bot.delivery.sending import deliver_due
 from bot.lock import SchedulerLock
+from bot.timezones import refresh_timezones
 from bulletins.cycle.jobs import CoreJob, JobContext, cycle_jobs
 from bulletins.db import database_unavailable
 from bulletins.health import record_heartbeat
@@ -72,7 +73,13 @@ def default_jobs() -> list[Job]:
     """The jobs of the product, in the order a tick runs them: compose, then deliver."""
     core = [*cycle_jobs(), *survey_jobs(), *monthly_jobs(), *snapshot_jobs(), *retention_jobs()]
     jobs = [Job(name, _core(job)) for name, job in core]
-    return [*jobs, Job("close_campaigns", _close_campaigns), Job("deliver", _deliver)]
+    # People's timezones first: the reminders of this very tick need them.
+    return [
+        Job("refresh_timezones", refresh_timezones),
+        *jobs,
+        Job("close_campaigns", _close_campaigns),
+        Job("deliver", _deliver),
+    ]
 
 
 def tick(services: Services, now: datetime, jobs: Sequence[Job] | None = None) -> list[JobRun]:

@@ -29,6 +29,8 @@ from waitress import wasyncore
 
 from bot.bootstrap import utc_now
 from bulletins.config import Settings
+from bulletins.cycle.calendar_files import ICS_PATH, key_date_calendar
+from bulletins.db import make_session_factory
 from bulletins.db.migrate import latest_revision
 from bulletins.errors import ConfigError
 from bulletins.health import Health, check_health
@@ -100,6 +102,7 @@ def make_wsgi_app(
     Bolt, and answering health checks."""
     slack = signed(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
     health = health or health_check(engine)
+    calendar_file = key_date_files(engine, signing_secret)
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
@@ -107,11 +110,37 @@ def make_wsgi_app(
             status = "200 OK" if found.ok else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
             return [json.dumps(found.as_dict()).encode()]
-        if environ.get("PATH_INFO") != EVENTS_PATH:
+        path = environ.get("PATH_INFO") or ""
+        if path.startswith(ICS_PATH) and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return calendar_file(path, start_response)
+        if path != EVENTS_PATH:
             return _plain(start_response, "404 Not Found")
         return slack(environ, start_response)
 
     return application
+
+
+def key_date_files(engine: Engine, signing_secret: str) -> Callable:
+    """``GET /ics/<token>.ics``: a key date of the digest as a calendar file; 404 for a
+    token not signed with ``signing_secret`` or a date its bulletin no longer announces."""
+    sessions = make_session_factory(engine)
+
+    def answer(path: str, start_response: Callable) -> Iterable[bytes]:
+        name = path.removeprefix(ICS_PATH)
+        if not name.endswith(".ics"):
+            return _plain(start_response, "404 Not Found")
+        with sessions() as session:
+            body = key_date_calendar(session, signing_secret, name.removesuffix(".ics"))
+        if body is None:
+            return _plain(start_response, "404 Not Found")
+        headers = [
+            ("Content-Type", "text/calendar; charset=utf-8"),
+            ("Content-Disposition", 'attachment; filename="key-date.ics"'),
+        ]
+        start_response("200 OK", headers)
+        return [body]
+
+    return answer
 
 
 def freeze_startup_objects() -> None:

@@ -110,6 +110,8 @@ class Settings:
     survey_directory: Path | None = None
     retention: Retention = Retention()
     privacy_contact: str | None = None
+    # Where `bulletins serve` answers from outside (links to key dates' calendar files).
+    public_url: str | None = None
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
     # The clock process ticks every minute: a monitor hears of it when it stops.
     scheduler_max_age: timedelta = timedelta(minutes=10)
@@ -122,6 +124,15 @@ def _str(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: expected a non-empty string, got {value!r}")
     return value.strip()
+
+
+def _url(value: Any, where: str) -> str:
+    text = _str(value, where)
+    if not re.match(r"^https?://[^\s/|<>]+(/[^\s|<>]*)?$", text):
+        raise ConfigError(
+            f"{where}: expected an address such as 'https://bulletins.example.org', got {value!r}"
+        )
+    return text.rstrip("/")
 
 
 def _timezone(value: Any, where: str) -> ZoneInfo:
@@ -238,6 +249,7 @@ _SCHEMA: dict[str, dict[str, Any]] = {
         "locale": _locale,
         "holiday_country": _country,
         "privacy_contact": _str,
+        "public_url": _url,
     },
     "schedule": {
         "form_opens": _weekly,
@@ -421,6 +433,7 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         survey_directory=survey_directory,
         retention=Retention(**parsed.get("retention", {})),
         privacy_contact=programme.get("privacy_contact"),
+        public_url=programme.get("public_url"),
         database_url=database_url,
         scheduler_max_age=parsed.get("health", {}).get(
             "scheduler_max_age_minutes", Settings.scheduler_max_age

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -135,3 +136,18 @@ def set_away(session: Session, person: Person, until: date, today: date) -> Abse
 def away_ids(session: Session, day: date) -> set[int]:
     """Ids of the people away on ``day``."""
     return set(session.scalars(select(Absence.person_id).where(Absence.until >= day)))
+
+
+def timezone_of(person: Person | None, default: ZoneInfo) -> ZoneInfo:
+    """The person's own timezone as Slack gave it, else ``default`` (the programme's)."""
+    return zone_named(person.timezone if person is not None else None, default)
+
+
+def zone_named(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    """The IANA timezone ``name``, or ``default`` when there is none or it is unknown."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return default

@@ -231,3 +231,28 @@ def open_home(workspace: SlackWorkspace, user_id: str) -> dict[str, Any] | None:
         return workspace.wait_for(published, timeout=2.0)
     except AssertionError:
         return None
+
+
+def snooze_reminder(workspace: SlackWorkspace, user_id: str) -> None:
+    """``user_id`` clicks "Remind me in an hour" under their latest reminder."""
+    channel = workspace.standin.dm_channel(user_id)
+    reminders = [
+        m
+        for m in workspace.standin.posted(user_id)
+        if find_element(m.get("blocks", []), ids.SNOOZE_REMINDER, None)
+    ]
+    if not reminders:
+        raise DemoError(f"{user_id} has no reminder to snooze (did the reminders job run?)")
+    message = reminders[-1]
+    workspace.driver.block_action(user_id, ids.SNOOZE_REMINDER, message=message, channel_id=channel)
+
+    def updated() -> bool:
+        now = [m for m in workspace.standin.posted(user_id) if m["ts"] == message["ts"]]
+        return bool(now) and "⏰" in str(now[0].get("blocks"))
+
+    try:
+        workspace.wait_for(updated, timeout=WAIT)
+    except AssertionError:
+        raise DemoError(
+            '"Remind me in an hour" was clicked but the reminder did not say so'
+        ) from None

@@ -61,6 +61,7 @@ class WeekRecord:
 
     pulse: list[str] = field(default_factory=list)  # mentors who answered the pulse
     helpers: list[str] = field(default_factory=list)  # who clicked "I can help"
+    snoozed: list[str] = field(default_factory=list)  # who clicked "Remind me in an hour"
 
     def counts(self, locale: str = "en") -> str:
         return gettext(

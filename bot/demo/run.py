@@ -37,6 +37,7 @@ from bot.standin.workspace import SlackWorkspace
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.cycle.export import export_rows, write_csv
+from bulletins.cycle.reminders import SNOOZE
 from bulletins.db import make_engine, make_session_factory, upgrade
 from bulletins.db.models import Team
 from bulletins.roster.csv_file import import_roster
@@ -47,6 +48,7 @@ DEFAULT_WEEKS = 5  # to Sunday 5 April: the run crosses into April (monthly dige
 MAX_WEEKS = 12
 # (week index, team, who types /bulletin facts: "fellow" or "mentor", weekday, time)
 HELP_OFFERED_IN = 0  # the week in which someone clicks "I can help" under the digest
+SNOOZED_IN = 0  # the week in which a fellow of a silent team asks to be reminded in an hour
 FACTS_TYPED = ((0, "LexImpact", "fellow", 2, time(11, 30)), (1, "CartoBio", "mentor", 3, time(14)))
 
 
@@ -124,6 +126,7 @@ def _play_week(workspace: SlackWorkspace, week: IsoWeek, index: int, out: Path) 
     steps = _schedule_steps(workspace, record) + _people_steps(workspace, week, index, record)
     steps += _facts_steps(workspace, week, index) + _pulse_steps(workspace, record)
     steps += _help_steps(workspace, week, index, record)
+    steps += _snooze_steps(workspace, week, index, record)
     run_steps(workspace, steps, record)
     _open_homes(workspace, week, record)
     record.last_call = len(workspace.standin.calls)
@@ -191,6 +194,27 @@ def _help_steps(
         record.helpers.append(helper)
 
     return [(moment, offer)]
+
+
+def _snooze_steps(
+    workspace: SlackWorkspace, week: IsoWeek, index: int, record: WeekRecord
+) -> list[Step]:
+    """In the first week, a fellow of a team that stays silent clicks "Remind me in an
+    hour" under the first reminder; a tick an hour later sends it again."""
+    calendar = workspace.services.calendar
+    reminders = calendar.reminders(week)
+    silent = [plan.team for plan in week_plans(index) if plan.when is When.SILENT]
+    if index != SNOOZED_IN or not reminders or not silent:
+        return []
+    fellow = fellows(sample_roster(), silent[0])[index % 2]
+    moment = reminders[0] + timedelta(minutes=2)
+
+    def snooze() -> None:
+        demo_filing.snooze_reminder(workspace, fellow.slack_user_id)
+        record.snoozed.append(fellow.name)
+
+    later = moment + SNOOZE
+    return [(moment, snooze), (later, _ticker(workspace, later))]
 
 
 def _facts_steps(workspace: SlackWorkspace, week: IsoWeek, index: int) -> list[Step]:

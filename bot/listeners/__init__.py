@@ -14,6 +14,7 @@ from bot.listeners import (
     facts,
     help_offers,
     indicators,
+    reminders,
     surveys,
     views,
 )
@@ -29,6 +30,7 @@ MODULES = (
     facts,
     indicators,
     help_offers,
+    reminders,
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.cycle.bulletin import MOODS
+from bulletins.cycle.calendar_files import key_date_link
 from bulletins.cycle.status import Status, TeamWeek, week_statuses
 from bulletins.dates import format_day, week_start
 from bulletins.db.models import Bulletin, Team
@@ -37,6 +39,7 @@ class KeyDate:
     day: date
     team: Team
     label: str
+    bulletin_id: int | None = None  # the bulletin that announced it (its calendar file)
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def key_dates(
         return []
     by_id = {team.id: team for team in teams}
     query = (
-        select(Bulletin.team_id, Bulletin.key_date, Bulletin.key_date_label)
+        select(Bulletin.team_id, Bulletin.key_date, Bulletin.key_date_label, Bulletin.id)
         .where(
             Bulletin.team_id.in_(list(by_id)),
             Bulletin.key_date.between(first, last),
@@ -91,8 +94,11 @@ def key_dates(
         )
         .order_by(Bulletin.week)
     )
-    latest = {(team_id, day): label for team_id, day, label in session.execute(query)}
-    found = [KeyDate(day, by_id[team_id], label or "") for (team_id, day), label in latest.items()]
+    latest = {(team_id, day): (label, bid) for team_id, day, label, bid in session.execute(query)}
+    found = [
+        KeyDate(day, by_id[team_id], label or "", bulletin_id)
+        for (team_id, day), (label, bulletin_id) in latest.items()
+    ]
     return sorted(found, key=lambda kd: (kd.day, kd.team.name))
 
 
@@ -158,7 +164,10 @@ def compose_digest(
         week=week_start(data.week, locale),
     )
     first, *rest = [
-        Section(part) for part in render_sections("digest", locale, data=data, moods=MOODS)
+        Section(part)
+        for part in render_sections(
+            "digest", locale, data=data, moods=MOODS, ics=partial(key_date_link, settings)
+        )
     ]
     message = Message(
         text=text,

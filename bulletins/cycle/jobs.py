@@ -7,37 +7,22 @@ under keys that name them, so running it twice for the same moment adds nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-
-from sqlalchemy.orm import Session
+from dataclasses import replace
+from datetime import timedelta
 
 from bulletins import outbox
-from bulletins.calendar import IsoWeek, ProgrammeCalendar
-from bulletins.config import Settings
+from bulletins.calendar import IsoWeek
+from bulletins.cycle.context import CoreJob, JobContext
 from bulletins.cycle.digest import compose_digest, compose_late, digest_data, late_since
+from bulletins.cycle.reminders import reminders, snoozed_reminders
 from bulletins.cycle.status import Status, teams_to_remind, week_statuses
-from bulletins.db.models import OutboxStatus, Person, Team
+from bulletins.db.models import OutboxStatus, Person
 from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Button, Message, Section
-from bulletins.mrkdwn import escape
-from bulletins.people import away_ids, fellows_of
 from bulletins.rendering import render, render_sections
 from bulletins.repeats import prune_received
 
 OPEN_FORM = "open_form"  # the same id as bot.ids.OPEN_FORM
-
-
-@dataclass(frozen=True)
-class JobContext:
-    session: Session
-    calendar: ProgrammeCalendar
-    settings: Settings
-    now: datetime
-
-
-CoreJob = Callable[[JobContext], int]
 
 
 def call_to_action(ctx: JobContext) -> int:
@@ -70,60 +55,6 @@ def call_to_action(ctx: JobContext) -> int:
         now=ctx.now,
     )
     return int(row is not None)
-
-
-def _due_reminder(ctx: JobContext, week: IsoWeek) -> datetime | None:
-    """The latest reminder moment of ``week`` due at ``now``: not older than the grace
-    (a reminder that late after downtime is dropped), and never past the deadline."""
-    deadline = ctx.calendar.deadline(week)
-    due = [
-        moment
-        for moment in ctx.calendar.reminders(week)
-        if moment <= ctx.now < min(moment + ctx.settings.schedule.reminder_grace, deadline)
-    ]
-    return due[-1] if due else None
-
-
-def _reminder(ctx: JobContext, team: Team, person: Person, week: IsoWeek) -> Message:
-    locale = normalize_locale(person.locale, ctx.settings.locale)
-    deadline = ctx.calendar.deadline(week)
-    return Message(
-        text=gettext(locale, "Reminder: %(team)s's bulletin is due", team=escape(team.name)),
-        sections=tuple(
-            Section(text)
-            for text in render_sections(
-                "reminder", locale, team=team, week=week, deadline=deadline, person=person
-            )
-        ),
-        buttons=(Button(OPEN_FORM, str(team.id), gettext(locale, "Write the bulletin"), True),),
-    )
-
-
-def reminders(ctx: JobContext) -> int:
-    """At each reminder time of the deadline day, a DM to each fellow of each team that has
-    neither filed nor been excused; nobody away, no ended team, never twice."""
-    week = ctx.calendar.week_of(ctx.now)
-    moment = _due_reminder(ctx, week)
-    if moment is None:
-        return 0
-    today = ctx.calendar.local(ctx.now).date()
-    away = away_ids(ctx.session, today)
-    added = 0
-    for team in teams_to_remind(week_statuses(ctx.session, ctx.calendar, week, ctx.now)):
-        for person in fellows_of(ctx.session, team, today):
-            key = f"reminder:{week}:{moment:%H%M}:team-{team.id}:person-{person.id}"
-            if person.id in away or outbox.exists(ctx.session, key):
-                continue
-            outbox.enqueue(
-                ctx.session,
-                key=key,
-                kind="reminder",
-                channel=person.slack_user_id,
-                message=_reminder(ctx, team, person, week),
-                now=ctx.now,
-            )
-            added += 1
-    return added
 
 
 def digest_key(week: IsoWeek, part: int = 1) -> str:
@@ -278,6 +209,7 @@ def cycle_jobs() -> list[tuple[str, CoreJob]]:
     return [
         ("call_to_action", call_to_action),
         ("reminders", reminders),
+        ("snoozed_reminders", snoozed_reminders),
         ("digest", digest),
         ("late_bulletins", late_bulletins),
         ("refresh_digests", refresh_digests),

@@ -86,7 +86,9 @@ class Person(Base):
     # dropping a column of this table on SQLite would rebuild it (see Team.slack_channel).
     email: Mapped[str | None] = mapped_column(String(320))
     locale: Mapped[str | None] = mapped_column(String(10))
-    timezone: Mapped[str | None] = mapped_column(String(64))
+    timezone: Mapped[str | None] = mapped_column(String(64))  # Slack's, e.g. America/Cayenne
+    # When Slack was last asked for the timezone: asked again at most once a day.
+    timezone_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set when the person's data was erased at their request: the row stays, with no name,
     # email or Slack id, so that their team's bulletins keep an author ("a former member").
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -216,6 +218,22 @@ class Absence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
     until: Mapped[date] = mapped_column(Date)
+
+
+class ReminderSnooze(Base):
+    """ "Remind me in an hour", clicked under a reminder: one more reminder at ``until``."""
+
+    __tablename__ = "reminder_snoozes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    week: Mapped[str] = mapped_column(String(8), index=True)
+    until: Mapped[datetime] = mapped_column(UtcDateTime)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    person: Mapped[Person] = relationship()
+    team: Mapped[Team] = relationship()
 
 
 class OutboxStatus(StrEnum):

@@ -31,6 +31,7 @@ from bulletins.db.models import (
     Membership,
     OutboxMessage,
     Person,
+    ReminderSnooze,
     StaffMember,
     SurveyResponse,
     TeamFacts,
@@ -106,10 +107,12 @@ def erase_person(session: Session, slack_user_id: str, now: datetime, locale: st
         ("team memberships", Membership),
         ("programme team places", StaffMember),
         ("absences", Absence),
+        ("reminders snoozed", ReminderSnooze),
     ):
         counts[kind] = _deleted(session, delete(model).where(model.person_id == pid))
     counts["name, email and Slack id"] = 1
     person.name, person.email, person.locale, person.timezone = "", None, None, None
+    person.timezone_checked_at = None
     person.slack_user_id, person.erased_at = f"erased-{pid}", now
     erasure.bulletins_kept = len(
         session.scalars(

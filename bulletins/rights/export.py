@@ -26,6 +26,7 @@ from bulletins.db.models import (
     OutboxMessage,
     Participation,
     Person,
+    ReminderSnooze,
     StaffMember,
     SurveyResponse,
     TeamFacts,
@@ -63,6 +64,10 @@ def person_data(session: Session, person: Person) -> dict[str, Any]:
         ],
         "away_until": [
             a.until for a in _all(session, select(Absence).where(Absence.person_id == pid))
+        ],
+        "reminders_snoozed": [
+            {"team": r.team.name, "week": r.week, "at": r.at, "until": r.until}
+            for r in _all(session, select(ReminderSnooze).where(ReminderSnooze.person_id == pid))
         ],
         "bulletins": [_bulletin(b, pid) for b in _bulletins(session, pid)],
         "bulletin_edits": [

@@ -107,6 +107,19 @@ def test_reminders_and_home_tabs_are_written_as_html_and_markdown(demo):
         assert page.with_suffix(".md").is_file()
 
 
+def test_a_fellow_of_a_silent_team_is_reminded_again_an_hour_after_asking(demo):
+    out, _ = demo
+    (snoozed,) = [
+        page
+        for page in (out / "2026-W10").glob("dm-*.md")
+        if "⏰" in page.read_text(encoding="utf-8")
+    ]
+    text = snoozed.read_text(encoding="utf-8")
+    assert "⏰ Je vous le rappelle à 15:02" in text
+    assert "**Bulletins** · vendredi 6 mars 15:02" in text  # the reminder, again
+    assert text.count("pas encore écrit son bulletin") == 3  # 14:00, 14:45 and 15:02
+
+
 def test_the_csv_holds_every_bulletin_and_excused_week(demo):
     out, _ = demo
     data = (out / "bulletins.csv").read_bytes()

@@ -110,3 +110,19 @@ def actions(workspace, user: str) -> list[dict]:
 
 def name_of(workspace, user: str) -> str:
     return workspace.standin.user_name(user)
+
+
+def test_a_fellow_whose_hours_would_all_come_after_the_deadline_gets_the_programmes(workspace):
+    for team in TEAMS[1:]:
+        file(workspace, team, paris(2026, 3, 6, 11, 0))
+    cayenne, paris_fellow = sorted(fellow_ids(workspace, "ACOSS-Plateforme", FRIDAY))
+    workspace.standin.add_user(cayenne, name_of(workspace, cayenne), tz="America/Cayenne")
+
+    tick(workspace, paris(2026, 3, 6, 14, 0))  # 10:00 in Cayenne; 14:00 there is 18:00 here
+
+    assert recipients(workspace) == sorted([cayenne, paris_fellow])
+    (reminder,) = workspace.standin.posted(cayenne)
+    assert "L'échéance est vendredi 11:05" in reminder["blocks"][0]["text"]["text"]
+    tick(workspace, paris(2026, 3, 6, 14, 45))
+    tick(workspace, paris(2026, 3, 6, 18, 0))
+    assert recipients(workspace) == sorted([cayenne, paris_fellow] * 2)

@@ -16,6 +16,7 @@ from bulletins.db.models import (
     OutboxMessage,
     Participation,
     Person,
+    ReminderSnooze,
     SurveyResponse,
     TeamFacts,
 )
@@ -59,6 +60,8 @@ def _programme(session):
     session.add(Participation(campaign=later, person=alice, role="fellow"))
     session.add(Draft(campaign_id=later.id, person_id=alice.id, answers={"q": "en cours"},
                       updated_at=NOW))  # fmt: skip
+    session.add(ReminderSnooze(person=alice, team=world.teams["Alpha"], week="2026-W10",
+                               until=NOW, at=NOW))  # fmt: skip
     enqueue(session, key="dm", kind="confirmation", channel=alice.slack_user_id,
             message=Message(text="Votre bulletin est publié"), now=NOW)  # fmt: skip
     enqueue(session, key="digest", kind="digest", channel="C0DIGEST",
@@ -81,6 +84,7 @@ def test_the_copy_holds_their_named_answers_and_never_anonymous_ones(session):
     assert surveys["later"]["answers_in_progress"] == {"q": "en cours"}
     assert "anonyme" not in to_json(data)
     assert [m["text"] for m in data["messages_to_them"]] == ["Votre bulletin est publié"]
+    assert [(r["team"], r["week"]) for r in data["reminders_snoozed"]] == [("Alpha", "2026-W10")]
 
 
 def test_erasure_keeps_the_bulletins_by_a_former_member_and_a_second_run_finds_nothing(session):
@@ -98,6 +102,7 @@ def test_erasure_keeps_the_bulletins_by_a_former_member_and_a_second_run_finds_n
         "team memberships": 1,
         "programme team places": 0,
         "absences": 0,
+        "reminders snoozed": 1,
         "name, email and Slack id": 1,
     }
     assert erasure.bulletins_kept == 1

@@ -239,6 +239,10 @@ def config_error(tmp_path: Path, text: str) -> str:
             ["[retention] received_requests_days", "from 1 to 365", "1000"],
         ),
         ('[programme]\nprivacy_contact = ""\n', ["[programme] privacy_contact", "non-empty"]),
+        (
+            '[programme]\npublic_url = "bulletins.example.org"\n',
+            ["[programme] public_url", "https://bulletins.example.org", "'bulletins.example.org'"],
+        ),
     ],
 )
 def test_bad_values_name_file_key_and_expectation(tmp_path, toml, must_mention):
@@ -299,3 +303,9 @@ def test_settings_from_dict_validates_too():
     with pytest.raises(ConfigError, match=r"\[surveys\] anonymity_k"):
         settings_from_dict({"surveys": {"anonymity_k": -1}})
     assert settings_from_dict({"surveys": {"anonymity_k": 7}}).anonymity_k == 7
+
+
+def test_the_public_address_is_kept_without_its_last_slash():
+    settings = settings_from_dict({"programme": {"public_url": "https://b.example.org/"}})
+    assert settings.public_url == "https://b.example.org"
+    assert settings_from_dict({}).public_url is None
