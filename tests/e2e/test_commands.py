@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from bot import ids
@@ -79,6 +80,24 @@ def test_away_takes_a_day_as_people_write_it_and_says_back_the_day_understood(wo
     with workspace.services.sessions() as session:
         [absence] = session.scalars(select(Absence)).all()
         assert absence.until == date(2026, 3, 20)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day", "said"),
+    [
+        ("absent jusqu'au 20/03", date(2026, 3, 20), "vendredi 20 mars 2026"),
+        ("absent jusqu'au 20 mars", date(2026, 3, 20), "vendredi 20 mars 2026"),
+        ("absent jusqu'au vendredi prochain", date(2026, 3, 6), "vendredi 6 mars 2026"),
+        ("away until next friday", date(2026, 3, 6), "vendredi 6 mars 2026"),
+        ("away until 2027-03-20", date(2027, 3, 20), "samedi 20 mars 2027"),
+    ],
+)
+def test_away_takes_each_form_of_date_people_type(workspace, typed, day, said):
+    manon = person_named(workspace, "Manon Moreau").slack_user_id
+    assert f"jusqu'au {said} inclus" in ask(workspace, manon, typed)
+    with workspace.services.sessions() as session:
+        [absence] = session.scalars(select(Absence)).all()
+        assert absence.until == day
 
 
 def test_away_with_an_unreadable_or_past_day_says_how_to_type_it(workspace):
