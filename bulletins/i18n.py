@@ -50,11 +50,28 @@ def translations(locale: str) -> NullTranslations:
     for part in catalogs:
         for message in part:
             if message.id:
+                if locale == "fr":
+                    message.string = _french_spacing(message.string)
                 catalog[message.id] = message
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled)
+
+
+# French puts a space before the two-part signs, one that never breaks a line: a no-break
+# space before ":" and inside « », a narrow one before ";", "!" and "?". The catalogs are
+# written with plain spaces; what people type is never touched.
+_BEFORE_SIGN = re.compile(r" ([:;!?»])(?![\w/])")  # not ":emoji:", not "://"
+_AFTER_QUOTE = re.compile(r"« ")
+_NO_BREAK = {":": "\u00a0", "»": "\u00a0", ";": "\u202f", "!": "\u202f", "?": "\u202f"}
+
+
+def _french_spacing(string: str | tuple[str, ...]) -> str | tuple[str, ...]:
+    if isinstance(string, tuple):
+        return tuple(_french_spacing(form) for form in string)  # type: ignore[misc]
+    spaced = _BEFORE_SIGN.sub(lambda m: _NO_BREAK[m[1]] + m[1], string)
+    return _AFTER_QUOTE.sub("«\u00a0", spaced)
 
 
 def _read(path: Path, locale: str) -> Catalog:
@@ -122,4 +139,7 @@ def install(env: Environment, locale: str) -> None:
 
     env.add_extension("jinja2.ext.i18n")
     env.newstyle_gettext = True  # type: ignore[attr-defined]
-    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    # A colon written in a template (``{{ label }}{{ colon }} {{ value }}``), spaced as the
+    # language wants it.
+    colon = "\u00a0:" if locale == "fr" else ":"
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, colon=colon)

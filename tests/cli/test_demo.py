@@ -88,7 +88,7 @@ def test_the_digest_counts_the_late_bulletins_and_someone_offers_help(demo):
     out, _ = demo
     digest = (out / "2026-W10" / "digest.md").read_text(encoding="utf-8")
     top = digest[: digest.index("↳")]  # the digest as it reads after its updates
-    assert "**Bulletins reçus : 12/15**" in top
+    assert "**Bulletins reçus\u00a0: 12/15**" in top
     assert "⌛ **Publiés en retard, dans le fil**  \nADLER, Karfu'R" in top
     assert "propose son aide à ACOSS-Plateforme" in digest[digest.index("↳") :]
     (group,) = (out / "2026-W10").glob("dm-group-*.md")
@@ -147,6 +147,7 @@ def test_every_link_of_the_index_exists(demo):
 def test_the_index_tours_the_monthly_digest_with_its_two_charts(demo):
     out, _ = demo
     index = Page(out / "index.html")
+    # The page is read as a person sees it, its spaces (no-break ones too) as plain ones.
     assert "Avril 2026 : la synthèse mensuelle de l'équipe du programme" in index.read
     charts = [href for href in index.links if href.endswith(".png")]
     assert charts == ["2026-W14/monthly-2026-03-heatmap.png", "2026-W14/monthly-2026-03-mood.png"]
@@ -167,7 +168,7 @@ def test_the_pulse_answered_with_its_buttons_shows_them_answered(demo):
     line = next(li for li in (out / "index.md").read_text().splitlines() if "Le pouls auquel" in li)
     page = Page(out / re.search(r"\(<([^>]+\.html)>\)", line)[1]).read
     assert page.count("Répondu (anonyme") == 3 and "Merci" in page  # anonymous: no answer shown
-    assert "Votre réponse :" not in page
+    assert "Votre réponse\u00a0:" not in page
 
 
 def test_end_of_cohort_results_pass_the_threshold_and_come_with_open_data(demo):
@@ -204,12 +205,12 @@ def test_the_evaluation_snapshot_is_written_with_its_charts(demo):
         "Ont lu le récapitulatif au moins une fois par mois",
     ):
         figures = r"Les EIG \d+ sur 24 \(\d+(,\d)?[\u00a0\u202f]%\); Les mentors \d+ sur 17 "
-        assert re.search(rf"- \*\*{headline}\*\*: {figures}", markdown), headline
+        assert re.search(rf"- \*\*{headline}\*\*\u00a0: {figures}", markdown), headline
     assert "satisfaites ou dépassées" not in markdown
     team = markdown.split("\n### LexImpact\n")[1].split("\n### ")[0]
     repository = "https://github.com/eig-demo/leximpact-simulateur"
-    assert f"- **Dépôts de code**: [{repository}]({repository})" in team
-    assert "Semaines jouées : 5 ;" in team
+    assert f"- **Dépôts de code**\u00a0: [{repository}]({repository})" in team
+    assert "Semaines jouées\u00a0: 5\u202f;" in team
 
 
 def test_the_snapshot_counts_the_weeks_played_whatever_the_day(demo, tmp_path):
@@ -229,7 +230,7 @@ def test_the_snapshot_counts_the_weeks_played_whatever_the_day(demo, tmp_path):
         assert participation(tmp_path / day) == played, day
         assert (tmp_path / day / "snapshot.pdf").read_bytes().startswith(b"%PDF-"), day
     limits = (out / "snapshot" / "snapshot.md").read_text(encoding="utf-8")
-    assert "non renseignés : EIG Link, Open Chronic" in limits
+    assert "non renseignés\u00a0: EIG Link, Open Chronic" in limits
     assert "pas de date de fin" not in limits
 
 

@@ -271,7 +271,7 @@ def test_a_form_opened_before_a_teammate_filed_does_not_replace_their_words(work
     [(block, text)] = response.json()["errors"].items()
     assert block == ids.MOOD
     assert text.startswith("Depuis que vous avez ouvert ce formulaire, Gaël Lefebvre a publié")
-    assert "« Ouvrir l'API au Sénat »" in text
+    assert "«\u00a0Ouvrir l'API au Sénat\u00a0»" in text
     [stored] = bulletins(workspace, team)
     assert (stored.priority, stored.updated_by_id) == ("Ouvrir l'API au Sénat", gael.id)
     assert workspace.standin.messages(manon.slack_user_id) == []

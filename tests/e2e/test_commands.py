@@ -23,8 +23,8 @@ def test_help_lists_the_subcommands(workspace):
 def test_an_unknown_subcommand_gets_the_help_and_a_guess(workspace):
     workspace.driver.command(person_named(workspace, "Manon Moreau").slack_user_id, "histroy")
     [text] = replies(workspace)
-    assert "La commande « histroy » n'existe pas" in text
-    assert "Vouliez-vous dire `/bulletin history` ?" in text
+    assert "La commande «\u00a0histroy\u00a0» n'existe pas" in text
+    assert "Vouliez-vous dire `/bulletin history`\u202f?" in text
     assert "/bulletin away until" in text
 
 
@@ -60,7 +60,7 @@ def test_staff_read_any_team_by_a_loosely_typed_name(workspace):
 
     assert "Derniers bulletins de LexImpact" in lexi and "Simulateur" in lexi
     assert "Derniers bulletins de Karfu’R" in karfur and "Pas encore de bulletin" in karfur
-    assert "Aucune équipe ne s'appelle « nope »" in nope
+    assert "Aucune équipe ne s'appelle «\u00a0nope\u00a0»" in nope
 
 
 def test_away_until_a_day_stops_reminders_until_then(workspace):

@@ -145,12 +145,12 @@ def digest_now(workspace) -> str:
 def test_a_late_bulletin_updates_the_digest_in_place(workspace):
     file(workspace, "ADLER", MORNING)
     tick(workspace, DEADLINE)
-    assert "Bulletins reçus : 1/15" in digest_now(workspace)
+    assert "Bulletins reçus\u00a0: 1/15" in digest_now(workspace)
     file(workspace, "CartoBio", paris(2026, 3, 6, 16, 30), priority="Enfin là")
     tick(workspace, paris(2026, 3, 6, 16, 31))
     tick(workspace, paris(2026, 3, 6, 16, 32))
     text = digest_now(workspace)
-    assert "Bulletins reçus : 2/15" in text
+    assert "Bulletins reçus\u00a0: 2/15" in text
     assert ":hourglass: *Publiés en retard, dans le fil*\nCartoBio" in text
     silent = text[text.index("Pas de bulletin cette semaine") :]
     assert "CartoBio" not in silent and "DataJust" in silent
@@ -165,12 +165,12 @@ def test_late_changes_coalesce_and_a_failed_update_is_sent_once_with_the_latest(
     file(workspace, "Plume", paris(2026, 3, 6, 16, 5))
     workspace.standin.fail_next("chat.update", status=200, error="ratelimited")
     tick(workspace, paris(2026, 3, 6, 16, 6))
-    assert "Bulletins reçus : 0/15" in digest_now(workspace)
+    assert "Bulletins reçus\u00a0: 0/15" in digest_now(workspace)
     excuse(workspace, "LexImpact", "Séminaire <!here>", paris(2026, 3, 6, 16, 7))
     tick(workspace, paris(2026, 3, 6, 16, 10))
     tick(workspace, paris(2026, 3, 6, 16, 11))
     text = digest_now(workspace)
-    assert "Bulletins reçus : 2/15" in text and "CartoBio, Plume" in text
+    assert "Bulletins reçus\u00a0: 2/15" in text and "CartoBio, Plume" in text
     assert "Séminaire &lt;!here&gt;" in text
     assert [c.ok for c in workspace.standin.calls_to("chat.update")] == [False, True]
 
@@ -182,7 +182,7 @@ def test_an_update_waits_for_the_digest_to_be_posted(workspace):
     tick(workspace, paris(2026, 3, 6, 15, 6))
     assert workspace.standin.calls_to("chat.update") == []
     tick(workspace, paris(2026, 3, 6, 15, 8))
-    assert "Bulletins reçus : 1/15" in digest_now(workspace)
+    assert "Bulletins reçus\u00a0: 1/15" in digest_now(workspace)
     assert [c.ok for c in workspace.standin.calls_to("chat.update")] == [True]
 
 
@@ -202,10 +202,10 @@ def test_an_update_answered_with_a_5xx_after_taking_effect_shows_once(workspace)
     file(workspace, "CartoBio", paris(2026, 3, 6, 16, 0))
     workspace.standin.fail_next("chat.update", status=500, applied=True)
     tick(workspace, paris(2026, 3, 6, 16, 1))
-    assert "Bulletins reçus : 1/15" in digest_now(workspace)  # applied, answer lost
+    assert "Bulletins reçus\u00a0: 1/15" in digest_now(workspace)  # applied, answer lost
     tick(workspace, paris(2026, 3, 6, 16, 10))
     tick(workspace, paris(2026, 3, 6, 16, 20))
     (update,) = outbox_rows(workspace, "update")
     assert update.status == OutboxStatus.SENT
     assert len(workspace.standin.posted("C0DIGEST")) == 2  # the digest and the late reply
-    assert "Bulletins reçus : 1/15" in digest_now(workspace)
+    assert "Bulletins reçus\u00a0: 1/15" in digest_now(workspace)

@@ -73,7 +73,7 @@ def test_facts_open_prefilled_refuse_a_bad_link_inline_then_store_who_and_when(w
     assert stored.accessibility_audit is False
     assert "sont enregistrés" in dms(workspace, manon.slack_user_id)[0]
     home = json.dumps(workspace.standin.calls_to("views.publish")[-1].args, ensure_ascii=False)
-    assert "Outil : En production · 0 indicateurs" in home
+    assert "Outil\u00a0: En production · 0 indicateurs" in home
 
 
 def history(workspace, team: Team):
@@ -116,7 +116,7 @@ def test_a_mentor_adds_an_indicator_then_a_value_and_sees_the_progress(workspace
     assert set(response.json()["errors"]) == {"target"}
     listing = submit_pushed(workspace, user_id, form, new, listing)
     shown = json.dumps(listing, ensure_ascii=False)
-    assert "Démarches dématérialisées : pas encore de valeur" in shown
+    assert "Démarches dématérialisées\u00a0: pas encore de valeur" in shown
 
     with workspace.services.sessions() as session:
         [indicator] = session.scalars(select(Indicator).where(Indicator.team_id == team.id))
@@ -124,7 +124,7 @@ def test_a_mentor_adds_an_indicator_then_a_value_and_sees_the_progress(workspace
     form = push(workspace, user_id, listing, ids.INDICATOR_MEASURE, ids.INDICATOR_VALUE_VIEW)
     measure = {"indicator": str(indicator.id), "value": "42", "measured_on": "2026-03-01"}
     listing = submit_pushed(workspace, user_id, form, measure, listing)
-    assert "Démarches dématérialisées : 42 / 60 (70\u00a0%)" in json.dumps(
+    assert "Démarches dématérialisées\u00a0: 42 / 60 (70\u00a0%)" in json.dumps(
         listing, ensure_ascii=False
     )
 

@@ -76,11 +76,11 @@ def test_the_team_and_the_programme_team_see_the_offer_on_their_home_tabs(worksp
 
     manon = person_named(workspace, "Manon Moreau")  # a fellow of LexImpact
     text = json.dumps(open_home(workspace, manon.slack_user_id), ensure_ascii=False)
-    assert f"🙋 Aide proposée pour votre demande par : {name}" in text
+    assert f"🙋 Aide proposée pour votre demande par\u00a0: {name}" in text
 
     staff = person_named(workspace, "Maëlle David")
     text = json.dumps(open_home(workspace, staff.slack_user_id), ensure_ascii=False)
     assert "Demandes d'aide des quatre dernières semaines" in text
-    assert f"*LexImpact* · semaine du 2 mars · 🙋 aide proposée : {name}" in text
+    assert f"*LexImpact* · semaine du 2 mars · 🙋 aide proposée\u00a0: {name}" in text
     assert "*ADLER* · semaine du 2 mars · pas encore d'aide proposée" in text
     assert "\\n>Un contact &lt;!here&gt; à la CNIL" in text

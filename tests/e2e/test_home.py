@@ -69,7 +69,7 @@ def test_staff_see_the_cohort_week_and_the_last_digest(workspace):
     text = json.dumps(home, ensure_ascii=False)
 
     assert "EIG 3, semaine du 2 mars" in text
-    assert "Publiés : 1 · En retard : 0 · Excusés : 1 · Pas écrits : 13" in text
+    assert "Publiés\u00a0: 1 · En retard\u00a0: 0 · Excusés\u00a0: 1 · Pas écrits\u00a0: 13" in text
     assert "*LexImpact* · publié · Manon Moreau · 🆘 demande de l'aide" in text
     assert "*ACOSS-Plateforme* · excusé" in text
     assert "Dernier récapitulatif" in text and "<#C0DIGEST>" in text
@@ -133,7 +133,8 @@ def test_staff_see_the_whole_last_digest_as_it_reads_now(workspace):
     workspace.clock.now = paris(2026, 3, 6, 16, 2)
     text = staff_home_text(workspace)
     assert all(f"Cap de {team}" in text for team in ("ADLER", "CartoBio", "LexImpact"))
-    assert "Bulletins reçus : 4/15" in text and "Publiés en retard, dans le fil*\\nPlume" in text
+    assert "Bulletins reçus\u00a0: 4/15" in text
+    assert "Publiés en retard, dans le fil*\\nPlume" in text
     assert "Pas de bulletin cette semaine" in text  # the end of it
     assert workspace.standin.calls_to("chat.getPermalink") == []
 

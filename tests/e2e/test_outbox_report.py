@@ -27,7 +27,7 @@ from tests.support.surveys import PULSE
 
 BULLETINS = str(Path(sys.executable).with_name("bulletins"))
 FAILED_KEY = "reminder:2026-W10:14:00:team-3:person-7"
-ONE_FAILED = "⚠️ 1 message n'a pas pu être envoyé : voir `bulletins outbox --failed`."
+ONE_FAILED = "⚠️ 1 message n'a pas pu être envoyé\u00a0: voir `bulletins outbox --failed`."
 
 
 def add_messages(engine: Engine) -> None:

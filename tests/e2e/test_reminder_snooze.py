@@ -168,7 +168,7 @@ def test_an_old_reminder_snoozed_after_its_deadline_says_it_is_over(workspace):
 
     message = snooze(workspace, first, paris(2026, 3, 9, 10, 0))  # the next Monday
 
-    assert "⏰ Ce rappel n'a plus cours : son échéance est passée." in block_texts(message)
+    assert "⏰ Ce rappel n'a plus cours\u00a0: son échéance est passée." in block_texts(message)
     with workspace.services.sessions() as session:
         assert session.scalars(select(ReminderSnooze)).all() == []
 

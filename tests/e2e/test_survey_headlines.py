@@ -106,7 +106,7 @@ def test_each_headline_is_worded_and_counted_as_the_file_asks(workspace) -> None
     for headline, figure in expected.items():
         section = html.split(f"<h3>{headline}</h3>")[1].split("<h3>")[0]
         assert re.search(f'<th scope="row">Les EIG</th><td>{figure}</td>', section), headline
-        assert "non montré : moins de 3 réponses" in section
+        assert "non montré\u00a0: moins de 3 réponses" in section
 
     with workspace.services.sessions() as session:
         cohort = session.scalars(select(Cohort)).one()
@@ -153,7 +153,7 @@ items = [
 id = "in_use"
 type = "yes_no"
 dont_know = false
-label = { fr = "L'outil est-il utilisé ?", en = "Is the tool in use?" }
+label = { fr = "L'outil est-il utilisé\u202f?", en = "Is the tool in use?" }
 """
 
 

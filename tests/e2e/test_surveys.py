@@ -85,7 +85,7 @@ def test_a_questionnaire_answered_page_by_page(workspace: SlackWorkspace) -> Non
     assert workspace.driver.submit_view(user, page3, {}).text == ""
     workspace.wait_for(lambda: len(workspace.standin.posted(user)) > before)
     thanks = json.dumps(workspace.standin.posted(user)[-1], ensure_ascii=False)
-    assert "Merci ! Vos réponses sont enregistrées." in thanks
+    assert "Merci\u202f! Vos réponses sont enregistrées." in thanks
     assert not [answer for answer in ("Trop loin", "Grist", "Un tableur") if answer in thanks]
     with workspace.services.sessions() as session:
         stored = session.scalars(
@@ -145,9 +145,10 @@ def test_an_anonymous_pulse_asks_before_sending_and_never_shows_the_answer(
     campaign_id = launch(workspace, PULSE)
     buttons = pulse_buttons(invitation(workspace, user, campaign_id))
     five = next(b for b in buttons if b["value"] == f"{campaign_id}:satisfied:5")
-    assert five["confirm"]["title"]["text"] == "Envoyer cette réponse ?"
+    assert five["confirm"]["title"]["text"] == "Envoyer cette réponse\u202f?"
     assert five["confirm"]["text"]["text"] == (
-        "Envoyer « 5 — Très satisfait » ? Les réponses anonymes ne peuvent plus être modifiées."
+        "Envoyer «\u00a05 — Très satisfait\u00a0»\u202f? "
+        "Les réponses anonymes ne peuvent plus être modifiées."
     )
     assert (five["confirm"]["confirm"]["text"], five["confirm"]["deny"]["text"]) == (
         "Envoyer",
@@ -159,9 +160,9 @@ def test_an_anonymous_pulse_asks_before_sending_and_never_shows_the_answer(
     since = len(workspace.standin.calls)
     updated = answer_pulse(workspace, user, campaign_id, "satisfied:5")
     shown = json.dumps(updated["blocks"], ensure_ascii=False)
-    assert "Répondu (anonyme : votre réponse n'est pas affichée ici)." in shown
-    assert "Merci ! Votre réponse est enregistrée." in shown
-    assert ids.SURVEY_PULSE not in shown and "Votre réponse :" not in shown
+    assert "Répondu (anonyme\u00a0: votre réponse n'est pas affichée ici)." in shown
+    assert "Merci\u202f! Votre réponse est enregistrée." in shown
+    assert ids.SURVEY_PULSE not in shown and "Votre réponse\u00a0:" not in shown
     sent = said_to(workspace, user, since)
     assert sent and not [text for text in sent if "5 — Très satisfait" in text]
     with workspace.services.sessions() as session:
@@ -181,7 +182,7 @@ def test_a_named_pulse_shows_the_answer_and_sends_at_once(workspace: SlackWorksp
     assert not any("confirm" in b for b in pulse_buttons(invitation(workspace, user, campaign_id)))
     updated = answer_pulse(workspace, user, campaign_id, "satisfied:5")
     shown = json.dumps(updated["blocks"], ensure_ascii=False)
-    assert "Votre réponse : *5 — Très satisfait*" in shown and "Merci" in shown
+    assert "Votre réponse\u00a0: *5 — Très satisfait*" in shown and "Merci" in shown
 
 
 def test_a_pulse_answered_in_its_message_and_a_closed_survey(workspace: SlackWorkspace) -> None:
@@ -190,8 +191,9 @@ def test_a_pulse_answered_in_its_message_and_a_closed_survey(workspace: SlackWor
     updated = answer_pulse(workspace, user, campaign_id, "satisfied:5")
     shown = json.dumps(updated["blocks"], ensure_ascii=False)
     # Anonymous: the message says the question is answered, not what the answer is.
-    assert "Répondu (anonyme : votre réponse n'est pas affichée ici)." in shown
-    assert "Merci ! Votre réponse est enregistrée." in shown and "5 — Très satisfait" not in shown
+    assert "Répondu (anonyme\u00a0: votre réponse n'est pas affichée ici)." in shown
+    assert "Merci\u202f! Votre réponse est enregistrée." in shown
+    assert "5 — Très satisfait" not in shown
     assert ids.SURVEY_PULSE not in shown
     with workspace.services.sessions() as session:
         assert session.scalars(select(SurveyResponse.answers)).one() == {"satisfied": 5}
@@ -292,7 +294,7 @@ def test_a_pulse_of_several_questions_thanks_once_complete(workspace: SlackWorks
         shown = json.dumps(message["blocks"], ensure_ascii=False)
         assert ("Merci" in shown) is (count == len(clicks))
         assert shown.count("Répondu (anonyme") == count  # which questions, not the answers
-    assert ids.SURVEY_PULSE not in shown and "Votre réponse :" not in shown
+    assert ids.SURVEY_PULSE not in shown and "Votre réponse\u00a0:" not in shown
     assert "Revoir le cadrage" not in shown  # the choice clicked, "scope"
 
 

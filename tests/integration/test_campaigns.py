@@ -309,12 +309,13 @@ def test_a_pulse_is_answered_with_one_click(session):
     assert {b.action for b in buttons} == {"survey_pulse"}
     assert "1 = Low (fr) · 5 = Up (fr)" in message.sections[-1].text
     confirm = buttons[4].confirm  # anonymous: the click cannot be taken back, Slack asks first
-    assert confirm is not None and confirm.title == "Envoyer cette réponse ?"
+    assert confirm is not None and confirm.title == "Envoyer cette réponse\u202f?"
     assert confirm.text == (
-        "Envoyer « 5 — Up (fr) » ? Les réponses anonymes ne peuvent plus être modifiées."
+        "Envoyer «\u00a05 — Up (fr)\u00a0»\u202f? "
+        "Les réponses anonymes ne peuvent plus être modifiées."
     )
     assert (confirm.confirm, confirm.deny) == ("Envoyer", "Annuler")
-    assert buttons[2].confirm.text.startswith("Envoyer « 3 » ?")
+    assert buttons[2].confirm.text.startswith("Envoyer «\u00a03\u00a0»\u202f?")
     check_blocks([block.to_dict() for block in message_blocks(message)])
     assert core.parse_pulse_value(buttons[3].value) == (campaign.id, "mood", "4")
     progress = core.answer_pulse(session, campaign, mentor, "mood", "4", LAUNCH)

@@ -120,7 +120,7 @@ def test_the_digest_updated_counts_late_teams_and_excuses_and_keeps_what_it_show
     world.excuse("Charlie", "Séminaire")
     data = digest_data(world.session, CALENDAR, W10, paris(2026, 3, 6, 16, 1), posted=posted)
     text = text_of(compose_digest(data, SETTINGS, "fr"))
-    assert "Bulletins reçus : 2/4" in text
+    assert "Bulletins reçus\u00a0: 2/4" in text
     assert "Publiés en retard, dans le fil*\nBravo" in text and "Arrivé tard" not in text
     assert "Pas de bulletin cette semaine*\nDelta" in text and "Séminaire" in text
 

@@ -187,7 +187,7 @@ def test_the_digest_is_updated_once_per_change_under_one_key(world):
     (update,) = rows(world, "update")
     assert (update.key, update.thread_of) == ("update:digest:2026-W10:1", "digest:2026-W10:1")
     text = "\n".join(s["text"] for s in update.payload["sections"])
-    assert "Bulletins reçus : 2/3" in text
+    assert "Bulletins reçus\u00a0: 2/3" in text
     assert "Publiés en retard, dans le fil*\nAlpha, Bravo" in text
 
 
@@ -203,7 +203,7 @@ def test_an_update_changed_while_in_flight_is_sent_again(world):
     sent_payload = dict(update.payload)
     world.file("Bravo", at=deadline + timedelta(hours=1, minutes=1))
     assert refresh_digests(world.ctx(deadline + timedelta(hours=1, minutes=1))) == 1
-    assert update.payload["sections"][0]["text"] == "*Bulletins reçus : 2/3*"
+    assert update.payload["sections"][0]["text"] == "*Bulletins reçus\u00a0: 2/3*"
     assert update.status == OutboxStatus.SENDING  # its newer text waits for the answer
     outbox.record_update_sent(update, now=deadline, channel="C0DIGEST", ts="1.000001",
                               sent_payload=sent_payload)  # fmt: skip

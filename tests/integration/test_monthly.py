@@ -154,7 +154,7 @@ def test_survey_rates_of_the_campaigns_open_during_the_month(world):
     digest = compose_monthly(world.session, CALENDAR, SETTINGS, MARCH, NOW)
     rates = [(r.key, r.counts.finished, r.counts.invited) for r in digest.data.surveys]
     assert rates == [("end:2026", 0, 3), ("pulse:2026-03", 3, 4)]
-    assert "Le pouls des mentors 2026-03 : 3 sur 4, 75\xa0%" in text_of(digest.messages)
+    assert "Le pouls des mentors 2026-03\u00a0: 3 sur 4, 75\xa0%" in text_of(digest.messages)
     english = text_of(render_monthly(digest.data, SETTINGS, "en"))
     assert "Mentors' pulse 2026-03: 3 of 4, 75%" in english
 
@@ -191,7 +191,7 @@ def test_the_digest_reads_in_french_by_default_with_a_header(world):
     order = ["Participation aux bulletins", "Silencieuses deux semaines", "Par équipe", "Humeur"]
     positions = [text.index(item) for item in order]
     assert positions == sorted(positions)
-    assert "• Alpha: 4 · 0 · 0 · 0" in text and "• Bravo: 2 · 1 · 1 · 0" in text
+    assert "• Alpha\u00a0: 4 · 0 · 0 · 0" in text and "• Bravo\u00a0: 2 · 1 · 1 · 0" in text
 
 
 def test_a_long_digest_is_split_within_the_limits(world):

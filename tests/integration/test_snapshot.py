@@ -355,7 +355,7 @@ def test_a_cohort_without_end_is_named_in_the_limits(sqlite_world):
     assert snapshot.participation.weeks[-1] == IsoWeek(2027, 47)  # silent weeks after June
     limits = render_markdown(snapshot).split("## Limites de la méthode")[1]
     assert (
-        "La promotion EIG 3 n'a pas de date de fin : ses semaines sont comptées jusqu'au "
+        "La promotion EIG 3 n'a pas de date de fin\u00a0: ses semaines sont comptées jusqu'au "
         "1er décembre 2027." in limits
     )
 
@@ -364,7 +364,7 @@ def test_teams_without_a_facts_sheet_are_named(sqlite_world):
     with make_session_factory(sqlite_world.engine)() as session:
         names = list(session.scalars(select(Team.name).order_by(Team.name)))
     missing = ", ".join(names[12:])  # the three teams that never declared anything
-    assert f"(non renseignés : {missing})" in render_markdown(snapshot_of(sqlite_world))
+    assert f"(non renseignés\u00a0: {missing})" in render_markdown(snapshot_of(sqlite_world))
     assert f"(not filled in: {missing})" in render_html(snapshot_of(sqlite_world, locale="en"))
 
 
@@ -376,7 +376,7 @@ def test_people_read_survey_titles_and_cohort_names_not_campaign_keys(sqlite_wor
         text = (tmp_path / name).read_text(encoding="utf-8")
         assert ":EIG 3" not in text, name
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
-    assert "questionnaire « Bilan de fin de promotion : les mentors » (EIG 3)" in readme
+    assert "questionnaire «\u00a0Bilan de fin de promotion : les mentors\u00a0» (EIG 3)" in readme
     assert file_stem("end-fellows:EIG démo") == "end-fellows-eig-demo"
     assert filename_for("snapshot:EIG démo:2026-07", "html") == "snapshot-EIG-demo-2026-07.html"
 
@@ -389,7 +389,7 @@ def test_a_group_under_k_is_withheld_in_the_report_and_the_open_data(sqlite_worl
     mentors = next(d for d in headline_of(snapshot, FORMATS).details if d.role == "mentor")
     assert mentors.summary is None
     html = render_html(snapshot)
-    assert html.count("non montré : moins de 15 réponses") >= 5
+    assert html.count("non montré\u00a0: moins de 15 réponses") >= 5
     with make_session_factory(sqlite_world.engine)() as session:
         names = {p.name for p in write_snapshot(session, snapshot, tmp_path, None)}
     assert "answers-end-fellows-eig-3.csv" in names
@@ -525,13 +525,14 @@ def test_the_pdf_holds_the_report_on_a4_with_its_charts_and_team_sections(sqlite
     assert pages >= 5  # numbered at their foot
     for number, page in enumerate(reader.pages, 1):
         assert (
-            f"Bilan d'évaluation : EIG 3 — 30 juin 2027 · {number}/{pages}" in page.extract_text()
+            f"Bilan d'évaluation\u00a0: EIG 3 — 30 juin 2027 · {number}/{pages}"
+            in page.extract_text()
         )
     assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages} == {
         (595, 842)  # A4, in points
     }
     text = _pdf_text(content)
-    assert "Bilan d'évaluation : EIG 3" in text and "Généré le 1er juillet 2027 11:00." in text
+    assert "Bilan d'évaluation\u00a0: EIG 3" in text and "Généré le 1er juillet 2027 11:00." in text
     assert "Attentes dépassées" in text and "Chiffres clés" in text
     outline = [item.title for item in _flat(reader.outline)]
     assert outline[outline.index("Défi par défi") + 1 :][: len(names)] == names
@@ -586,14 +587,17 @@ def test_each_team_has_a_section_with_its_links_bulletins_mood_and_indicators(wo
     assert section.participation.mood == pytest.approx(fmean(moods))
 
     french = _team_section(render_markdown(snapshot), name)
-    assert "- **Dépôts de code**: [https://github.com/eig/3](https://github.com/eig/3)" in french
+    assert (
+        "- **Dépôts de code**\u00a0: [https://github.com/eig/3](https://github.com/eig/3)" in french
+    )
     played = (
-        f"Semaines jouées : {sum(counts.values())} ; à l'heure : {counts['filed']}, en retard : "
-        f"{counts['late']}, excusées : {counts['excused']}, silencieuses : {counts['silent']}"
+        f"Semaines jouées\u00a0: {sum(counts.values())}\u202f; à l'heure\u00a0: {counts['filed']}, "
+        f"en retard\u00a0: {counts['late']}, excusées\u00a0: {counts['excused']}, "
+        f"silencieuses\u00a0: {counts['silent']}"
     )
     assert played in french
     mood = format_decimal(fmean(moods), "0.0", locale="fr")
-    assert "," in mood and f"Humeur moyenne de ses bulletins : {mood} sur 4." in french
+    assert "," in mood and f"Humeur moyenne de ses bulletins\u00a0: {mood} sur 4." in french
     half = format_percent(0.5, locale="fr")
     assert f"| Délai moyen | 30 jours | 10 jours | 20 jours le 1er juin 2027 | {half} |" in french
 
@@ -679,7 +683,7 @@ def test_the_half_yearly_job_posts_the_figures_and_the_report_once(world):
     message, report = found["snapshot:EIG 3:2027-07"], found["snapshot:EIG 3:2027-07:html"]
     assert message.channel == report.channel == "C0STAFF"
     assert report.thread_of == message.key and report.kind == "file"
-    assert message.payload["header"] == "Bilan d'évaluation : EIG 3, au 30 juin 2027"
+    assert message.payload["header"] == "Bilan d'évaluation\u00a0: EIG 3, au 30 juin 2027"
     assert "Attentes dépassées" in str(message.payload["sections"])
     upload = FileUpload.from_json(report.payload)
     assert upload.filename == "snapshot-EIG-3-2027-07.html"
@@ -690,4 +694,4 @@ def test_the_half_yearly_job_posts_the_figures_and_the_report_once(world):
     upload = FileUpload.from_json(pdf.payload)
     assert upload.filename == "snapshot-EIG-3-2027-07.pdf"
     text = _pdf_text(upload.content)
-    assert "Bilan d'évaluation : EIG 3" in text and "Généré le 1er juillet 2027 11:00." in text
+    assert "Bilan d'évaluation\u00a0: EIG 3" in text and "Généré le 1er juillet 2027 11:00." in text

@@ -37,7 +37,7 @@ def database_locked(engine: Engine) -> Iterator[None]:
 
 
 FORM_DOWN = (
-    "La base de données ne répond pas pour le moment : vos réponses ne sont pas encore "
+    "La base de données ne répond pas pour le moment\u00a0: vos réponses ne sont pas encore "
     "enregistrées. Renvoyez le formulaire dans une minute, ce que vous avez écrit est toujours là."
 )
 
