@@ -109,6 +109,11 @@ def our_app(engine: Engine, standin: SlackStandIn, now: datetime) -> App:
     return create_app(services)
 
 
+def checked(response: Response) -> None:
+    if response.status != 200 or '"errors"' in response.text:
+        raise SystemExit(f"a request was refused: {response.status} {response.text[:200]}")
+
+
 def measured(
     counter: Counter, standin: SlackStandIn, requests: Sequence[Callable[[], Response]]
 ) -> tuple[Counts, float]:
@@ -117,9 +122,7 @@ def measured(
     settle(standin, quiet=0.3)
     before, cpu = counter.snapshot(), time.process_time()
     for request in requests:
-        response = request()
-        if response.status != 200 or '"errors"' in response.text:
-            raise SystemExit(f"a request was refused: {response.status} {response.text[:200]}")
+        checked(request())
     settle(standin, quiet=0.3)
     cpu = time.process_time() - cpu
     after = counter.snapshot()
@@ -134,9 +137,10 @@ def run(engine: Engine, count: int) -> list[Cost]:
     counter = Counter(engine)
     costs: list[Cost] = []
     try:
-        with serving(our_app(engine, standin, TUESDAY), engine) as ours_url, serving(
-            bare_app(standin.base_url), engine
-        ) as bare_url:
+        with (
+            serving(our_app(engine, standin, TUESDAY), engine) as ours_url,
+            serving(bare_app(standin.base_url), engine) as bare_url,
+        ):
             ours = SlackDriver(ours_url, SIGNING_SECRET, standin)
             bare = SlackDriver(bare_url, SIGNING_SECRET, standin)
             typists = list(islice(cycle(users), count))
@@ -149,16 +153,24 @@ def run(engine: Engine, count: int) -> list[Cost]:
             def commands(driver: SlackDriver) -> list[Callable[[], Response]]:
                 return [lambda user=user: command(driver, user) for user in typists]
 
-            # Warm-up: every path once, and one bulletin per team (submissions then edit).
-            first = len(standin.calls)
-            for user in users:
-                command(ours, user)
-            settle(standin, quiet=0.3)
-            warm = forms_by_user(standin, first, typed)
-            for n, (user, view) in enumerate(warm.items()):
-                ours.submit_view(user, view, answers(n))
-                ours.submit_view(user, from_home(view), answers(n + 1))
-                bare.command(user)
+            # Warm-up: every path, and a bulletin for every team (submissions then edit it:
+            # a form opened before its team's first bulletin would be refused once a
+            # teammate has filed one).
+            for rehearsal in range(2):
+                first = len(standin.calls)
+                for user in users:
+                    command(ours, user)
+                settle(standin)
+                warm = forms_by_user(standin, first, typed)
+                if len(warm) != len(users):
+                    raise SystemExit(f"{len(users) - len(warm)} forms did not open")
+                for n, (user, view) in enumerate(warm.items()):
+                    response = ours.submit_view(user, view, answers(n))
+                    if rehearsal:
+                        checked(response)
+                        checked(ours.submit_view(user, from_home(view), answers(n + 1)))
+                        checked(bare.command(user))
+                settle(standin)
             first = len(standin.calls)
             spent, cpu = measured(counter, standin, commands(ours))
             _, bare_cpu = measured(counter, standin, commands(bare))
@@ -185,9 +197,7 @@ def run(engine: Engine, count: int) -> list[Cost]:
     return costs
 
 
-def forms_by_user(
-    standin: SlackStandIn, first_call: int, typed: dict[str, str]
-) -> dict[str, dict]:
+def forms_by_user(standin: SlackStandIn, first_call: int, typed: dict[str, str]) -> dict[str, dict]:
     """The latest form opened for each person since the stand-in's call ``first_call``:
     submitting it edits their team's bulletin, whatever its version was when it opened."""
     forms: dict[str, dict] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from bulletins.db.models import Absence, Cohort, Membership, Person, Role, StaffMember, Team
@@ -31,6 +31,11 @@ def find_cohort(session: Session, name: str) -> Cohort:
 
 class NotAllowed(BulletinsError):
     """The person may not do this (not a member of the team, not staff)."""
+
+
+WRITERS = (Role.FELLOW, Role.MENTOR)  # who writes a team's bulletin
+# In a session's ``info``: the (person, team, day) whose membership this session has checked.
+CHECKED_MEMBERS = "checked_members"
 
 
 def person_by_slack_id(session: Session, slack_user_id: str) -> Person:
@@ -59,8 +64,65 @@ def active_teams(session: Session, day: date, cohort: Cohort | None = None) -> l
     return [team for team in session.scalars(query) if team.is_active(day)]
 
 
+def member_by_slack_id(
+    session: Session, slack_user_id: str, team_id: int, day: date
+) -> tuple[Person, Team]:
+    """The person with that Slack id and the team ``team_id`` (its cohort loaded), in one
+    query, as every submitted form needs them; raise ``UnknownPerson``, or ``NotAllowed``
+    unless they are a fellow or mentor of that team, active on ``day``. The session then
+    knows the membership checked (``require_member`` asks nothing more)."""
+    member = and_(
+        Membership.person_id == Person.id,
+        Membership.team_id == Team.id,
+        Membership.role.in_([role.value for role in WRITERS]),
+        current(Membership.since, Membership.until, day),
+    )
+    query = (
+        select(Person, Team, Membership.id)
+        .select_from(Person)
+        .outerjoin(Team, Team.id == team_id)
+        .outerjoin(Membership, member)
+        .options(joinedload(Team.cohort))
+        .where(Person.slack_user_id == slack_user_id)
+        .limit(1)
+    )
+    row = session.execute(query).first()
+    if row is None:
+        raise UnknownPerson(slack_user_id)
+    person, team, membership = row
+    if team is None:
+        raise NotAllowed(f"team {team_id} does not exist")
+    if membership is None or not team.is_active(day):
+        raise NotAllowed(f"{person.slack_user_id} is not a member of team {team.slug}")
+    session.info.setdefault(CHECKED_MEMBERS, set()).add((person.id, team.id, day))
+    return person, team
+
+
+def person_and_teams(session: Session, slack_user_id: str, day: date) -> tuple[Person, list[Team]]:
+    """The person with that Slack id and ``teams_of`` them on ``day``, in one query."""
+    member = and_(
+        Membership.person_id == Person.id,
+        Membership.role.in_([role.value for role in WRITERS]),
+        current(Membership.since, Membership.until, day),
+    )
+    query = (
+        select(Person, Team)
+        .select_from(Person)
+        .outerjoin(Membership, member)
+        .outerjoin(Team, Team.id == Membership.team_id)
+        .options(joinedload(Team.cohort))
+        .where(Person.slack_user_id == slack_user_id)
+        .order_by(Team.name, Team.id)
+    )
+    rows = session.execute(query).unique().all()
+    if not rows:
+        raise UnknownPerson(slack_user_id)
+    teams = {team.id: team for _, team in rows if team is not None and team.is_active(day)}
+    return rows[0][0], list(teams.values())
+
+
 def teams_of(
-    session: Session, person: Person, day: date, roles: Iterable[Role] = (Role.FELLOW, Role.MENTOR)
+    session: Session, person: Person, day: date, roles: Iterable[Role] = WRITERS
 ) -> list[Team]:
     """The active teams ``person`` belongs to on ``day`` in one of ``roles``."""
     query = (
@@ -93,11 +155,13 @@ def readable_teams(session: Session, person: Person, day: date) -> list[Team]:
 
 def require_member(session: Session, person: Person, team: Team, day: date) -> None:
     """Raise ``NotAllowed`` unless ``person`` is a fellow or mentor of ``team``, active on
-    ``day``: one indexed lookup, since every submission goes through it."""
+    ``day``: one indexed lookup, none when this session's ``member_by_slack_id`` checked it."""
+    if (person.id, team.id, day) in session.info.get(CHECKED_MEMBERS, ()):
+        return
     query = select(Membership.id).where(
         Membership.person_id == person.id,
         Membership.team_id == team.id,
-        Membership.role.in_([Role.FELLOW.value, Role.MENTOR.value]),
+        Membership.role.in_([role.value for role in WRITERS]),
         current(Membership.since, Membership.until, day),
     )
     if session.scalar(query.limit(1)) is None or not team.is_active(day):

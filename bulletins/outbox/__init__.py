@@ -141,6 +141,19 @@ def mark_sent(row: OutboxMessage, *, now: datetime, channel: str, ts: str) -> No
     row.error = None
 
 
+def record_sent(session: Session, message_id: int, *, now: datetime, channel: str, ts: str) -> None:
+    """``mark_sent`` the message ``message_id`` in one statement, without reading it first:
+    its sender has all it needs."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
+            status=OutboxStatus.SENT, sent_at=now, slack_channel=channel, slack_ts=ts, error=None
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_failed(row: OutboxMessage, *, error: str, permanent: bool, retry_at: datetime) -> None:
     """Record a failed attempt; a permanent failure is never retried."""
     row.error = error
