@@ -21,7 +21,7 @@ from bulletins.home_page import contacts_for
 from bulletins.i18n import gettext
 from bulletins.messages import Message
 from bulletins.mrkdwn import escape
-from bulletins.people import NotAllowed, is_staff, person_by_slack_id, teams_of
+from bulletins.people import NotAllowed, is_staff, person_and_teams
 from bulletins.rendering import render
 
 Shown = dict | Message
@@ -32,7 +32,7 @@ def team_view(
 ) -> dict:
     """The form (or the excuse form) of ``team`` for the week being written at ``now``."""
     window = filing_window(services.calendar, now)
-    bulletin = bulletin_for(session, team, window.week)
+    bulletin = bulletin_for(session, team, window.week, people=purpose != ids.FOR_EXCUSE)
     if purpose != ids.FOR_EXCUSE:
         context = FormContext(team, window, bulletin, locale, services.calendar.timezone)
         return form_view(context)
@@ -73,10 +73,9 @@ def modal_for(
     or a message when they have no team."""
     now = services.clock()
     with services.sessions.begin() as session:
-        person = person_by_slack_id(session, user_id)
-        locale = locale_of(services, user_id, person)
         day = services.calendar.local(now).date()
-        teams = teams_of(session, person, day)
+        person, teams = person_and_teams(session, user_id, day)
+        locale = locale_of(services, user_id, person)
         if team_id is not None:
             return team_view(services, session, own_team(teams, team_id), purpose, locale, now)
         if not teams:

@@ -101,7 +101,13 @@ def home_page(
     teams = teams_of(session, person, day)
     own_ids = {team.id for team in teams}
     cohorts = staff_cohorts(session, person, day)
-    all_weeks = week_statuses(session, calendar, window.week, now) if teams or cohorts else []
+    # Every team's week for the programme team; a fellow's or mentor's own teams only.
+    if cohorts:
+        all_weeks = week_statuses(session, calendar, window.week, now)
+    elif teams:
+        all_weeks = week_statuses(session, calendar, window.week, now, among=own_ids)
+    else:
+        all_weeks = []
     return HomePage(
         person=person,
         window=window,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from sqlalchemy import and_, or_, select
@@ -50,8 +50,11 @@ def current(column_since, column_until, day: date):
     return (column_since <= day) & or_(column_until.is_(None), column_until >= day)
 
 
-def active_teams(session: Session, day: date, cohort: Cohort | None = None) -> list[Team]:
-    """Teams whose cohort has started and that have not ended on ``day``, by name."""
+def active_teams(
+    session: Session, day: date, cohort: Cohort | None = None, among: Collection[int] | None = None
+) -> list[Team]:
+    """Teams whose cohort has started and that have not ended on ``day``, by name; of
+    ``cohort`` only, or ``among`` those ids only, when given."""
     query = (
         select(Team)
         .join(Team.cohort)
@@ -61,6 +64,8 @@ def active_teams(session: Session, day: date, cohort: Cohort | None = None) -> l
     )
     if cohort is not None:
         query = query.where(Team.cohort_id == cohort.id)
+    if among is not None:
+        query = query.where(Team.id.in_(among))
     return [team for team in session.scalars(query) if team.is_active(day)]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.db.models import Bulletin, BulletinRevision, Person, Team, WeekExcuse
@@ -167,11 +167,15 @@ class Filed:
 
 
 def bulletin_for(
-    session: Session, team: Team, week: IsoWeek, for_update: bool = False
+    session: Session, team: Team, week: IsoWeek, for_update: bool = False, people: bool = False
 ) -> Bulletin | None:
     """``team``'s bulletin of ``week``; ``for_update``: locked until the transaction ends
-    (PostgreSQL), so that a concurrent edit waits and then sees this one's version."""
+    (PostgreSQL), so that a concurrent edit waits and then sees this one's version;
+    ``people``: its author and last editor loaded with it, for a form that names them."""
     query = select(Bulletin).where(Bulletin.team_id == team.id, Bulletin.week == str(week))
+    if people:
+        editors = (Bulletin.author, Bulletin.updated_by)
+        query = query.options(*(joinedload(editor, innerjoin=True) for editor in editors))
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalar(query)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -36,9 +37,11 @@ def week_statuses(
     week: IsoWeek,
     now: datetime,
     cohort: Cohort | None = None,
+    among: Collection[int] | None = None,
 ) -> list[TeamWeek]:
-    """Each team active on ``week``'s deadline day, with its status at ``now``, by name."""
-    teams = active_teams(session, calendar.deadline_day(week), cohort)
+    """Each team active on ``week``'s deadline day (of ``cohort``, or ``among`` those ids,
+    when given), with its status at ``now``, by name."""
+    teams = active_teams(session, calendar.deadline_day(week), cohort, among)
     ids = [team.id for team in teams]
     bulletins = {
         b.team_id: b
