@@ -9,12 +9,14 @@ open, with the Slack stand-in; one client sends the requests one after the other
 Bolt app that only acknowledges, served and sent the same requests the same way, gives the
 CPU time of what is not the app's own work (the stand-in, the client, HTTP, Bolt).
 
-    .venv/bin/python -m bench.submission_cost [--requests 200] [--database-url postgresql+psycopg://...]
+    .venv/bin/python -m bench.submission_cost [--requests 200] [--rounds 3]
+                                              [--database-url postgresql+psycopg://...]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import threading
 import time
@@ -115,22 +117,30 @@ def checked(response: Response) -> None:
 
 
 def measured(
-    counter: Counter, standin: SlackStandIn, requests: Sequence[Callable[[], Response]]
+    counter: Counter,
+    standin: SlackStandIn,
+    requests: Callable[[], Sequence[Callable[[], Response]]],
+    rounds: int,
 ) -> tuple[Counts, float]:
-    """Send ``requests`` one after the other and wait for the work that follows; the
-    database's counts and the CPU seconds of the whole process meanwhile."""
-    settle(standin, quiet=0.3)
-    before, cpu = counter.snapshot(), time.process_time()
-    for request in requests:
-        checked(request())
-    settle(standin, quiet=0.3)
-    cpu = time.process_time() - cpu
-    after = counter.snapshot()
-    spent = Counts(*(getattr(after, f) - getattr(before, f) for f in vars(after)))
-    return spent, cpu
+    """Send the ``requests()`` one after the other and wait for the work that follows, in
+    each of ``rounds``; the database's counts of the last round and the least CPU seconds
+    of the whole process meanwhile (what other processes of a shared machine cost it only
+    ever adds to it)."""
+    best = float("inf")
+    for _ in range(rounds):
+        some = requests()
+        settle(standin, quiet=0.3)
+        before, cpu = counter.snapshot(), time.process_time()
+        for request in some:
+            checked(request())
+        settle(standin, quiet=0.3)
+        best = min(best, time.process_time() - cpu)
+        after = counter.snapshot()
+        spent = Counts(*(getattr(after, f) - getattr(before, f) for f in vars(after)))
+    return spent, best
 
 
-def run(engine: Engine, count: int) -> list[Cost]:
+def run(engine: Engine, count: int, rounds: int) -> list[Cost]:
     users = load_sample(engine)
     standin = slack_for([row.slack_user_id for row in sample_roster()])
     typed: dict[str, str] = {}  # trigger id: who typed the command
@@ -150,8 +160,8 @@ def run(engine: Engine, count: int) -> list[Cost]:
                 typed[response.trigger_id or ""] = user
                 return response
 
-            def commands(driver: SlackDriver) -> list[Callable[[], Response]]:
-                return [lambda user=user: command(driver, user) for user in typists]
+            def commands(driver: SlackDriver) -> Callable[[], list[Callable[[], Response]]]:
+                return lambda: [lambda user=user: command(driver, user) for user in typists]
 
             # Warm-up: every path, and a bulletin for every team (submissions then edit it:
             # a form opened before its team's first bulletin would be refused once a
@@ -172,25 +182,24 @@ def run(engine: Engine, count: int) -> list[Cost]:
                         checked(bare.command(user))
                 settle(standin)
             first = len(standin.calls)
-            spent, cpu = measured(counter, standin, commands(ours))
-            _, bare_cpu = measured(counter, standin, commands(bare))
+            spent, cpu = measured(counter, standin, commands(ours), rounds)
+            _, bare_cpu = measured(counter, standin, commands(bare), rounds)
             costs.append(cost("`/bulletin`", count, spent, cpu, bare_cpu))
             forms = list(forms_by_user(standin, first, typed).items())
-            kinds = (("submission", False, 0), ("submission from the Home tab", True, count))
-            for kind, home, offset in kinds:
+            numbers = itertools.count(len(users) + 1)  # answers of their own: no repeats
+            for kind, home in (("submission", False), ("submission from the Home tab", True)):
                 some = list(islice(cycle(forms), count))
 
-                def submissions(driver: SlackDriver, home=home, some=some, offset=offset):
-                    # Answers of their own: the same ones again would be a repeat.
-                    return [
+                def submissions(driver: SlackDriver, home: bool = home, some=some):
+                    return lambda: [
                         lambda user=user, view=view, n=n: driver.submit_view(
                             user, from_home(view) if home else view, answers(n)
                         )
-                        for n, (user, view) in enumerate(some, start=offset)
+                        for n, (user, view) in zip(numbers, some, strict=False)
                     ]
 
-                spent, cpu = measured(counter, standin, submissions(ours))
-                _, bare_cpu = measured(counter, standin, submissions(bare))
+                spent, cpu = measured(counter, standin, submissions(ours), rounds)
+                _, bare_cpu = measured(counter, standin, submissions(bare), rounds)
                 costs.append(cost(kind, count, spent, cpu, bare_cpu))
     finally:
         standin.stop()
@@ -234,12 +243,15 @@ def report(costs: Sequence[Cost]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="of each kind (200)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="of each kind; the least CPU time is kept (3)"
+    )
     parser.add_argument("--database-url", help="PostgreSQL URL; a fresh schema is used")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with fresh_database(args.database_url) as engine:
         database = database_label(engine)
-        costs = run(engine, args.requests)
+        costs = run(engine, args.requests, args.rounds)
     print(report(costs))
     print()
     print(provenance("bench.submission_cost", database))

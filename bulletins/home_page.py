@@ -20,6 +20,7 @@ from bulletins.db.models import (
     OutboxStatus,
     Person,
     StaffMember,
+    Team,
 )
 from bulletins.outbox.report import undelivered_count
 from bulletins.people import current, teams_of
@@ -93,12 +94,19 @@ def last_digest(session: Session) -> OutboxMessage | None:
 
 
 def home_page(
-    session: Session, calendar: ProgrammeCalendar, person: Person, now: datetime, recent: int = 3
+    session: Session,
+    calendar: ProgrammeCalendar,
+    person: Person,
+    now: datetime,
+    recent: int = 3,
+    teams: list[Team] | None = None,
 ) -> HomePage:
-    """Everything ``person``'s Home tab shows at ``now``."""
+    """Everything ``person``'s Home tab shows at ``now``; ``teams``: their ``teams_of`` on
+    that day, when read already."""
     window = filing_window(calendar, now)
     day = calendar.local(now).date()
-    teams = teams_of(session, person, day)
+    if teams is None:
+        teams = teams_of(session, person, day)
     own_ids = {team.id for team in teams}
     cohorts = staff_cohorts(session, person, day)
     # Every team's week for the programme team; a fellow's or mentor's own teams only.
