@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from bulletins.db.models import Absence, Cohort, Membership, Person, Role, StaffMember, Team
@@ -69,6 +69,43 @@ def active_teams(
     return [team for team in session.scalars(query) if team.is_active(day)]
 
 
+# The queries of every submitted form and every ``/bulletin``, built once: building a
+# statement and its cache key costs more than running it on an indexed table.
+_MEMBER_OF_TEAM = (
+    select(Person, Team, Membership.id)
+    .select_from(Person)
+    .outerjoin(Team, Team.id == bindparam("team_id"))
+    .outerjoin(
+        Membership,
+        and_(
+            Membership.person_id == Person.id,
+            Membership.team_id == Team.id,
+            Membership.role.in_([role.value for role in WRITERS]),
+            current(Membership.since, Membership.until, bindparam("day")),
+        ),
+    )
+    .options(joinedload(Team.cohort))
+    .where(Person.slack_user_id == bindparam("slack_user_id"))
+    .limit(1)
+)
+_PERSON_AND_TEAMS = (
+    select(Person, Team)
+    .select_from(Person)
+    .outerjoin(
+        Membership,
+        and_(
+            Membership.person_id == Person.id,
+            Membership.role.in_([role.value for role in WRITERS]),
+            current(Membership.since, Membership.until, bindparam("day")),
+        ),
+    )
+    .outerjoin(Team, Team.id == Membership.team_id)
+    .options(joinedload(Team.cohort))
+    .where(Person.slack_user_id == bindparam("slack_user_id"))
+    .order_by(Team.name, Team.id)
+)
+
+
 def member_by_slack_id(
     session: Session, slack_user_id: str, team_id: int, day: date
 ) -> tuple[Person, Team]:
@@ -76,22 +113,8 @@ def member_by_slack_id(
     query, as every submitted form needs them; raise ``UnknownPerson``, or ``NotAllowed``
     unless they are a fellow or mentor of that team, active on ``day``. The session then
     knows the membership checked (``require_member`` asks nothing more)."""
-    member = and_(
-        Membership.person_id == Person.id,
-        Membership.team_id == Team.id,
-        Membership.role.in_([role.value for role in WRITERS]),
-        current(Membership.since, Membership.until, day),
-    )
-    query = (
-        select(Person, Team, Membership.id)
-        .select_from(Person)
-        .outerjoin(Team, Team.id == team_id)
-        .outerjoin(Membership, member)
-        .options(joinedload(Team.cohort))
-        .where(Person.slack_user_id == slack_user_id)
-        .limit(1)
-    )
-    row = session.execute(query).first()
+    params = {"slack_user_id": slack_user_id, "team_id": team_id, "day": day}
+    row = session.execute(_MEMBER_OF_TEAM, params).first()
     if row is None:
         raise UnknownPerson(slack_user_id)
     person, team, membership = row
@@ -105,21 +128,8 @@ def member_by_slack_id(
 
 def person_and_teams(session: Session, slack_user_id: str, day: date) -> tuple[Person, list[Team]]:
     """The person with that Slack id and ``teams_of`` them on ``day``, in one query."""
-    member = and_(
-        Membership.person_id == Person.id,
-        Membership.role.in_([role.value for role in WRITERS]),
-        current(Membership.since, Membership.until, day),
-    )
-    query = (
-        select(Person, Team)
-        .select_from(Person)
-        .outerjoin(Membership, member)
-        .outerjoin(Team, Team.id == Membership.team_id)
-        .options(joinedload(Team.cohort))
-        .where(Person.slack_user_id == slack_user_id)
-        .order_by(Team.name, Team.id)
-    )
-    rows = session.execute(query).unique().all()
+    params = {"slack_user_id": slack_user_id, "day": day}
+    rows = session.execute(_PERSON_AND_TEAMS, params).unique().all()
     if not rows:
         raise UnknownPerson(slack_user_id)
     teams = {team.id: team for _, team in rows if team is not None and team.is_active(day)}
