@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bulletins.calendar import ProgrammeCalendar
@@ -48,18 +48,21 @@ class HomePage:
     undelivered: int = 0  # for the programme team: messages that could not be delivered
 
 
+# Read by every Home tab: built once.
+_STAFF_COHORTS = (
+    select(Cohort)
+    .join(StaffMember, StaffMember.cohort_id == Cohort.id)
+    .where(
+        StaffMember.person_id == bindparam("person_id"),
+        current(StaffMember.since, StaffMember.until, bindparam("day")),
+    )
+    .order_by(Cohort.starts_on.desc())
+)
+
+
 def staff_cohorts(session: Session, person: Person, day: date) -> list[Cohort]:
     """The cohorts ``person`` runs as a member of the programme team on ``day``."""
-    query = (
-        select(Cohort)
-        .join(StaffMember, StaffMember.cohort_id == Cohort.id)
-        .where(
-            StaffMember.person_id == person.id,
-            current(StaffMember.since, StaffMember.until, day),
-        )
-        .order_by(Cohort.starts_on.desc())
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(_STAFF_COHORTS, {"person_id": person.id, "day": day}))
 
 
 def contacts_for(session: Session, person: Person, day: date) -> list[Person]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from bulletins.db.models import Absence, Cohort, Membership, Person, Role, StaffMember, Team
@@ -50,23 +50,37 @@ def current(column_since, column_until, day: date):
     return (column_since <= day) & or_(column_until.is_(None), column_until >= day)
 
 
+def _active_teams(cohort: bool, among: bool) -> Select:
+    query = (
+        select(Team)
+        .join(Team.cohort)
+        .options(joinedload(Team.cohort))
+        .where(Cohort.starts_on <= bindparam("day"))
+        .order_by(Team.name)
+    )
+    if cohort:
+        query = query.where(Team.cohort_id == bindparam("cohort_id"))
+    if among:
+        query = query.where(Team.id.in_(bindparam("among", expanding=True)))
+    return query
+
+
+# Read by every Home tab and every job of the week: built once, one per way of asking.
+_ACTIVE_TEAMS = {
+    (cohort, among): _active_teams(cohort, among)
+    for cohort in (False, True)
+    for among in (False, True)
+}
+
+
 def active_teams(
     session: Session, day: date, cohort: Cohort | None = None, among: Collection[int] | None = None
 ) -> list[Team]:
     """Teams whose cohort has started and that have not ended on ``day``, by name; of
     ``cohort`` only, or ``among`` those ids only, when given."""
-    query = (
-        select(Team)
-        .join(Team.cohort)
-        .options(joinedload(Team.cohort))
-        .where(Cohort.starts_on <= day)
-        .order_by(Team.name)
-    )
-    if cohort is not None:
-        query = query.where(Team.cohort_id == cohort.id)
-    if among is not None:
-        query = query.where(Team.id.in_(among))
-    return [team for team in session.scalars(query) if team.is_active(day)]
+    query = _ACTIVE_TEAMS[(cohort is not None, among is not None)]
+    params = {"day": day, "cohort_id": cohort.id if cohort else None, "among": list(among or ())}
+    return [team for team in session.scalars(query, params) if team.is_active(day)]
 
 
 # The queries of every submitted form and every ``/bulletin``, built once: building a
