@@ -211,10 +211,7 @@ def run(engine: Engine, count: int, rounds: int) -> list[Cost]:
                 first = len(standin.calls)
                 for user in users:
                     command(ours, user)
-                settle(standin)
-                warm = forms_by_user(standin, first, typed)
-                if len(warm) != len(users):
-                    raise SystemExit(f"{len(users) - len(warm)} forms did not open")
+                warm = opened(standin, first, typed, len(users))
                 for n, (user, view) in enumerate(warm.items()):
                     response = ours.submit_view(user, view, answers(n))
                     if rehearsal:
@@ -245,6 +242,19 @@ def run(engine: Engine, count: int, rounds: int) -> list[Cost]:
     finally:
         standin.stop()
     return costs
+
+
+def opened(
+    standin: SlackStandIn, first_call: int, typed: dict[str, str], count: int, timeout: float = 60
+) -> dict[str, dict]:
+    """``forms_by_user``, once ``count`` people have their form."""
+    deadline = time.monotonic() + timeout
+    while len(forms := forms_by_user(standin, first_call, typed)) < count:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{count - len(forms)} forms did not open in {timeout:g} s")
+        time.sleep(0.1)
+    settle(standin)
+    return forms
 
 
 def forms_by_user(standin: SlackStandIn, first_call: int, typed: dict[str, str]) -> dict[str, dict]:
