@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from bot.bootstrap import Services
 from bot.delivery.sending import Claimed, send_claimed
@@ -40,7 +39,7 @@ from bulletins.db.writers import one_writer
 from bulletins.i18n import gettext, normalize_locale
 from bulletins.messages import Message, Section
 from bulletins.mrkdwn import escape, quote
-from bulletins.people import NotAllowed, person_by_slack_id
+from bulletins.people import member_by_slack_id
 from bulletins.repeats import first_time
 
 log = logging.getLogger(__name__)
@@ -109,8 +108,9 @@ def file_form(services: Services, key: str, form: Form) -> Filing | None:
         # The key first: on SQLite it takes the write lock, so the reads below see the latest.
         if not first_time(session, key, now):
             return None
-        person = person_by_slack_id(session, form.user_id)
-        receipt = _file(services, session, person, form, now)
+        day = services.calendar.local(now).date()
+        person, team = member_by_slack_id(session, form.user_id, form.team_id, day)
+        receipt = _file(services, session, person, team, form, now)
         # The language stored when the form was opened: no call to Slack before the answer.
         locale = normalize_locale(person.locale, services.settings.locale)
         message = confirmation(form, receipt, locale)
@@ -139,17 +139,9 @@ def check(services: Services, form: Form, now: datetime) -> None:
         check_excuse(services.calendar, form.reason, now, form.week)
 
 
-def _team(session: Session, team_id: int) -> Team:
-    team = session.scalar(select(Team).options(joinedload(Team.cohort)).where(Team.id == team_id))
-    if team is None:
-        raise NotAllowed(f"team {team_id} does not exist")
-    return team
-
-
 def _file(
-    services: Services, session: Session, person: Person, form: Form, now: datetime
+    services: Services, session: Session, person: Person, team: Team, form: Form, now: datetime
 ) -> Receipt:
-    team = _team(session, form.team_id)
     calendar = services.calendar
     if form.kind == EXCUSE:
         excuse_week(

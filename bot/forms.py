@@ -22,7 +22,7 @@ from bulletins.home_page import contacts_for
 from bulletins.i18n import gettext
 from bulletins.messages import Message
 from bulletins.mrkdwn import escape
-from bulletins.people import NotAllowed, is_staff, person_by_slack_id, teams_of, timezone_of
+from bulletins.people import NotAllowed, is_staff, person_and_teams, timezone_of
 from bulletins.rendering import render
 
 Shown = dict | Message
@@ -40,7 +40,7 @@ def team_view(
     """The form (or the excuse form) of ``team`` for the week being written at ``now``,
     its times in ``person``'s timezone."""
     window = filing_window(services.calendar, now)
-    bulletin = bulletin_for(session, team, window.week)
+    bulletin = bulletin_for(session, team, window.week, people=purpose != ids.FOR_EXCUSE)
     if purpose != ids.FOR_EXCUSE:
         zone = timezone_of(person, services.calendar.timezone)
         context = FormContext(team, window, bulletin, locale, zone)
@@ -82,10 +82,9 @@ def modal_for(
     or a message when they have no team."""
     now = services.clock()
     with services.sessions.begin() as session:
-        person = person_by_slack_id(session, user_id)
-        locale = locale_of(services, user_id, person)
         day = services.calendar.local(now).date()
-        teams = teams_of(session, person, day)
+        person, teams = person_and_teams(session, user_id, day)
+        locale = locale_of(services, user_id, person)
         if team_id is not None:
             team = own_team(teams, team_id)
             return team_view(services, session, team, person, purpose, locale, now)

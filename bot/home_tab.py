@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from bot.blocks.facts_form import home_line
 from bot.blocks.home import person_home, stranger_home
 from bot.bootstrap import Services
-from bot.locales import find_person, locale_of
+from bot.locales import locale_of
 from bulletins.home_page import HomePage, contacts_for, home_page
-from bulletins.people import is_staff
+from bulletins.people import UnknownPerson, is_staff, person_and_teams
 from bulletins.rendering import render
 from evaluation.campaigns.staff_progress import open_campaigns_progress
 from evaluation.facts.indicators import indicator_counts
@@ -26,15 +26,16 @@ def home_for(services: Services, user_id: str) -> dict:
     """The Home tab ``user_id`` sees now."""
     now = services.clock()
     calendar = services.calendar
+    day = calendar.local(now).date()
     with services.sessions.begin() as session:
-        person = find_person(session, user_id)
+        try:
+            person, teams = person_and_teams(session, user_id, day)
+        except UnknownPerson:
+            return stranger_home(locale_of(services, user_id, None))
         locale = locale_of(services, user_id, person)
-        if person is None:
-            return stranger_home(locale)
-        page = home_page(session, calendar, person, now)
+        page = home_page(session, calendar, person, now, teams=teams)
         no_team = None
         if not page.own and not page.cohorts:
-            day = calendar.local(now).date()
             staff, contacts = is_staff(session, person, day), contacts_for(session, person, day)
             no_team = render("no_team", locale, staff=staff, contacts=contacts)
         cohort_ids = [week.cohort.id for week in page.cohorts]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bulletins import outbox
@@ -24,6 +24,7 @@ from bulletins.db.models import (
     OutboxStatus,
     Person,
     StaffMember,
+    Team,
 )
 from bulletins.outbox.report import undelivered_count
 from bulletins.people import current, teams_of
@@ -57,18 +58,21 @@ class HomePage:
     digest_continues: bool = False
 
 
+# Read by every Home tab: built once.
+_STAFF_COHORTS = (
+    select(Cohort)
+    .join(StaffMember, StaffMember.cohort_id == Cohort.id)
+    .where(
+        StaffMember.person_id == bindparam("person_id"),
+        current(StaffMember.since, StaffMember.until, bindparam("day")),
+    )
+    .order_by(Cohort.starts_on.desc())
+)
+
+
 def staff_cohorts(session: Session, person: Person, day: date) -> list[Cohort]:
     """The cohorts ``person`` runs as a member of the programme team on ``day``."""
-    query = (
-        select(Cohort)
-        .join(StaffMember, StaffMember.cohort_id == Cohort.id)
-        .where(
-            StaffMember.person_id == person.id,
-            current(StaffMember.since, StaffMember.until, day),
-        )
-        .order_by(Cohort.starts_on.desc())
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(_STAFF_COHORTS, {"person_id": person.id, "day": day}))
 
 
 def contacts_for(session: Session, person: Person, day: date) -> list[Person]:
@@ -102,15 +106,28 @@ def last_digest(session: Session) -> OutboxMessage | None:
 
 
 def home_page(
-    session: Session, calendar: ProgrammeCalendar, person: Person, now: datetime, recent: int = 3
+    session: Session,
+    calendar: ProgrammeCalendar,
+    person: Person,
+    now: datetime,
+    recent: int = 3,
+    teams: list[Team] | None = None,
 ) -> HomePage:
-    """Everything ``person``'s Home tab shows at ``now``."""
+    """Everything ``person``'s Home tab shows at ``now``; ``teams``: their ``teams_of`` on
+    that day, when read already."""
     window = filing_window(calendar, now)
     day = calendar.local(now).date()
-    teams = teams_of(session, person, day)
+    if teams is None:
+        teams = teams_of(session, person, day)
     own_ids = {team.id for team in teams}
     cohorts = staff_cohorts(session, person, day)
-    all_weeks = week_statuses(session, calendar, window.week, now) if teams or cohorts else []
+    # Every team's week for the programme team; a fellow's or mentor's own teams only.
+    if cohorts:
+        all_weeks = week_statuses(session, calendar, window.week, now)
+    elif teams:
+        all_weeks = week_statuses(session, calendar, window.week, now, among=own_ids)
+    else:
+        all_weeks = []
     own = [tw for tw in all_weeks if tw.team.id in own_ids]
     asking = [tw.bulletin.id for tw in own if tw.bulletin and tw.bulletin.help_request]
     digest = last_digest(session) if cohorts else None

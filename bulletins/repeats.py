@@ -9,29 +9,38 @@ alike, and in one process or several.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable, Insert
 
 from bulletins.db.models import ReceivedRequest
 
 KEEP = timedelta(days=3)  # Slack retries an event for about an hour; clicks and forms, less
 
 
+def _first_time(insert: Callable[..., Insert]) -> Executable:
+    return (
+        insert(ReceivedRequest)
+        .values(key=bindparam("key"), received_at=bindparam("received_at"))
+        .on_conflict_do_nothing(index_elements=[ReceivedRequest.key])
+        .returning(ReceivedRequest.id)
+    )
+
+
+# Run for every request Slack may send twice: built once, one per database.
+_FIRST_TIME = {"postgresql": _first_time(postgresql.insert), "sqlite": _first_time(sqlite.insert)}
+
+
 def first_time(session: Session, key: str, now: datetime) -> bool:
     """Record ``key``; False when it was already recorded (the request is a repeat). One
     statement, which waits for a concurrent transaction recording the same key to end."""
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(ReceivedRequest)
-        .values(key=key, received_at=now)
-        .on_conflict_do_nothing(index_elements=[ReceivedRequest.key])
-        .returning(ReceivedRequest.id)
-    )
-    return session.execute(statement).scalar() is not None
+    statement = _FIRST_TIME["postgresql" if dialect == "postgresql" else "sqlite"]
+    return session.execute(statement, {"key": key, "received_at": now}).scalar() is not None
 
 
 def first_within(session: Session, key: str, now: datetime, window: timedelta) -> bool:

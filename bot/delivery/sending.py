@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -35,6 +36,7 @@ from bulletins.messages import Message
 from bulletins.outbox.files import is_file
 
 log = logging.getLogger(__name__)
+_delivery_clients: WeakKeyDictionary[WebClient, WebClient] = WeakKeyDictionary()
 
 PERMANENT_ERRORS = frozenset(
     {
@@ -77,18 +79,23 @@ def _backoff(attempts: int) -> timedelta:
 
 def delivery_client(slack: WebClient) -> WebClient:
     """``slack`` without its rate-limit retry handler: the outbox waits for Retry-After
-    itself (the row's ``not_before``) instead of sleeping inside a tick."""
+    itself (the row's ``not_before``) instead of sleeping inside a tick. Made once per
+    client and shared by the threads that send, as ``slack`` itself is."""
     handlers = getattr(slack, "retry_handlers", None)
     if handlers is None or not any(isinstance(h, RateLimitErrorRetryHandler) for h in handlers):
         return slack
-    return WebClient(
-        token=slack.token,
-        base_url=slack.base_url,
-        timeout=slack.timeout,
-        ssl=slack.ssl,
-        proxy=slack.proxy,
-        retry_handlers=[h for h in handlers if not isinstance(h, RateLimitErrorRetryHandler)],
-    )
+    client = _delivery_clients.get(slack)
+    if client is None:
+        client = WebClient(
+            token=slack.token,
+            base_url=slack.base_url,
+            timeout=slack.timeout,
+            ssl=slack.ssl,
+            proxy=slack.proxy,
+            retry_handlers=[h for h in handlers if not isinstance(h, RateLimitErrorRetryHandler)],
+        )
+        _delivery_clients[slack] = client
+    return client
 
 
 def _retry_after(headers: dict) -> int:
@@ -178,16 +185,16 @@ def _post(slack: WebClient, claimed: Claimed) -> tuple[str, str]:
 
 def _record(services: Services, claimed: Claimed, now: datetime, result) -> str:
     with one_writer(services.engine), services.sessions.begin() as session:
-        row = session.get(OutboxMessage, claimed.id)
         if isinstance(result, Exception):
-            return _record_failure(row, result, now)
+            return _record_failure(session.get_one(OutboxMessage, claimed.id), result, now)
         channel, ts = result
         if claimed.updates:
+            row = session.get_one(OutboxMessage, claimed.id)
             outbox.record_update_sent(
                 row, now=now, channel=channel, ts=ts, sent_payload=claimed.payload
             )
         else:
-            outbox.mark_sent(row, now=now, channel=channel, ts=ts)
+            outbox.record_sent(session, claimed.id, now=now, channel=channel, ts=ts)
         return "sent"
 
 

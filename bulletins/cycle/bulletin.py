@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.db.models import Bulletin, BulletinRevision, Person, Team, WeekExcuse
@@ -167,21 +167,34 @@ class Filed:
     window: Window
 
 
+# Read by every form opened and every form filed: built once (see ``bulletins.people``).
+_BULLETIN = select(Bulletin).where(
+    Bulletin.team_id == bindparam("team_id"), Bulletin.week == bindparam("week")
+)
+_BULLETIN_FOR_UPDATE = _BULLETIN.with_for_update().execution_options(populate_existing=True)
+_BULLETIN_WITH_PEOPLE = _BULLETIN.options(
+    joinedload(Bulletin.author, innerjoin=True), joinedload(Bulletin.updated_by, innerjoin=True)
+)
+_EXCUSE = select(WeekExcuse).where(
+    WeekExcuse.team_id == bindparam("team_id"), WeekExcuse.week == bindparam("week")
+)
+
+
 def bulletin_for(
-    session: Session, team: Team, week: IsoWeek, for_update: bool = False
+    session: Session, team: Team, week: IsoWeek, for_update: bool = False, people: bool = False
 ) -> Bulletin | None:
     """``team``'s bulletin of ``week``; ``for_update``: locked until the transaction ends
-    (PostgreSQL), so that a concurrent edit waits and then sees this one's version."""
-    query = select(Bulletin).where(Bulletin.team_id == team.id, Bulletin.week == str(week))
+    (PostgreSQL), so that a concurrent edit waits and then sees this one's version;
+    ``people`` (when not ``for_update``): its author and last editor loaded with it, for a
+    form that names them."""
+    query = _BULLETIN_WITH_PEOPLE if people else _BULLETIN
     if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return session.scalar(query)
+        query = _BULLETIN_FOR_UPDATE
+    return session.scalar(query, {"team_id": team.id, "week": str(week)})
 
 
 def excuse_for(session: Session, team: Team, week: IsoWeek) -> WeekExcuse | None:
-    return session.scalar(
-        select(WeekExcuse).where(WeekExcuse.team_id == team.id, WeekExcuse.week == str(week))
-    )
+    return session.scalar(_EXCUSE, {"team_id": team.id, "week": str(week)})
 
 
 def _check_open(window: Window, now: datetime) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
@@ -30,30 +31,33 @@ class TeamWeek:
     excuse: WeekExcuse | None = None
 
 
+# Read by every Home tab and every job of the week: built once.
+_BULLETINS = (
+    select(Bulletin)
+    .options(joinedload(Bulletin.author))
+    .where(
+        Bulletin.week == bindparam("week"), Bulletin.team_id.in_(bindparam("ids", expanding=True))
+    )
+)
+_EXCUSES = select(WeekExcuse).where(
+    WeekExcuse.week == bindparam("week"), WeekExcuse.team_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def week_statuses(
     session: Session,
     calendar: ProgrammeCalendar,
     week: IsoWeek,
     now: datetime,
     cohort: Cohort | None = None,
+    among: Collection[int] | None = None,
 ) -> list[TeamWeek]:
-    """Each team active on ``week``'s deadline day, with its status at ``now``, by name."""
-    teams = active_teams(session, calendar.deadline_day(week), cohort)
-    ids = [team.id for team in teams]
-    bulletins = {
-        b.team_id: b
-        for b in session.scalars(
-            select(Bulletin)
-            .options(joinedload(Bulletin.author))
-            .where(Bulletin.week == str(week), Bulletin.team_id.in_(ids))
-        )
-    }
-    excuses = {
-        e.team_id: e
-        for e in session.scalars(
-            select(WeekExcuse).where(WeekExcuse.week == str(week), WeekExcuse.team_id.in_(ids))
-        )
-    }
+    """Each team active on ``week``'s deadline day (of ``cohort``, or ``among`` those ids,
+    when given), with its status at ``now``, by name."""
+    teams = active_teams(session, calendar.deadline_day(week), cohort, among)
+    params = {"week": str(week), "ids": [team.id for team in teams]}
+    bulletins = {b.team_id: b for b in session.scalars(_BULLETINS, params)}
+    excuses = {e.team_id: e for e in session.scalars(_EXCUSES, params)}
     past_deadline = now > calendar.deadline(week)
     result = []
     for team in teams:

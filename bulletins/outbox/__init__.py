@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import OutboxMessage, OutboxStatus
@@ -208,6 +208,28 @@ def record_update_sent(
         row.status, row.attempts, row.claimed_at, row.not_before = (
             OutboxStatus.PENDING, 0, None, now
         )  # fmt: skip
+
+
+# Run once for every message sent, the confirmations of filed forms among them: built once.
+_SENT = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("message_id"))
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("sent_time"),
+        slack_channel=bindparam("sent_channel"),
+        slack_ts=bindparam("sent_ts"),
+        error=None,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+def record_sent(session: Session, message_id: int, *, now: datetime, channel: str, ts: str) -> None:
+    """``mark_sent`` the message ``message_id`` in one statement, without reading it first:
+    its sender has all it needs."""
+    params = {"message_id": message_id, "sent_time": now, "sent_channel": channel, "sent_ts": ts}
+    session.execute(_SENT, params)
 
 
 def mark_failed(row: OutboxMessage, *, error: str, permanent: bool, retry_at: datetime) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot import ids
 from bulletins.db.models import BulletinRevision, Person, WeekExcuse
+from tests.support.cycle import outbox_rows
 from tests.support.forms import (
     answers,
     bulletins,
@@ -82,6 +84,55 @@ def test_a_second_submission_edits_the_bulletin_and_says_who_edited(workspace):
     assert "mis à jour" in dms(workspace, gael.slack_user_id)[0]
     view = open_view(workspace, manon.slack_user_id)
     assert "Dernière modification par Gaël Lefebvre" in json.dumps(view, ensure_ascii=False)
+
+
+def app_statements(workspace) -> tuple[list[str], list[object]]:
+    """The statements and commits the app sends from now on, not the test's own reads."""
+    statements: list[str] = []
+    commits: list[object] = []
+    test = threading.current_thread()
+
+    def counted(into: list, what: object) -> None:
+        if threading.current_thread() is not test:
+            into.append(what)
+
+    engine = workspace.services.engine
+    event.listen(engine, "before_cursor_execute", lambda *a: counted(statements, a[2]))
+    event.listen(engine, "commit", lambda *a: counted(commits, a))
+    return statements, commits
+
+
+def test_an_edit_costs_the_database_one_transaction_then_one_statement(workspace):
+    """What a burst of submissions costs the database, per form: the filing (request key,
+    author with team and membership, bulletin, excuse, revision, edit, confirmation), then
+    the confirmation recorded as sent."""
+    manon, gael = person_named(workspace, "Manon Moreau"), person_named(workspace, "Gaël Lefebvre")
+    submit(workspace, manon.slack_user_id, open_view(workspace, manon.slack_user_id), answers())
+    view = open_view(workspace, gael.slack_user_id)
+    workspace.wait_for(lambda: all(r.status == "sent" for r in outbox_rows(workspace)))
+    statements, commits = app_statements(workspace)
+
+    submit(workspace, gael.slack_user_id, view, answers(priority="Open the code"))
+    workspace.wait_for(lambda: all(r.status == "sent" for r in outbox_rows(workspace)))
+
+    assert len(statements) <= 8 and len(commits) == 2
+    assert statements[-1].startswith("UPDATE outbox")
+
+
+def test_a_form_naming_who_filed_and_edited_costs_two_statements(workspace):
+    manon, gael = person_named(workspace, "Manon Moreau"), person_named(workspace, "Gaël Lefebvre")
+    submit(workspace, manon.slack_user_id, open_view(workspace, manon.slack_user_id), answers())
+    workspace.clock.now = paris(2026, 3, 3, 11, 30)
+    submit(workspace, gael.slack_user_id, open_view(workspace, gael.slack_user_id), answers())
+    anais = person_named(workspace, "Anaïs Bertrand")  # their mentor, neither author nor editor
+    open_view(workspace, anais.slack_user_id)  # Slack's language, asked and stored once
+    statements, commits = app_statements(workspace)
+
+    view = open_view(workspace, anais.slack_user_id)
+
+    shown = json.dumps(view, ensure_ascii=False)
+    assert "Publié par Manon Moreau" in shown and "modification par Gaël Lefebvre" in shown
+    assert len(statements) == 2 and len(commits) == 1
 
 
 def test_a_submission_delivered_twice_at_once_files_one_bulletin(workspace):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bulletins.calendar import IsoWeek, ProgrammeCalendar
 from bulletins.config import Schedule
@@ -21,7 +21,13 @@ from bulletins.cycle.bulletin import (
     validate,
 )
 from bulletins.db.models import Bulletin, BulletinRevision, Cohort, Membership, Person, Team
-from bulletins.people import NotAllowed
+from bulletins.people import (
+    NotAllowed,
+    UnknownPerson,
+    member_by_slack_id,
+    person_and_teams,
+    teams_of,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 CALENDAR = ProgrammeCalendar(PARIS, "FR", Schedule())
@@ -134,6 +140,55 @@ def test_a_mentor_may_file_but_someone_from_another_team_may_not(session, team):
             answers=answers(),
             now=paris(2026, 3, 11, 11),
         )
+
+
+def test_a_form_finds_its_author_and_team_at_once_and_refuses_who_is_not_in_it(session, team):
+    other = Team(cohort=team.cohort, name="DataJust", slug="datajust")
+    session.add(Membership(person=Person(slack_user_id="UOTHER", name="Zoé"), team=other,
+                           role="fellow", since=TODAY))  # fmt: skip
+    session.flush()
+    manon, team_found = member_by_slack_id(session, "UGCA7CM0PH4", team.id, TODAY)
+    assert (manon.name, team_found.name, team_found.cohort.name) == ("Manon Moreau", "LexImpact",
+                                                                     "EIG 3")  # fmt: skip
+    with pytest.raises(UnknownPerson):
+        member_by_slack_id(session, "UNOBODY", team.id, TODAY)
+    with pytest.raises(NotAllowed, match="not a member of team datajust"):
+        member_by_slack_id(session, "UGCA7CM0PH4", other.id, TODAY)
+    with pytest.raises(NotAllowed, match="does not exist"):
+        member_by_slack_id(session, "UGCA7CM0PH4", other.id + 100, TODAY)
+    with pytest.raises(NotAllowed):  # the team has ended
+        member_by_slack_id(session, "UGCA7CM0PH4", team.id, date(2027, 1, 4))
+
+
+def test_filing_a_form_checks_its_author_once(session, team):
+    manon, team = member_by_slack_id(session, "UGCA7CM0PH4", team.id, TODAY)
+    statements: list[str] = []
+    bind = session.connection()
+    event.listen(bind, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    file_bulletin(session, CALENDAR, person=manon, team=team, answers=answers(),
+                  now=paris(2026, 3, 4, 11))  # fmt: skip
+    assert not [s for s in statements if "memberships" in s]
+    # Another person in the same session is checked as ever.
+    gael = person(session, "Gaël Lefebvre")
+    file_bulletin(session, CALENDAR, person=gael, team=team, answers=answers(mood=4),
+                  now=paris(2026, 3, 4, 12))  # fmt: skip
+    assert [s for s in statements if "memberships" in s]
+
+
+def test_a_person_and_their_teams_come_in_one_query(session, team):
+    other = Team(cohort=team.cohort, name="DataJust", slug="datajust")
+    session.add(other)
+    anais = person(session, "Anaïs Bertrand")
+    session.add(Membership(person=anais, team=other, role="fellow", since=TODAY))
+    session.add(Person(slack_user_id="USTAFF", name="Équipe"))
+    session.flush()
+    found, teams = person_and_teams(session, "U10A9EYSS0N", TODAY)
+    assert found is anais and [t.name for t in teams] == ["DataJust", "LexImpact"]
+    assert teams == teams_of(session, anais, TODAY)
+    assert person_and_teams(session, "USTAFF", TODAY)[1] == []
+    assert person_and_teams(session, "U10A9EYSS0N", date(2027, 1, 4))[1] == []  # cohort over
+    with pytest.raises(UnknownPerson):
+        person_and_teams(session, "UNOBODY", TODAY)
 
 
 def test_after_the_deadline_the_bulletin_is_late_and_after_next_opening_closed(session, team):
