@@ -1,0 +1,94 @@
+"""A browser without JavaScript for the web console's tests: cookies kept, redirects seen
+one by one, "Sign in with Slack" through the stand-in's authorize page."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from email.message import Message
+
+from bot.standin.workspace import SlackWorkspace
+
+
+@dataclass
+class Page:
+    status: int
+    headers: Message
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("Location", "")
+
+    def csrf(self) -> str:
+        found = re.search(r'name="csrf" value="([^"]+)"', self.text)
+        assert found, "no form with a CSRF token on the page"
+        return found[1]
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@dataclass
+class Browser:
+    workspace: SlackWorkspace
+    cookies: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+
+    def __post_init__(self) -> None:
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects()
+        )
+
+    def url(self, path: str) -> str:
+        """``path`` of the console (``/app/...``), or an absolute address."""
+        if path.startswith("http"):
+            return path
+        return urllib.parse.urljoin(self.workspace.console_url, path)
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Page:
+        return self._send(urllib.request.Request(self.url(path), headers=headers or {}))
+
+    def post(self, path: str, form: dict[str, str]) -> Page:
+        data = urllib.parse.urlencode(form).encode()
+        return self._send(urllib.request.Request(self.url(path), data=data, method="POST"))
+
+    def _send(self, request: urllib.request.Request) -> Page:
+        try:
+            with self._opener.open(request, timeout=30) as response:
+                return Page(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:
+            return Page(error.code, error.headers, error.read())
+
+    def follow(self, page: Page, limit: int = 5) -> Page:
+        while page.status in (301, 302, 303, 307, 308) and limit:
+            page, limit = self.get(self.url(page.location)), limit - 1
+        return page
+
+    def slack_authorize(self, login_as: str, team_as: str | None = None, path: str = "login"):
+        """Start signing in: the stand-in's authorize page, answered as ``login_as``;
+        returns the address Slack sends the browser back to."""
+        to_slack = self.get(path)
+        assert to_slack.status == 302, to_slack.status
+        assert to_slack.location.startswith(self.workspace.standin.root_url), to_slack.location
+        extra = {"login_as": login_as} | ({"team_as": team_as} if team_as else {})
+        back = self.get(to_slack.location + "&" + urllib.parse.urlencode(extra))
+        assert back.status == 302, back.text
+        return back.location
+
+    def sign_in(self, login_as: str, team_as: str | None = None) -> Page:
+        """Sign in as ``login_as``; the page the console shows next."""
+        return self.follow(self.get(self.slack_authorize(login_as, team_as)))
+
+    def sign_out(self) -> Page:
+        page = self.get("")
+        return self.post("logout", {"csrf": page.csrf()})

@@ -1,0 +1,90 @@
+"""The pages everyone signed in has: home and key dates, their teams' bulletins week by
+week with search, and their own data."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, render_template, request
+
+from bulletins.cycle.search import excused_weeks, key_dates_ahead, search_bulletins
+from bulletins.db.models import Person, Team
+from bulletins.people import active_teams
+from bulletins.rights.export import person_data, to_json
+from web.auth import signed_in
+from web.services import services, today
+
+pages = Blueprint("pages", __name__)
+
+MAX_WORDS = 200  # characters searched for: a longer query is a mistake, not a search
+
+
+def _words() -> str:
+    return (request.args.get("q") or "").strip()[:MAX_WORDS]
+
+
+def _readable_teams() -> list[Team]:
+    """The teams the viewer may read: staff, every active team; others, their own."""
+    day = today().date()
+    with services().sessions() as db:
+        teams = active_teams(db, day)
+        db.expunge_all()
+    return [team for team in teams if g.viewer.can_read(team.id)]
+
+
+@pages.get("/")
+def home():
+    if g.viewer is None:
+        return render_template("welcome.html", expired=g.get("expired", False))
+    with services().sessions() as db:
+        dates = key_dates_ahead(db, g.viewer.team_ids, today().date())
+        db.expunge_all()
+    return render_template("home.html", key_dates=dates)
+
+
+@pages.get("/bulletins")
+@signed_in
+def search():
+    """Words across every bulletin the viewer may read."""
+    teams = _readable_teams()
+    words = _words()
+    with services().sessions() as db:
+        found = search_bulletins(db, [team.id for team in teams], words)
+        db.expunge_all()
+    return render_template("search.html", teams=teams, words=words, bulletins=found)
+
+
+@pages.get("/teams/<int:team_id>")
+@signed_in
+def team(team_id: int):
+    """One team's bulletins week by week, searchable; only for those who may read them."""
+    if not g.viewer.can_read(team_id):
+        abort(404)  # as for a team that does not exist: no hint of who is there
+    words = _words()
+    with services().sessions() as db:
+        found = db.get(Team, team_id)
+        if found is None:
+            abort(404)
+        bulletins = search_bulletins(db, [team_id], words)
+        excuses = [] if words else excused_weeks(db, [team_id])
+        db.expunge_all()
+    return render_template(
+        "team.html", team=found, words=words, bulletins=bulletins, excuses=excuses
+    )
+
+
+@pages.get("/me")
+@signed_in
+def me():
+    return render_template("me.html")
+
+
+@pages.get("/me/data.json")
+@signed_in
+def my_data():
+    """Everything the product holds about the viewer (their right of access)."""
+    with services().sessions() as db:
+        data = person_data(db, db.get(Person, g.viewer.person_id))
+    return Response(
+        to_json(data),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-data.json"'},
+    )

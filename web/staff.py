@@ -1,0 +1,225 @@
+"""The programme team's pages: the cohort at a glance, survey campaigns and their results,
+the evaluation snapshot and the exports. Each view and each download checks the role."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, g, render_template, request
+from sqlalchemy import select
+
+from bulletins.cycle.export import ENCODING, export_rows, to_csv
+from bulletins.cycle.search import help_requests
+from bulletins.cycle.status import Status
+from bulletins.db.models import Cohort
+from bulletins.errors import BulletinsError
+from bulletins.people import find_cohort
+from evaluation.campaigns import campaigns, counts
+from evaluation.campaigns.access import is_open
+from evaluation.charts import heatmap_svg, mood_svg
+from evaluation.monthly.figures import mood_trend
+from evaluation.participation import ParticipationGrid, participation_grid, week_range
+from evaluation.results.document import result_blocks
+from evaluation.results.export import open_answers
+from evaluation.results.tally import UnknownCampaign, campaign_results, find_campaign
+from evaluation.snapshot.compose import build_snapshot, generated_line, snapshot_cohort
+from evaluation.snapshot.files import file_stem, write_snapshot
+from evaluation.snapshot.render import render_html
+from web.auth import staff_only
+from web.services import services, today
+
+staff = Blueprint("staff", __name__)
+
+GRID_WEEKS = 8  # the cohort page's grid: about two months
+HELP_WEEKS = 4
+
+
+def _download(content: str | bytes, filename: str, mimetype: str) -> Response:
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _grid() -> ParticipationGrid:
+    found, now = services(), services().clock()
+    this_week = found.calendar.week_of(now)
+    first = this_week
+    for _ in range(GRID_WEEKS - 1):
+        first = first.previous()
+    with found.sessions() as db:
+        grid = participation_grid(db, found.calendar, week_range(first, this_week), now)
+        db.expunge_all()
+    return grid
+
+
+@staff.get("/cohort")
+@staff_only
+def cohort():
+    """Participation over the last weeks, the teams yet to write this week, the help asked
+    for lately and who offered it."""
+    found = services()
+    grid = _grid()
+    this_week = grid.weeks[-1] if grid.weeks else found.calendar.week_of(found.clock())
+    silent = [
+        (team, grid.status(team, this_week))
+        for team in grid.teams
+        if grid.status(team, this_week) in (Status.SILENT, Status.WAITING)
+    ]
+    weeks = [str(week) for week in grid.weeks[-HELP_WEEKS:]]
+    with found.sessions() as db:
+        requests = help_requests(db, weeks)
+        db.expunge_all()
+    return render_template(
+        "cohort.html",
+        grid=grid,
+        week=this_week,
+        silent=silent,
+        help_requests=requests,
+        moods=mood_trend(grid),
+    )
+
+
+@staff.get("/cohort/participation.svg")
+@staff_only
+def participation_chart():
+    """The snapshot's participation chart, over the cohort page's weeks."""
+    names, weeks, rows = _grid().chart_data()
+    return Response(heatmap_svg(names, weeks, rows, g.locale), mimetype="image/svg+xml")
+
+
+@staff.get("/cohort/mood.svg")
+@staff_only
+def mood_chart():
+    trend = mood_trend(_grid())
+    weeks, means = [str(w.week) for w in trend], [w.mean for w in trend]
+    return Response(mood_svg(weeks, means, g.locale), mimetype="image/svg+xml")
+
+
+@staff.get("/surveys")
+@staff_only
+def surveys():
+    found = services()
+    now = found.clock()
+    with found.sessions() as db:
+        rows = [
+            (c.key, c.anonymous, counts(db, c), is_open(c, now), found.calendar.local(c.closes_at))
+            for c in campaigns(db)
+        ]
+    return render_template("surveys.html", campaigns=rows)
+
+
+def _campaign(db, key: str):
+    try:
+        return find_campaign(db, None, key)
+    except UnknownCampaign:
+        abort(404)
+
+
+@staff.get("/surveys/<path:key>/results")
+@staff_only
+def survey_results(key: str):
+    """A campaign's results as ``bulletins survey results`` gives them: the same figures,
+    the same groups withheld under the anonymity threshold."""
+    found = services()
+    with found.sessions() as db:
+        campaign = _campaign(db, key)
+        blocks = result_blocks(campaign_results(db, campaign, found.settings.anonymity_k), g.locale)
+    return render_template("results.html", key=key, blocks=blocks)
+
+
+@staff.get("/surveys/<path:key>/answers.csv")
+@staff_only
+def survey_answers(key: str):
+    """The anonymized answers as open data, as ``bulletins survey results --format csv``."""
+    found = services()
+    with found.sessions() as db:
+        exported = open_answers(db, _campaign(db, key), found.settings.anonymity_k)
+    return _download(exported.csv, f"{file_stem(key)}.csv", "text/csv")
+
+
+def _as_of() -> date:
+    raw = request.args.get("as_of")
+    if not raw:
+        return today().date()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description="as_of")
+
+
+def _snapshot():
+    found = services()
+    day = _as_of()
+    try:
+        with found.sessions() as db:
+            chosen = snapshot_cohort(db, request.args.get("cohort"), day)
+            built = build_snapshot(db, found.calendar, found.settings, chosen, day, g.locale)
+    except BulletinsError:
+        abort(404)
+    return built
+
+
+@staff.get("/snapshot")
+@staff_only
+def snapshot():
+    day, cohort = _as_of(), request.args.get("cohort") or None
+    args = {"as_of": day.isoformat()} | ({"cohort": cohort} if cohort else {})
+    return render_template("snapshot.html", as_of=day, cohort=cohort, args=args)
+
+
+@staff.get("/snapshot/snapshot.html")
+@staff_only
+def snapshot_page():
+    """The evaluation snapshot's page, charts inside, as the scheduled job writes it."""
+    built = _snapshot()
+    html = render_html(built, generated_line(today(), g.locale))
+    if request.args.get("download"):
+        return _download(html, f"snapshot-{built.as_of.isoformat()}.html", "text/html")
+    return Response(html, mimetype="text/html")
+
+
+@staff.get("/snapshot.zip")
+@staff_only
+def snapshot_files():
+    """Every file of ``bulletins snapshot``: the report, its charts and its open data."""
+    built = _snapshot()
+    found = services()
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="bulletins-snapshot-") as folder:
+        with found.sessions() as db:
+            written = write_snapshot(db, built, Path(folder), generated_line(today(), g.locale))
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in written:
+                archive.write(path, path.name)
+    return _download(
+        buffer.getvalue(), f"snapshot-{built.as_of.isoformat()}.zip", "application/zip"
+    )
+
+
+@staff.get("/exports")
+@staff_only
+def exports():
+    with services().sessions() as db:
+        names = list(db.scalars(select(Cohort.name).order_by(Cohort.starts_on)))
+    return render_template("exports.html", cohorts=names)
+
+
+@staff.get("/exports/bulletins.csv")
+@staff_only
+def export_bulletins():
+    """Every bulletin and excused week, as ``bulletins export bulletins``."""
+    found = services()
+    name = request.args.get("cohort") or None
+    with found.sessions() as db:
+        try:
+            chosen = find_cohort(db, name) if name else None
+        except BulletinsError:
+            abort(404)
+        rows = export_rows(db, found.calendar, chosen, g.locale)
+    return _download(to_csv(rows).encode(ENCODING), "bulletins.csv", "text/csv")
