@@ -3,6 +3,7 @@ one by one, "Sign in with Slack" through the stand-in's authorize page."""
 
 from __future__ import annotations
 
+import html
 import http.cookiejar
 import re
 import urllib.error
@@ -23,6 +24,11 @@ class Page:
     @property
     def text(self) -> str:
         return self.body.decode("utf-8")
+
+    @property
+    def words(self) -> str:
+        """The text with HTML's character references read, as a person sees it."""
+        return html.unescape(self.text)
 
     @property
     def location(self) -> str:

@@ -1,0 +1,279 @@
+"""The web console over real HTTP, signed in with Slack through the stand-in: what each
+role sees, what strangers, people of another workspace and people off the roster get, and
+how sign-in holds against replays, expired sessions and forms from elsewhere."""
+
+from __future__ import annotations
+
+import io
+import json
+import urllib.parse
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from bulletins.db.models import Membership, Person
+from bulletins.i18n import gettext
+from evaluation.results.document import WITHHELD, result_blocks
+from evaluation.results.tally import FEW, campaign_results, find_campaign
+from tests.support.console import Browser
+from tests.support.cycle import file
+from tests.support.programme import paris
+from tests.support.results_world import campaign, mixed
+
+FELLOW = "UWG7U498MB0"  # Yanis Girard, ACOSS-Plateforme
+MENTOR = "USMV5YEWH0S"  # Élodie Fournier, ACOSS-Plateforme
+STAFF = "U0CPT72AN0H"  # Louis André, programme team
+OTHER_FELLOW = "UFYL2GLUGZ5"  # Anaïs Bonnet, ADLER
+OUTSIDER = "UOUTSIDER01"  # in the workspace, not on the roster
+CAMPAIGN = "bilan:2026"
+FILED = paris(2026, 3, 2, 9, 30)  # before the clock: 10:00
+
+STAFF_PAGES = [
+    "cohort",
+    "cohort/participation.svg",
+    "cohort/mood.svg",
+    "surveys",
+    f"surveys/{CAMPAIGN}/results",
+    f"surveys/{CAMPAIGN}/answers.csv",
+    "snapshot",
+    "snapshot/snapshot.html",
+    "snapshot/snapshot.html?download=1",
+    "snapshot.zip",
+    "exports",
+    "exports/bulletins.csv",
+]
+
+
+@pytest.fixture
+def console(workspace):
+    """Two teams' bulletins, a survey campaign, a person of the workspace off the roster."""
+    file(workspace, "ACOSS-Plateforme", FILED, priority="Ouvrir l'API <script>x</script>",
+         help_request="Un contact à la DINUM", key_date=date(2026, 4, 1),
+         key_date_label="Mise en production")  # fmt: skip
+    file(workspace, "ADLER", FILED, priority="Secret d'ADLER: le modèle de fraude")
+    with workspace.services.sessions.begin() as session:
+        campaign(session, mixed(3, 6), {"fellow": 4, "mentor": 8}, key=CAMPAIGN)
+    workspace.standin.add_user(OUTSIDER, "Visiteur", locale="fr-FR")
+    return workspace
+
+
+def team_id(workspace, name: str) -> int:
+    with workspace.services.sessions() as session:
+        person = session.scalar(select(Person).where(Person.slack_user_id == FELLOW))
+        teams = {m.team.name: m.team.id for m in person.memberships}
+        if name in teams:
+            return teams[name]
+        other = session.scalar(select(Person).where(Person.slack_user_id == OTHER_FELLOW))
+        return {m.team.name: m.team.id for m in other.memberships}[name]
+
+
+def signed_in(workspace, user: str) -> Browser:
+    browser = Browser(workspace)
+    page = browser.sign_in(user)
+    assert page.status == 200, page.text
+    return browser
+
+
+def to_sign_in(page) -> bool:
+    return page.status == 302 and urllib.parse.urlsplit(page.location).path == "/app/login"
+
+
+def test_a_stranger_is_sent_to_sign_in_from_every_page_and_download(console):
+    browser = Browser(console)
+    welcome = browser.get("")
+    assert welcome.status == 200
+    assert "Se connecter avec Slack" in welcome.text
+    own = team_id(console, "ACOSS-Plateforme")
+    for path in ["bulletins", f"teams/{own}", "me", "me/data.json", *STAFF_PAGES]:
+        page = browser.get(path)
+        assert to_sign_in(page), (path, page.status)
+    assert "Un contact" not in welcome.text
+
+
+def test_a_fellow_reads_their_team_and_searches_only_within_it(console):
+    browser = signed_in(console, FELLOW)
+    home = browser.get("")
+    assert "Bonjour Yanis Girard" in home.text
+    assert "ACOSS-Plateforme" in home.words and "EIG de l'équipe" in home.words
+    assert "2026-04-01" in home.text and "Mise en production" in home.text  # a key date
+    team = browser.get(f"teams/{team_id(console, 'ACOSS-Plateforme')}")
+    assert team.status == 200
+    assert "Ouvrir l&#39;API &lt;script&gt;x&lt;/script&gt;" in team.text  # escaped
+    assert "<script>x" not in team.text
+    assert "Un contact à la DINUM" in team.text
+    # Another team's page is as missing as a team that does not exist.
+    assert browser.get(f"teams/{team_id(console, 'ADLER')}").status == 404
+    assert browser.get("teams/999999").status == 404
+    everything = browser.get("bulletins")
+    assert "Ouvrir l" in everything.text and "Secret d" not in everything.text
+    searched = browser.get("bulletins?q=" + urllib.parse.quote("modèle fraude"))
+    assert "Secret d" not in searched.text and "0 bulletin contient" in searched.text
+    assert "1 bulletin contient" in browser.get("bulletins?q=dinum").text
+
+
+def test_fellows_and_mentors_get_403_on_every_staff_page_and_download(console):
+    for user in (FELLOW, MENTOR):
+        browser = signed_in(console, user)
+        for path in STAFF_PAGES:
+            page = browser.get(path)
+            assert page.status == 403, (user, path, page.status)
+            assert "réservée à l'équipe du programme" in page.words
+
+
+def test_a_mentor_reads_the_team_they_mentor(console):
+    browser = signed_in(console, MENTOR)
+    assert "mentor de l'équipe" in browser.get("").words
+    assert "Ouvrir l" in browser.get(f"teams/{team_id(console, 'ACOSS-Plateforme')}").text
+    assert browser.get(f"teams/{team_id(console, 'ADLER')}").status == 404
+
+
+def test_staff_search_every_team_and_see_the_cohort(console):
+    browser = signed_in(console, STAFF)
+    assert "1 bulletin contient" in browser.get("bulletins?q=fraude").text
+    assert browser.get(f"teams/{team_id(console, 'ADLER')}").status == 200
+    cohort = browser.get("cohort")
+    assert cohort.status == 200
+    assert "Un contact à la DINUM" in cohort.text  # a help request of the last weeks
+    assert "Pas encore de proposition d'aide" in cohort.words
+    yet_to_write = cohort.words.split("Équipes qui n'ont pas encore écrit")[1].split("<h2>")[0]
+    assert "ADLER" not in yet_to_write and "CartoBio" in yet_to_write
+    chart = browser.get("cohort/participation.svg")
+    assert chart.headers["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in chart.body
+
+
+def test_survey_results_withhold_what_the_cli_withholds(console):
+    browser = signed_in(console, STAFF)
+    listing = browser.get("surveys")
+    assert CAMPAIGN in listing.text and "9 / 12" in listing.text
+    page = browser.get(f"surveys/{CAMPAIGN}/results")
+    assert page.status == 200
+    assert gettext("fr", WITHHELD[FEW], k=5) in page.words  # 3 fellows answered, under k
+    with console.services.sessions() as session:
+        results = campaign_results(session, find_campaign(session, None, CAMPAIGN), 5)
+        blocks = result_blocks(results, "fr")
+    headings = [b.text for b in blocks if type(b).__name__ == "Heading"]
+    assert headings and all(text in page.words for text in headings)
+    answers = browser.get(f"surveys/{CAMPAIGN}/answers.csv")
+    assert answers.status == 200 and "attachment" in answers.headers["Content-Disposition"]
+
+
+def test_staff_download_the_snapshot_and_the_bulletins_export(console):
+    browser = signed_in(console, STAFF)
+    page = browser.get("snapshot/snapshot.html?as_of=2026-03-06")
+    assert page.status == 200 and "<svg" in page.text
+    archive = zipfile.ZipFile(io.BytesIO(browser.get("snapshot.zip?as_of=2026-03-06").body))
+    assert {"snapshot.html", "snapshot.md", "team-facts.csv"} <= set(archive.namelist())
+    assert browser.get("snapshot.zip?as_of=not-a-day").status == 400
+    export = browser.get("exports/bulletins.csv")
+    assert export.body.startswith("\ufeff".encode())
+    assert "Secret d'ADLER" in export.body.decode("utf-8-sig")
+
+
+def test_everyone_downloads_their_own_data(console):
+    browser = signed_in(console, FELLOW)
+    data = json.loads(browser.get("me/data.json").body)
+    assert data["person"]["slack_user_id"] == FELLOW
+
+
+def test_a_member_of_another_workspace_is_refused(console):
+    browser = Browser(console)
+    page = browser.sign_in(FELLOW, team_as="T0THER")
+    assert page.status == 403
+    assert "espace Slack du programme" in page.text
+    assert to_sign_in(browser.get("bulletins"))
+
+
+def test_a_person_off_the_roster_is_refused(console):
+    browser = Browser(console)
+    page = browser.sign_in(OUTSIDER)
+    assert page.status == 403
+    assert "pas dans la liste des participants" in page.text
+    assert to_sign_in(browser.get("bulletins"))
+
+
+def test_a_replayed_sign_in_is_refused(console):
+    browser = Browser(console)
+    back = browser.slack_authorize(FELLOW)
+    assert browser.follow(browser.get(back)).status == 200
+    replayed = browser.get(back)  # the state was used: the session no longer holds it
+    assert replayed.status == 400 and "déjà servi" in replayed.text
+    thief = Browser(console)  # the same address in another browser: no state there
+    assert thief.get(back).status == 400
+    assert to_sign_in(thief.get("bulletins"))
+
+
+def test_a_sign_in_with_another_state_is_refused(console):
+    browser = Browser(console)
+    back = browser.slack_authorize(FELLOW)
+    forged = back.replace("state=", "state=x")
+    assert browser.get(forged).status == 400
+    assert to_sign_in(browser.get("bulletins"))
+
+
+def test_someone_taken_off_the_roster_loses_access_at_their_next_request(console):
+    browser = signed_in(console, FELLOW)
+    assert browser.get("bulletins").status == 200
+    with console.services.sessions.begin() as session:
+        person = session.scalar(select(Person).where(Person.slack_user_id == FELLOW))
+        session.execute(
+            update(Membership)
+            .where(Membership.person_id == person.id)
+            .values(until=date(2026, 3, 1))
+        )
+    assert to_sign_in(browser.get("bulletins"))
+    assert to_sign_in(browser.get("me/data.json"))
+
+
+def test_an_expired_session_sends_to_sign_in_again(console):
+    browser = signed_in(console, STAFF)
+    console.clock.now += timedelta(hours=12, minutes=1)  # the default lasts 12 hours
+    assert "Votre session a pris fin" in browser.get("").words
+    assert to_sign_in(browser.get("cohort"))
+    again = signed_in(console, STAFF)
+    console.clock.now += timedelta(hours=12, minutes=1)
+    assert to_sign_in(again.get("cohort"))
+
+
+def test_signing_out_needs_the_form_s_token(console):
+    browser = signed_in(console, FELLOW)
+    assert browser.post("logout", {}).status == 400
+    assert browser.post("logout", {"csrf": "forged"}).status == 400
+    assert browser.get("bulletins").status == 200  # still signed in
+    assert browser.sign_out().status == 302
+    assert to_sign_in(browser.get("bulletins"))
+
+
+def test_after_sign_in_only_a_console_path_is_followed(console):
+    own = team_id(console, "ACOSS-Plateforme")
+    for wanted, landing in [
+        (f"/app/teams/{own}", f"/app/teams/{own}"),
+        ("https://evil.example/app/", "/app/"),
+        ("//evil.example/app/", "/app/"),
+        ("/slack/events", "/app/"),
+        ("/app/../slack/events", "/app/"),
+    ]:
+        browser = Browser(console)
+        back = browser.slack_authorize(FELLOW, path="login?next=" + urllib.parse.quote(wanted))
+        page = browser.get(back)
+        assert page.status == 302
+        assert page.location == landing or page.location.endswith(landing), (wanted, page.location)
+        assert urllib.parse.urlsplit(page.location).netloc in ("", urllib.parse.urlsplit(
+            console.console_url).netloc)  # fmt: skip
+
+
+def test_the_session_cookie_is_http_only_and_same_site(console):
+    browser = Browser(console)
+    page = browser.get("login")
+    cookie = page.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/app" in cookie
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_the_console_speaks_the_language_slack_gives(console):
+    console.standin.add_user(OTHER_FELLOW, "Anaïs Bonnet", locale="en-US")
+    browser = signed_in(console, OTHER_FELLOW)
+    home = browser.get("")
+    assert "Hello Anaïs Bonnet" in home.text and "Sign out" in home.text
