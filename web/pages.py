@@ -9,6 +9,8 @@ from bulletins.cycle.search import excused_weeks, key_dates_ahead, search_bullet
 from bulletins.db.models import Person, Team
 from bulletins.people import active_teams
 from bulletins.rights.export import person_data, to_json
+from evaluation.facts.indicators import team_indicators
+from evaluation.facts.sheets import current_facts
 from web.auth import signed_in
 from web.services import services, today
 
@@ -65,9 +67,17 @@ def team(team_id: int):
             abort(404)
         bulletins = search_bulletins(db, [team_id], words)
         excuses = [] if words else excused_weeks(db, [team_id])
+        facts = current_facts(db, [team_id])[team_id]
+        indicators = team_indicators(db, found)
         db.expunge_all()
     return render_template(
-        "team.html", team=found, words=words, bulletins=bulletins, excuses=excuses
+        "team.html",
+        team=found,
+        words=words,
+        bulletins=bulletins,
+        excuses=excuses,
+        facts=facts,
+        indicators=indicators,
     )
 
 
