@@ -13,11 +13,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bulletins.db.models import Membership, Person, Team
+from bulletins.db.models import Membership, Person
 from bulletins.i18n import gettext
 from evaluation.results.document import WITHHELD, result_blocks
-from evaluation.facts.indicators import add_indicator, record_value
-from evaluation.facts.sheets import parse_facts, record_facts
 from evaluation.results.tally import FEW, campaign_results, find_campaign
 from tests.support.console import Browser
 from tests.support.cycle import file
