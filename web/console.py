@@ -16,6 +16,7 @@ from web.auth import auth, check_csrf, csrf_token, load_signed_in
 from web.pages import pages
 from web.services import EXTENSION, ConsoleServices
 from web.staff import staff
+from web.surveys import surveys
 
 PREFIX = "/app"
 COOKIE = "bulletins_console"
@@ -88,4 +89,5 @@ def create_console(found: ConsoleServices) -> Flask:
     app.register_blueprint(auth)
     app.register_blueprint(pages)
     app.register_blueprint(staff)
+    app.register_blueprint(surveys)
     return app

@@ -3,7 +3,7 @@ week with search, and their own data."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 
 from bulletins.cycle.search import excused_weeks, key_dates_ahead, search_bulletins
 from bulletins.db.models import Person, Team
@@ -12,6 +12,7 @@ from bulletins.rights.export import person_data, to_json
 from evaluation.facts.indicators import team_indicators
 from evaluation.facts.sheets import current_facts
 from web.auth import signed_in
+from web.downloads import download
 from web.services import services, today
 
 pages = Blueprint("pages", __name__)
@@ -93,8 +94,4 @@ def my_data():
     """Everything the product holds about the viewer (their right of access)."""
     with services().sessions() as db:
         data = person_data(db, db.get(Person, g.viewer.person_id))
-    return Response(
-        to_json(data),
-        mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="my-data.json"'},
-    )
+    return download(to_json(data), "my-data.json", "application/json")

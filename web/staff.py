@@ -1,5 +1,5 @@
-"""The programme team's pages: the cohort at a glance, survey campaigns and their results,
-the evaluation snapshot and the exports. Each view and each download checks the role."""
+"""The programme team's pages: the cohort at a glance, the evaluation snapshot and the
+exports (the surveys are ``web.surveys``'). Each view and each download checks the role."""
 
 from __future__ import annotations
 
@@ -18,32 +18,20 @@ from bulletins.cycle.status import Status
 from bulletins.db.models import Cohort
 from bulletins.errors import BulletinsError
 from bulletins.people import find_cohort
-from evaluation.campaigns import campaigns, counts
-from evaluation.campaigns.access import is_open
 from evaluation.charts import heatmap_svg, mood_svg
 from evaluation.monthly.figures import mood_trend
 from evaluation.participation import ParticipationGrid, participation_grid, week_range
-from evaluation.results.document import result_blocks
-from evaluation.results.export import open_answers
-from evaluation.results.tally import UnknownCampaign, campaign_results, find_campaign
 from evaluation.snapshot.compose import build_snapshot, generated_line, snapshot_cohort
-from evaluation.snapshot.files import file_stem, write_snapshot
+from evaluation.snapshot.files import write_snapshot
 from evaluation.snapshot.render import render_html
 from web.auth import staff_only
+from web.downloads import download
 from web.services import services, today
 
 staff = Blueprint("staff", __name__)
 
 GRID_WEEKS = 8  # the cohort page's grid: about two months
 HELP_WEEKS = 4
-
-
-def _download(content: str | bytes, filename: str, mimetype: str) -> Response:
-    return Response(
-        content,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 def _grid() -> ParticipationGrid:
@@ -101,48 +89,6 @@ def mood_chart():
     return Response(mood_svg(weeks, means, g.locale), mimetype="image/svg+xml")
 
 
-@staff.get("/surveys")
-@staff_only
-def surveys():
-    found = services()
-    now = found.clock()
-    with found.sessions() as db:
-        rows = [
-            (c.key, c.anonymous, counts(db, c), is_open(c, now), found.calendar.local(c.closes_at))
-            for c in campaigns(db)
-        ]
-    return render_template("surveys.html", campaigns=rows)
-
-
-def _campaign(db, key: str):
-    try:
-        return find_campaign(db, None, key)
-    except UnknownCampaign:
-        abort(404)
-
-
-@staff.get("/surveys/<path:key>/results")
-@staff_only
-def survey_results(key: str):
-    """A campaign's results as ``bulletins survey results`` gives them: the same figures,
-    the same groups withheld under the anonymity threshold."""
-    found = services()
-    with found.sessions() as db:
-        campaign = _campaign(db, key)
-        blocks = result_blocks(campaign_results(db, campaign, found.settings.anonymity_k), g.locale)
-    return render_template("results.html", key=key, blocks=blocks)
-
-
-@staff.get("/surveys/<path:key>/answers.csv")
-@staff_only
-def survey_answers(key: str):
-    """The anonymized answers as open data, as ``bulletins survey results --format csv``."""
-    found = services()
-    with found.sessions() as db:
-        exported = open_answers(db, _campaign(db, key), found.settings.anonymity_k)
-    return _download(exported.csv, f"{file_stem(key)}.csv", "text/csv")
-
-
 def _as_of() -> date:
     raw = request.args.get("as_of")
     if not raw:
@@ -180,7 +126,7 @@ def snapshot_page():
     built = _snapshot()
     html = render_html(built, generated_line(today(), g.locale))
     if request.args.get("download"):
-        return _download(html, f"snapshot-{built.as_of.isoformat()}.html", "text/html")
+        return download(html, f"snapshot-{built.as_of.isoformat()}.html", "text/html")
     return Response(html, mimetype="text/html")
 
 
@@ -197,9 +143,7 @@ def snapshot_files():
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in written:
                 archive.write(path, path.name)
-    return _download(
-        buffer.getvalue(), f"snapshot-{built.as_of.isoformat()}.zip", "application/zip"
-    )
+    return download(buffer.getvalue(), f"snapshot-{built.as_of.isoformat()}.zip", "application/zip")
 
 
 @staff.get("/exports")
@@ -222,4 +166,4 @@ def export_bulletins():
         except BulletinsError:
             abort(404)
         rows = export_rows(db, found.calendar, chosen, g.locale)
-    return _download(to_csv(rows).encode(ENCODING), "bulletins.csv", "text/csv")
+    return download(to_csv(rows).encode(ENCODING), "bulletins.csv", "text/csv")

@@ -13,8 +13,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bulletins.db.models import Membership, Person
+from bulletins.db.models import Membership, OutboxMessage, Person, Team
 from bulletins.i18n import gettext
+from evaluation.facts.indicators import add_indicator, record_value
+from evaluation.facts.sheets import parse_facts, record_facts
 from evaluation.results.document import WITHHELD, result_blocks
 from evaluation.results.tally import FEW, campaign_results, find_campaign
 from tests.support.console import Browser
@@ -122,9 +124,22 @@ def test_fellows_and_mentors_get_403_on_every_staff_page_and_download(console):
             assert "réservée à l'équipe du programme" in page.words
 
 
-def test_a_mentor_reads_the_team_they_mentor(console):
+def test_a_mentor_reads_the_team_they_mentor_with_its_facts_and_indicators(console):
+    with console.services.sessions.begin() as session:
+        mentor = session.scalar(select(Person).where(Person.slack_user_id == MENTOR))
+        team = session.scalar(select(Team).where(Team.name == "ACOSS-Plateforme"))
+        facts = parse_facts(
+            {"tool_status": "in_production", "repositories": "https://git.example/api"}
+        )
+        record_facts(session, team, mentor, facts, FILED)
+        indicator = add_indicator(session, team, mentor, "Réduire les délais", "Délai moyen",
+                                  None, "jours", 30.0, 10.0, FILED)  # fmt: skip
+        record_value(session, indicator, mentor, 20.0, date(2026, 3, 1), FILED)
     browser = signed_in(console, MENTOR)
     assert "mentor de l'équipe" in browser.get("").words
+    page = browser.get(f"teams/{team_id(console, 'ACOSS-Plateforme')}").words
+    assert "En production" in page and "https://git.example/api" in page
+    assert "Délai moyen" in page and "50 %" in page  # from 30 to 20 days, on the way to 10
     assert "Ouvrir l" in browser.get(f"teams/{team_id(console, 'ACOSS-Plateforme')}").text
     assert browser.get(f"teams/{team_id(console, 'ADLER')}").status == 404
 
@@ -277,3 +292,27 @@ def test_the_console_speaks_the_language_slack_gives(console):
     browser = signed_in(console, OTHER_FELLOW)
     home = browser.get("")
     assert "Hello Anaïs Bonnet" in home.text and "Sign out" in home.text
+
+
+def test_staff_launch_a_survey_once_and_others_cannot(console):
+    def invitations() -> int:
+        with console.services.sessions() as session:
+            rows = session.scalars(select(OutboxMessage.key)).all()
+        return sum(1 for key in rows if key.startswith("survey:pulse-mentors"))
+
+    fellow = signed_in(console, FELLOW)
+    token = fellow.get("").csrf()
+    assert fellow.post("surveys/launch", {"csrf": token, "survey": "pulse-mentors"}).status == 403
+    browser = signed_in(console, STAFF)
+    listing = browser.get("surveys")
+    assert browser.post("surveys/launch", {"survey": "pulse-mentors"}).status == 400  # no token
+    assert invitations() == 0
+    form = {"csrf": listing.csrf(), "survey": "pulse-mentors"}
+    launched = browser.follow(browser.post("surveys/launch", form))
+    sent = invitations()
+    assert sent > 0 and f"invitations envoyées : {sent}" in launched.words
+    assert "pulse-mentors:2026-03" in launched.words
+    again = browser.follow(browser.post("surveys/launch", form))
+    assert "déjà été lancé" in again.words and invitations() == sent
+    unknown = browser.follow(browser.post("surveys/launch", form | {"cohort": "EIG 9"}))
+    assert "Aucune promotion ne s'appelle « EIG 9 »" in unknown.words
