@@ -17,6 +17,7 @@ from bulletins.cycle.search import help_requests
 from bulletins.cycle.status import Status
 from bulletins.db.models import Cohort
 from bulletins.errors import BulletinsError
+from bulletins.outbox.report import COLUMNS, anonymous_prefixes, outbox_rows, row_cells
 from bulletins.people import find_cohort
 from evaluation.charts import heatmap_svg, mood_svg
 from evaluation.monthly.figures import mood_trend
@@ -144,6 +145,23 @@ def snapshot_files():
             for path in written:
                 archive.write(path, path.name)
     return download(buffer.getvalue(), f"snapshot-{built.as_of.isoformat()}.zip", "application/zip")
+
+
+OUTBOX_LIMIT = 200
+
+
+@staff.get("/outbox")
+@staff_only
+def outbox():
+    """The latest outgoing messages, or those that could not be delivered, as ``bulletins
+    outbox`` lists them: the people an anonymous survey's messages went to stay hidden."""
+    found = services()
+    failed_only = request.args.get("all") != "1"
+    with found.sessions() as db:
+        rows = outbox_rows(db, failed_only=failed_only, limit=OUTBOX_LIMIT)
+        anonymous = anonymous_prefixes(db)
+        cells = [row_cells(row, found.settings.timezone, anonymous) for row in rows]
+    return render_template("outbox.html", columns=COLUMNS, rows=cells, failed_only=failed_only)
 
 
 @staff.get("/exports")

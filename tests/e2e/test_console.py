@@ -15,6 +15,8 @@ from sqlalchemy import select, update
 
 from bulletins.db.models import Membership, OutboxMessage, Person, Team
 from bulletins.i18n import gettext
+from bulletins.messages import Message, Section
+from bulletins.outbox import enqueue
 from evaluation.facts.indicators import add_indicator, record_value
 from evaluation.facts.sheets import parse_facts, record_facts
 from evaluation.results.document import WITHHELD, result_blocks
@@ -45,6 +47,8 @@ STAFF_PAGES = [
     "snapshot.zip",
     "exports",
     "exports/bulletins.csv",
+    "outbox",
+    "outbox?all=1",
 ]
 
 
@@ -316,3 +320,20 @@ def test_staff_launch_a_survey_once_and_others_cannot(console):
     assert "déjà été lancé" in again.words and invitations() == sent
     unknown = browser.follow(browser.post("surveys/launch", form | {"cohort": "EIG 9"}))
     assert "Aucune promotion ne s'appelle « EIG 9 »" in unknown.words
+
+
+def test_staff_see_the_messages_that_could_not_be_delivered_as_the_cli_lists_them(console):
+    def failed(session, key: str, channel: str) -> None:
+        message = Message(text="Rappel", sections=(Section("Rappel"),))
+        row = enqueue(session, key=key, kind="reminder", channel=channel, message=message, now=FILED)
+        row.status, row.attempts, row.error, row.permanent = "failed", 3, "user_not_found", True
+
+    with console.services.sessions.begin() as session:
+        failed(session, "reminder:2026-W10:14:00:team-3:person-7", "U0GONE")
+        failed(session, f"survey:{CAMPAIGN}:invite:person-42", "U0SECRET")
+    browser = signed_in(console, STAFF)
+    page = browser.get("outbox").words
+    assert "reminder:2026-W10:14:00:team-3:person-7" in page and "user_not_found" in page
+    # Whom an anonymous survey's messages went to stays hidden, as in `bulletins outbox`.
+    assert f"survey:{CAMPAIGN}:invite:person-…" in page
+    assert "person-42" not in page and "U0SECRET" not in page
