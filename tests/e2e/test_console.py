@@ -325,7 +325,9 @@ def test_staff_launch_a_survey_once_and_others_cannot(console):
 def test_staff_see_the_messages_that_could_not_be_delivered_as_the_cli_lists_them(console):
     def failed(session, key: str, channel: str) -> None:
         message = Message(text="Rappel", sections=(Section("Rappel"),))
-        row = enqueue(session, key=key, kind="reminder", channel=channel, message=message, now=FILED)
+        row = enqueue(
+            session, key=key, kind="reminder", channel=channel, message=message, now=FILED
+        )
         row.status, row.attempts, row.error, row.permanent = "failed", 3, "user_not_found", True
 
     with console.services.sessions.begin() as session:
