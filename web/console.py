@@ -13,6 +13,7 @@ from bulletins.cycle.bulletin import MOODS
 from bulletins.names import shown_name
 from web import i18n
 from web.auth import auth, check_csrf, csrf_token, load_signed_in
+from web.facts import facts
 from web.pages import pages
 from web.services import EXTENSION, ConsoleServices
 from web.staff import staff
@@ -90,4 +91,5 @@ def create_console(found: ConsoleServices) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(staff)
     app.register_blueprint(surveys)
+    app.register_blueprint(facts)
     return app

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bulletins.db.models import Membership, OutboxMessage, Person, Team
+from bulletins.db.models import Membership, OutboxMessage, Person, Team, TeamFacts
 from bulletins.i18n import gettext
 from bulletins.messages import Message, Section
 from bulletins.outbox import enqueue
@@ -49,6 +49,7 @@ STAFF_PAGES = [
     "exports/bulletins.csv",
     "outbox",
     "outbox?all=1",
+    "facts",
 ]
 
 
@@ -339,3 +340,62 @@ def test_staff_see_the_messages_that_could_not_be_delivered_as_the_cli_lists_the
     # Whom an anonymous survey's messages went to stays hidden, as in `bulletins outbox`.
     assert f"survey:{CAMPAIGN}:invite:person-…" in page
     assert "person-42" not in page and "U0SECRET" not in page
+
+
+FACTS_HEADER = (
+    "cohort,team,tool_status,tool_planned_on,people_hired,repositories,libraries,datasets,"
+    "trainings_count,training_topics,contributions,accessibility_audit,note\n"
+)
+
+
+def facts_saved(workspace) -> int:
+    with workspace.services.sessions() as session:
+        return len(session.scalars(select(TeamFacts)).all())
+
+
+def test_a_facts_file_s_problems_are_shown_line_by_line_and_nothing_is_saved(console):
+    browser = signed_in(console, STAFF)
+    token = browser.get("facts").csrf()
+    bad = (
+        FACTS_HEADER
+        + "EIG 9,ADLER,in_production,,1,,,,0,,,,\n"
+        + "EIG 3,ADLER,sometimes,,1,,,,0,,,,\n"
+        + "EIG 3,CartoBio,in_production,,2,,,,0,,,yes,<b>Bien</b>\n"
+    )
+    page = browser.post_file("facts", {"csrf": token}, "file", "faits.csv", bad.encode())
+    assert page.status == 400
+    assert "2 problèmes, rien n'a été importé" in page.words
+    assert "Ligne 2: unknown cohort 'EIG 9'" in page.words
+    assert "Ligne 3: tool_status" in page.words
+    assert facts_saved(console) == 0
+
+
+def test_a_facts_file_is_previewed_then_imported_whole_on_confirmation(console):
+    browser = signed_in(console, STAFF)
+    token = browser.get("facts").csrf()
+    good = (
+        FACTS_HEADER
+        + "EIG 3,ADLER,in_production,,1,https://git.example/adler,,,2,,,,\n"
+        + "EIG 3,CartoBio,planned,2026-09-01,0,,,,0,,,yes,<b>Bien</b>\n"
+    )
+    preview = browser.post_file("facts", {"csrf": token}, "file", "faits.csv", good.encode())
+    assert preview.status == 200
+    assert "2 équipes à mettre à jour" in preview.words and "En production" in preview.words
+    assert facts_saved(console) == 0  # nothing before the confirmation
+    assert browser.post("facts/import", {"name": "faits.csv", "text": good}).status == 400
+    confirm = {"csrf": preview.csrf(), "name": "faits.csv", "text": good}
+    done = browser.follow(browser.post("facts/import", confirm))
+    assert "équipes mises à jour : 2" in done.words
+    assert facts_saved(console) == 2
+    again = browser.follow(browser.post("facts/import", confirm))
+    assert "équipes mises à jour : 0 ; inchangées : 2" in again.words
+    assert facts_saved(console) == 2
+
+
+def test_only_staff_import_facts(console):
+    browser = signed_in(console, MENTOR)
+    token = browser.get("").csrf()
+    data = (FACTS_HEADER + "EIG 3,ADLER,in_production,,1,,,,0,,,,\n").encode()
+    assert browser.post_file("facts", {"csrf": token}, "file", "f.csv", data).status == 403
+    assert browser.post("facts/import", {"csrf": token, "text": data.decode()}).status == 403
+    assert facts_saved(console) == 0

@@ -68,6 +68,20 @@ class Browser:
         data = urllib.parse.urlencode(form).encode()
         return self._send(urllib.request.Request(self.url(path), data=data, method="POST"))
 
+    def post_file(self, path: str, form: dict[str, str], name: str, filename: str, data: bytes):
+        """A form with one file (multipart/form-data), as a browser sends it."""
+        boundary = "----console-test-boundary"
+        field = '--{}\r\nContent-Disposition: form-data; name="{}"\r\n\r\n{}\r\n'
+        parts = [field.format(boundary, key, value).encode() for key, value in form.items()]
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'
+        )
+        body = b"".join(parts) + head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        request = urllib.request.Request(self.url(path), data=body, headers=headers)
+        return self._send(request)
+
     def _send(self, request: urllib.request.Request) -> Page:
         try:
             with self._opener.open(request, timeout=30) as response:
