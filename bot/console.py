@@ -78,6 +78,7 @@ def console_app(services: Services) -> Flask:
     return create_console(
         ConsoleServices(
             settings=services.settings,
+            engine=services.engine,
             sessions=services.sessions,
             calendar=services.calendar,
             clock=services.clock,

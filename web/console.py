@@ -15,6 +15,7 @@ from web import i18n
 from web.auth import auth, check_csrf, csrf_token, load_signed_in
 from web.facts import facts
 from web.pages import pages
+from web.people import people
 from web.services import EXTENSION, ConsoleServices
 from web.staff import staff
 from web.surveys import surveys
@@ -92,4 +93,5 @@ def create_console(found: ConsoleServices) -> Flask:
     app.register_blueprint(staff)
     app.register_blueprint(surveys)
     app.register_blueprint(facts)
+    app.register_blueprint(people)
     return app

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bulletins.calendar import ProgrammeCalendar
@@ -19,6 +20,7 @@ EXTENSION = "bulletins"
 @dataclass(frozen=True)
 class ConsoleServices:
     settings: Settings
+    engine: Engine
     sessions: sessionmaker[Session]
     calendar: ProgrammeCalendar
     clock: Callable[[], datetime]

@@ -50,6 +50,8 @@ STAFF_PAGES = [
     "outbox",
     "outbox?all=1",
     "facts",
+    f"people?slack_id={FELLOW}",
+    f"people/{FELLOW}/data.json",
 ]
 
 
@@ -399,3 +401,22 @@ def test_only_staff_import_facts(console):
     assert browser.post_file("facts", {"csrf": token}, "file", "f.csv", data).status == 403
     assert browser.post("facts/import", {"csrf": token, "text": data.decode()}).status == 403
     assert facts_saved(console) == 0
+
+
+def test_staff_export_and_erase_a_person_s_data_after_typing_their_id(console):
+    fellow = signed_in(console, FELLOW)
+    browser = signed_in(console, STAFF)
+    page = browser.get(f"people?slack_id={FELLOW}")
+    assert "Yanis Girard" in page.words
+    data = json.loads(browser.get(f"people/{FELLOW}/data.json").body)
+    assert data["person"]["name"] == "Yanis Girard"
+    assert browser.get("people/UNOBODY/data.json").status == 404
+    wrong = browser.follow(browser.post(f"people/{FELLOW}/erase", {"csrf": page.csrf()}))
+    assert "rien n'a été effacé" in wrong.words
+    assert fellow.get("bulletins").status == 200
+    form = {"csrf": page.csrf(), "confirm": FELLOW}
+    done = browser.follow(browser.post(f"people/{FELLOW}/erase", form))
+    assert f"Erased the data of {FELLOW}" in done.words
+    assert to_sign_in(fellow.get("bulletins"))  # their session ends with their data
+    with console.services.sessions() as session:
+        assert session.scalar(select(Person).where(Person.slack_user_id == FELLOW)) is None

@@ -8,6 +8,7 @@ import json
 import urllib.parse
 from datetime import UTC, datetime
 
+from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from bulletins.calendar import ProgrammeCalendar
@@ -39,6 +40,7 @@ def client(url: str | None = None):
     app = create_console(
         ConsoleServices(
             settings=settings,
+            engine=create_engine("sqlite://"),
             sessions=sessionmaker(),
             calendar=ProgrammeCalendar.from_settings(settings),
             clock=lambda: datetime(2026, 3, 2, 9, tzinfo=UTC),
