@@ -36,6 +36,7 @@ HELP_WEEKS = 4
 
 
 def _grid() -> ParticipationGrid:
+    """The last weeks up to this one; after a cohort's end, up to its last week."""
     found, now = services(), services().clock()
     this_week = found.calendar.week_of(now)
     first = this_week
@@ -44,7 +45,11 @@ def _grid() -> ParticipationGrid:
     with found.sessions() as db:
         grid = participation_grid(db, found.calendar, week_range(first, this_week), now)
         db.expunge_all()
-    return grid
+    active = {week for _, week in grid.statuses}
+    weeks = list(grid.weeks)
+    while len(weeks) > 1 and weeks[-1] not in active:
+        weeks.pop()
+    return grid.restricted(weeks) if active else grid
 
 
 @staff.get("/cohort")
@@ -54,7 +59,8 @@ def cohort():
     for lately and who offered it."""
     found = services()
     grid = _grid()
-    this_week = grid.weeks[-1] if grid.weeks else found.calendar.week_of(found.clock())
+    this_week = found.calendar.week_of(found.clock())
+    in_programme = any(week == this_week for _, week in grid.statuses)
     silent = [
         (team, grid.status(team, this_week))
         for team in grid.teams
@@ -68,6 +74,7 @@ def cohort():
         "cohort.html",
         grid=grid,
         week=this_week,
+        in_programme=in_programme,
         silent=silent,
         help_requests=requests,
         moods=mood_trend(grid),

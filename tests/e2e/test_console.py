@@ -23,6 +23,7 @@ from evaluation.results.document import WITHHELD, result_blocks
 from evaluation.results.tally import FEW, campaign_results, find_campaign
 from tests.support.console import Browser
 from tests.support.cycle import file
+from tests.support.french import french_mistakes
 from tests.support.programme import paris
 from tests.support.results_world import campaign, mixed
 
@@ -106,7 +107,7 @@ def test_a_fellow_reads_their_team_and_searches_only_within_it(console):
     home = browser.get("")
     assert "Bonjour Yanis Girard" in home.text
     assert "ACOSS-Plateforme" in home.words and "EIG de l'équipe" in home.words
-    assert "2026-04-01" in home.text and "Mise en production" in home.text  # a key date
+    assert "1er avril 2026" in home.words and "Mise en production" in home.words  # a key date
     team = browser.get(f"teams/{team_id(console, 'ACOSS-Plateforme')}")
     assert team.status == 200
     assert "Ouvrir l&#39;API &lt;script&gt;x&lt;/script&gt;" in team.text  # escaped
@@ -161,6 +162,10 @@ def test_staff_search_every_team_and_see_the_cohort(console):
     assert "Pas encore de proposition d'aide" in cohort.words
     yet_to_write = cohort.words.split("Équipes qui n'ont pas encore écrit")[1].split("<h2>")[0]
     assert "ADLER" not in yet_to_write and "CartoBio" in yet_to_write
+    assert "Équipes qui n'ont pas encore écrit, semaine du 2 mars 2026" in cohort.visible
+    assert "3,0" in cohort.visible  # the mean mood, written as in French
+    for page in (cohort, browser.get("")):  # (bulletins quote people, as they wrote)
+        assert french_mistakes(page.visible) == [], page.visible
     chart = browser.get("cohort/participation.svg")
     assert chart.headers["Content-Type"].startswith("image/svg+xml")
     assert b"<svg" in chart.body

@@ -24,6 +24,9 @@ if not (CHROMIUM.exists() and DRIVER.exists()):
     )
 webdriver = pytest.importorskip("selenium.webdriver", reason="needs the test extra's selenium")
 By = pytest.importorskip("selenium.webdriver.common.by").By
+expected_conditions = pytest.importorskip("selenium.webdriver.support.expected_conditions")
+WebDriverWait = pytest.importorskip("selenium.webdriver.support.wait").WebDriverWait
+TimeoutException = pytest.importorskip("selenium.common.exceptions").TimeoutException
 
 FELLOW, STAFF = "UWG7U498MB0", "U0CPT72AN0H"  # Yanis Girard (ACOSS-Plateforme), Louis André
 
@@ -69,6 +72,17 @@ def text(browser) -> str:
     return browser.find_element(By.TAG_NAME, "body").text
 
 
+def shows(browser, words: str) -> bool:
+    """Whether the page shows ``words`` within 10 s (a click's page may still be loading)."""
+    try:
+        WebDriverWait(browser, 10).until(
+            expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "body"), words)
+        )
+    except TimeoutException:
+        return False
+    return True
+
+
 def wait_for_file(folder: Path, suffix: str, timeout: float = 30) -> Path:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -81,30 +95,36 @@ def wait_for_file(folder: Path, suffix: str, timeout: float = 30) -> Path:
 
 def test_a_fellow_signs_in_searches_their_team_and_cannot_see_the_cohort(console, browser):
     sign_in(browser, console, FELLOW)
-    assert "Bonjour Yanis Girard" in text(browser)
+    assert shows(browser, "Bonjour Yanis Girard")
     browser.find_element(By.LINK_TEXT, "Bulletins des équipes").click()
     box = browser.find_element(By.NAME, "q")
     box.send_keys("dinum")
     box.submit()
+    assert shows(browser, "1 bulletin contient")
     found = text(browser)
     assert "1 bulletin contient « dinum »" in found and "Un contact DINUM" in found
     assert "Secret d'ADLER" not in found
     browser.get(console.console_url + "cohort")
-    assert "réservée à l'équipe du programme" in text(browser)
+    assert shows(browser, "réservée à l'équipe du programme")
     browser.find_element(By.XPATH, "//button[text()='Se déconnecter']").click()
-    assert "Se connecter avec Slack" in text(browser)
+    assert shows(browser, "Se connecter avec Slack")
 
 
 def test_staff_see_the_cohort_a_survey_s_results_and_download_the_snapshot(console, browser):
     sign_in(browser, console, STAFF)
+    assert shows(browser, "Bonjour Louis André")
     browser.find_element(By.LINK_TEXT, "Promotion").click()
+    assert shows(browser, "La promotion en un coup d'œil")
     chart = browser.find_element(By.CSS_SELECTOR, "img[src$='participation.svg']")
-    assert browser.execute_script("return arguments[0].naturalWidth", chart) > 0
+    drawn = "return arguments[0].complete && arguments[0].naturalWidth > 0"
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script(drawn, chart))
     assert "Un contact DINUM" in text(browser)
     browser.find_element(By.LINK_TEXT, "Questionnaires").click()
+    assert shows(browser, "Campagnes de questionnaires")
     browser.find_element(By.LINK_TEXT, "Résultats").click()
-    assert "Moins de 5 réponses : non affiché, pour protéger l'anonymat." in text(browser)
+    assert shows(browser, "Moins de 5 réponses : non affiché, pour protéger l'anonymat.")
     browser.find_element(By.LINK_TEXT, "Bilan").click()
+    assert shows(browser, "Bilan d'évaluation")
     browser.find_element(By.PARTIAL_LINK_TEXT, "(ZIP)").click()
     archive = wait_for_file(browser.downloads, ".zip")
     assert archive.stat().st_size > 1000

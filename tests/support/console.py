@@ -31,6 +31,12 @@ class Page:
         return html.unescape(self.text)
 
     @property
+    def visible(self) -> str:
+        """The words a person reads: no tags, no stylesheet, spaces run together."""
+        text = re.sub(r"<style.*?</style>|<[^>]+>", " ", self.text, flags=re.DOTALL)
+        return " ".join(html.unescape(text).split())
+
+    @property
     def location(self) -> str:
         return self.headers.get("Location", "")
 
