@@ -237,3 +237,16 @@ def test_without_the_form_listeners_the_demo_stops_with_the_reason(tmp_path, mon
     with pytest.raises(DemoError, match="a pulse button answered HTTP 404.*nothing was answered"):
         run_demo(settings_from_dict({}), 1, tmp_path / "out")
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_the_tour_visits_the_web_console_as_a_fellow_and_as_the_programme_team(demo):
+    out, _ = demo
+    index = Page(out / "index.html")
+    assert "La console web" in index.read
+    home = Page(out / "console" / "fellow-home.html").read
+    assert "Bonjour" in home and "EIG de l'équipe" in home
+    assert "Promotion" not in home  # a fellow's menu has no programme team's pages
+    cohort = out / "console" / "staff-cohort.html"
+    assert 'src="participation.svg"' in cohort.read_text(encoding="utf-8")
+    assert (out / "console" / "participation.svg").read_bytes().lstrip().startswith(b"<?xml")
+    assert "Ont répondu" in Page(out / "console" / "staff-surveys.html").read
