@@ -9,6 +9,8 @@ from bulletins.cycle.search import excused_weeks, key_dates_ahead, search_bullet
 from bulletins.db.models import Person, Team
 from bulletins.people import active_teams
 from bulletins.rights.export import person_data, to_json
+from evaluation.campaigns import is_open, survey_of
+from evaluation.campaigns.asked import surveys_asked
 from evaluation.facts.indicators import team_indicators
 from evaluation.facts.sheets import current_facts
 from web.auth import signed_in
@@ -37,10 +39,21 @@ def _readable_teams() -> list[Team]:
 def home():
     if g.viewer is None:
         return render_template("welcome.html", expired=g.get("expired", False))
-    with services().sessions() as db:
+    found = services()
+    now = found.clock()
+    with found.sessions() as db:
         dates = key_dates_ahead(db, g.viewer.team_ids, today().date())
+        asked = [
+            (
+                survey_of(campaign).title.get(g.locale),
+                finished,
+                is_open(campaign, now),
+                found.calendar.local(campaign.closes_at),
+            )
+            for campaign, finished in surveys_asked(db, g.viewer.person_id)
+        ]
         db.expunge_all()
-    return render_template("home.html", key_dates=dates)
+    return render_template("home.html", key_dates=dates, asked=asked)
 
 
 @pages.get("/bulletins")

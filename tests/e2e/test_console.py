@@ -324,6 +324,9 @@ def test_staff_launch_a_survey_once_and_others_cannot(console):
     sent = invitations()
     assert sent > 0 and f"invitations envoyées : {sent}" in launched.words
     assert "pulse-mentors:2026-03" in launched.words
+    mentor_home = signed_in(console, MENTOR).get("").words
+    assert "Vos questionnaires" in mentor_home and "à remplir, ouvert jusqu'au" in mentor_home
+    assert "Vos questionnaires" not in fellow.get("").words  # fellows were not asked
     again = browser.follow(browser.post("surveys/launch", form))
     assert "déjà été lancé" in again.words and invitations() == sent
     unknown = browser.follow(browser.post("surveys/launch", form | {"cohort": "EIG 9"}))
