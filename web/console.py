@@ -16,6 +16,7 @@ from web.auth import auth, check_csrf, csrf_token, load_signed_in
 from web.facts import facts
 from web.pages import pages
 from web.people import people
+from web.roster import roster
 from web.services import EXTENSION, ConsoleServices
 from web.staff import staff
 from web.surveys import surveys
@@ -94,4 +95,5 @@ def create_console(found: ConsoleServices) -> Flask:
     app.register_blueprint(surveys)
     app.register_blueprint(facts)
     app.register_blueprint(people)
+    app.register_blueprint(roster)
     return app

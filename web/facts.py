@@ -3,36 +3,15 @@ with nothing saved, then imported whole on confirmation, as ``bulletins facts im
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 
 from evaluation.facts.importing import FactsFileError, import_facts, parse_facts_csv
 from web.auth import staff_only
 from web.i18n import gettext as _
 from web.services import services
+from web.uploads import BadUpload, uploaded_csv
 
 facts = Blueprint("facts", __name__)
-
-MAX_FILE = 48 * 1024  # bytes: tens of teams take a few KB; the console takes 64 KB a request
-
-
-def _uploaded() -> tuple[str, str] | None:
-    """(file name, text) of the form's file, or of the text kept from the preview."""
-    upload = request.files.get("file")
-    if upload is not None and upload.filename:
-        data = upload.read(MAX_FILE + 1)
-        name = upload.filename
-    elif request.form.get("text"):
-        data, name = request.form["text"].encode("utf-8"), request.form.get("name", "")
-    else:
-        return None
-    if len(data) > MAX_FILE:
-        raise ValueError(
-            _("The file is over %(kb)s KB: is it the facts file?", kb=MAX_FILE // 1024)
-        )
-    try:
-        return name or "facts.csv", data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError(_("The file is not UTF-8: save it as “CSV UTF-8”.")) from None
 
 
 @facts.get("/facts")
@@ -46,8 +25,8 @@ def form():
 def check():
     """Read the file and show what would be imported, or every bad line; save nothing."""
     try:
-        found = _uploaded()
-    except ValueError as error:
+        found = uploaded_csv("facts.csv")
+    except BadUpload as error:
         return render_template("facts.html", problems=[(0, str(error))]), 400
     if found is None:
         return render_template("facts.html", problems=[(0, _("Choose a CSV file."))]), 400
@@ -66,7 +45,10 @@ def check():
 @staff_only
 def save():
     """Import the file checked on the preview: all rows or none, checked again."""
-    found = _uploaded()
+    try:
+        found = uploaded_csv("facts.csv")
+    except BadUpload as error:
+        return render_template("facts.html", problems=[(0, str(error))]), 400
     if found is None:
         return redirect(url_for("facts.form"))
     name, text = found

@@ -7,11 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bulletins.db.models import Membership, Person, Role, Team
-from bulletins.people import current, is_staff
+from bulletins.db.models import Membership, Person, Role, StaffMember, Team
+
+
+def holds(column_since, column_until, day: date):
+    """SQL condition: a place held on ``day`` and not ended that day. A roster import ends
+    the places of the people it drops on the day it runs (``until`` = that day): the
+    console takes them as ended at once, where reminders still count the day."""
+    return (column_since <= day) & or_(column_until.is_(None), column_until > day)
 
 
 @dataclass(frozen=True)
@@ -58,13 +64,16 @@ def load_viewer(session: Session, slack_user_id: str, day: date) -> Viewer | Non
     rows = session.execute(
         select(Team, Membership.role)
         .join(Membership, Membership.team_id == Team.id)
-        .where(Membership.person_id == person.id, current(Membership.since, Membership.until, day))
+        .where(Membership.person_id == person.id, holds(Membership.since, Membership.until, day))
         .order_by(Team.name)
     ).all()
     places = tuple(
         Place(team.id, team.name, Role(role)) for team, role in rows if team.is_active(day)
     )
-    staff = is_staff(session, person, day)
+    staff_place = select(StaffMember.id).where(
+        StaffMember.person_id == person.id, holds(StaffMember.since, StaffMember.until, day)
+    )
+    staff = session.scalar(staff_place.limit(1)) is not None
     if not places and not staff:
         return None
     return Viewer(person.id, person.slack_user_id, person.name, person.locale, staff, places)

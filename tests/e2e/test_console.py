@@ -24,7 +24,7 @@ from evaluation.results.tally import FEW, campaign_results, find_campaign
 from tests.support.console import Browser
 from tests.support.cycle import file
 from tests.support.french import french_mistakes
-from tests.support.programme import paris
+from tests.support.programme import data_file, paris
 from tests.support.results_world import campaign, mixed
 
 FELLOW = "UWG7U498MB0"  # Yanis Girard, ACOSS-Plateforme
@@ -51,6 +51,7 @@ STAFF_PAGES = [
     "outbox",
     "outbox?all=1",
     "facts",
+    "roster",
     f"people?slack_id={FELLOW}",
     f"people/{FELLOW}/data.json",
 ]
@@ -428,3 +429,22 @@ def test_staff_export_and_erase_a_person_s_data_after_typing_their_id(console):
     assert to_sign_in(fellow.get("bulletins"))  # their session ends with their data
     with console.services.sessions() as session:
         assert session.scalar(select(Person).where(Person.slack_user_id == FELLOW)) is None
+
+
+def test_a_roster_is_tried_first_then_imported_and_whoever_it_drops_loses_access(console):
+    fellow = signed_in(console, FELLOW)
+    browser = signed_in(console, STAFF)
+    token = browser.get("roster").csrf()
+    lines = data_file("eig3-roster.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    without = "".join(line for line in lines if FELLOW not in line).encode()
+    bad = (lines[0] + "EIG 3,ADLER,juggler,Zoé,UZOE\n").encode()
+    refused = browser.post_file("roster", {"csrf": token}, "file", "roster.csv", bad)
+    assert refused.status == 400 and "Ligne 2:" in refused.words
+    preview = browser.post_file("roster", {"csrf": token}, "file", "roster.csv", without)
+    assert preview.status == 200 and "memberships 63 unchanged, 1 ended" in preview.words
+    assert "Roster imported" not in preview.words
+    assert fellow.get("bulletins").status == 200  # the preview changed nothing
+    form = {"csrf": token, "name": "roster.csv", "text": without.decode(), "start": "", "end": ""}
+    done = browser.follow(browser.post("roster/import", form))
+    assert "Roster imported" in done.words and "memberships 63 unchanged, 1 ended" in done.words
+    assert to_sign_in(fellow.get("bulletins"))
