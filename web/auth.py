@@ -150,7 +150,10 @@ def csrf_token() -> str:
 
 
 def _to_sign_in():
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    """To Slack, then back to the page asked for (``full_path`` is the app's own: without
+    the ``/app`` it is mounted under)."""
+    wanted = request.script_root + request.full_path.rstrip("?")
+    return redirect(url_for("auth.login", next=wanted))
 
 
 def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:

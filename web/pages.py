@@ -4,10 +4,10 @@ week with search, and their own data."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template, request
+from sqlalchemy import select
 
 from bulletins.cycle.search import excused_weeks, key_dates_ahead, search_bulletins
-from bulletins.db.models import Person, Team
-from bulletins.people import active_teams
+from bulletins.db.models import Cohort, Person, Team
 from bulletins.rights.export import person_data, to_json
 from evaluation.campaigns import is_open, survey_of
 from evaluation.campaigns.asked import surveys_asked
@@ -20,6 +20,7 @@ from web.services import services, today
 pages = Blueprint("pages", __name__)
 
 MAX_WORDS = 200  # characters searched for: a longer query is a mistake, not a search
+SHOWN = 200  # bulletins on one page, newest first
 
 
 def _words() -> str:
@@ -27,12 +28,15 @@ def _words() -> str:
 
 
 def _readable_teams() -> list[Team]:
-    """The teams the viewer may read: staff, every active team; others, their own."""
-    day = today().date()
+    """The teams the viewer may read: staff, every team of every cohort (the latest
+    cohort's first); others, their own."""
     with services().sessions() as db:
-        teams = active_teams(db, day)
+        query = select(Team).join(Team.cohort).order_by(Cohort.starts_on.desc(), Team.name)
+        if not g.viewer.staff:
+            query = query.where(Team.id.in_(g.viewer.team_ids))
+        teams = list(db.scalars(query))
         db.expunge_all()
-    return [team for team in teams if g.viewer.can_read(team.id)]
+    return teams
 
 
 @pages.get("/")
@@ -63,9 +67,11 @@ def search():
     teams = _readable_teams()
     words = _words()
     with services().sessions() as db:
-        found = search_bulletins(db, [team.id for team in teams], words)
+        found = search_bulletins(db, [team.id for team in teams], words, limit=SHOWN)
         db.expunge_all()
-    return render_template("search.html", teams=teams, words=words, bulletins=found)
+    return render_template(
+        "search.html", teams=teams, words=words, bulletins=found, more=len(found) == SHOWN
+    )
 
 
 @pages.get("/teams/<int:team_id>")

@@ -91,6 +91,17 @@ def to_sign_in(page) -> bool:
     return page.status == 302 and urllib.parse.urlsplit(page.location).path == "/app/login"
 
 
+def test_after_signing_in_a_stranger_lands_on_the_page_they_asked_for(console):
+    browser = Browser(console)
+    own = team_id(console, "ACOSS-Plateforme")
+    asked = browser.get(f"teams/{own}?q=dinum")
+    assert to_sign_in(asked)
+    back = browser.slack_authorize(FELLOW, path=asked.location)
+    landing = browser.get(back)
+    assert landing.location.endswith(f"/app/teams/{own}?q=dinum")
+    assert "1 bulletin contient" in browser.follow(landing).words
+
+
 def test_a_stranger_is_sent_to_sign_in_from_every_page_and_download(console):
     browser = Browser(console)
     welcome = browser.get("")
