@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable, Iterable
 from urllib.parse import urlencode
 
 from flask import Flask
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.bootstrap import Services
+from bot.bootstrap import Services, utc_now
+from bot.checklist import run_checks
 from web.console import create_console
 from web.identity import SignInRefused, SlackIdentity, id_token_claims, identity_from_claims
 from web.services import ConsoleServices
@@ -73,7 +76,19 @@ class SlackSignIn:
             return self._workspace
 
 
-def console_app(services: Services) -> Flask:
+def checklist_of(config_path: str | None) -> Callable[[], Iterable[tuple[bool, str]]]:
+    """``bulletins check`` as the serving process would run it: its configuration file and
+    its environment."""
+
+    def lines() -> Iterable[tuple[bool, str]]:
+        return [(line.ok, str(line)) for line in run_checks(config_path, os.environ, utc_now())]
+
+    return lines
+
+
+def console_app(
+    services: Services, checklist: Callable[[], Iterable[tuple[bool, str]]] | None = None
+) -> Flask:
     """The console for ``services``, to mount under ``/app``."""
     return create_console(
         ConsoleServices(
@@ -83,5 +98,6 @@ def console_app(services: Services) -> Flask:
             calendar=services.calendar,
             clock=services.clock,
             sign_in=SlackSignIn(services),
+            checklist=checklist,
         )
     )

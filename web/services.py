@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +25,9 @@ class ConsoleServices:
     calendar: ProgrammeCalendar
     clock: Callable[[], datetime]
     sign_in: SignIn
+    # ``bulletins check``'s lines, (ok, text) each, run anew at each call; None where the
+    # process was not started by ``bulletins serve`` (tests, the demo).
+    checklist: Callable[[], Iterable[tuple[bool, str]]] | None = None
 
 
 def services() -> ConsoleServices:

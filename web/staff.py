@@ -157,6 +157,15 @@ def snapshot_files():
 OUTBOX_LIMIT = 200
 
 
+@staff.get("/check")
+@staff_only
+def check():
+    """``bulletins check`` run now by the serving process: one line each, ok or what to fix."""
+    checklist = services().checklist
+    lines = list(checklist()) if checklist is not None else None
+    return render_template("check.html", lines=lines)
+
+
 @staff.get("/outbox")
 @staff_only
 def outbox():

@@ -36,7 +36,7 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
     warn_of_sqlite_on_paas(obj.settings)
     services = obj.services()
     from bot.app import create_app
-    from bot.console import console_app
+    from bot.console import checklist_of, console_app
     from bot.server import (
         HttpServer,
         exit_on_sigterm,
@@ -65,7 +65,7 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
             port,
             signing_secret=secret,
             health=health,
-            console=console_app(services),
+            console=console_app(services, checklist_of(obj.config_path)),
         )
         server.serve_forever()
 

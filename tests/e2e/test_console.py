@@ -52,6 +52,7 @@ STAFF_PAGES = [
     "outbox?all=1",
     "facts",
     "roster",
+    "check",
     f"people?slack_id={FELLOW}",
     f"people/{FELLOW}/data.json",
 ]
@@ -81,7 +82,7 @@ def team_id(workspace, name: str) -> int:
 
 
 def signed_in(workspace, user: str) -> Browser:
-    browser = Browser(workspace)
+    browser = Browser.of(workspace)
     page = browser.sign_in(user)
     assert page.status == 200, page.text
     return browser
@@ -92,7 +93,7 @@ def to_sign_in(page) -> bool:
 
 
 def test_after_signing_in_a_stranger_lands_on_the_page_they_asked_for(console):
-    browser = Browser(console)
+    browser = Browser.of(console)
     own = team_id(console, "ACOSS-Plateforme")
     asked = browser.get(f"teams/{own}?q=dinum")
     assert to_sign_in(asked)
@@ -103,7 +104,7 @@ def test_after_signing_in_a_stranger_lands_on_the_page_they_asked_for(console):
 
 
 def test_a_stranger_is_sent_to_sign_in_from_every_page_and_download(console):
-    browser = Browser(console)
+    browser = Browser.of(console)
     welcome = browser.get("")
     assert welcome.status == 200
     assert "Se connecter avec Slack" in welcome.text
@@ -211,6 +212,11 @@ def test_staff_download_the_snapshot_and_the_bulletins_export(console):
     assert "Secret d'ADLER" in export.body.decode("utf-8-sig")
 
 
+def test_the_deployment_check_is_served_only_by_bulletins_serve(console):
+    page = signed_in(console, STAFF).get("check")
+    assert page.status == 200 and "seul un serveur lancé par bulletins serve" in page.words
+
+
 def test_everyone_downloads_their_own_data(console):
     browser = signed_in(console, FELLOW)
     data = json.loads(browser.get("me/data.json").body)
@@ -218,7 +224,7 @@ def test_everyone_downloads_their_own_data(console):
 
 
 def test_a_member_of_another_workspace_is_refused(console):
-    browser = Browser(console)
+    browser = Browser.of(console)
     page = browser.sign_in(FELLOW, team_as="T0THER")
     assert page.status == 403
     assert "espace Slack du programme" in page.text
@@ -226,7 +232,7 @@ def test_a_member_of_another_workspace_is_refused(console):
 
 
 def test_a_person_off_the_roster_is_refused(console):
-    browser = Browser(console)
+    browser = Browser.of(console)
     page = browser.sign_in(OUTSIDER)
     assert page.status == 403
     assert "pas dans la liste des participants" in page.text
@@ -234,18 +240,18 @@ def test_a_person_off_the_roster_is_refused(console):
 
 
 def test_a_replayed_sign_in_is_refused(console):
-    browser = Browser(console)
+    browser = Browser.of(console)
     back = browser.slack_authorize(FELLOW)
     assert browser.follow(browser.get(back)).status == 200
     replayed = browser.get(back)  # the state was used: the session no longer holds it
     assert replayed.status == 400 and "déjà servi" in replayed.text
-    thief = Browser(console)  # the same address in another browser: no state there
+    thief = Browser.of(console)  # the same address in another browser: no state there
     assert thief.get(back).status == 400
     assert to_sign_in(thief.get("bulletins"))
 
 
 def test_a_sign_in_with_another_state_is_refused(console):
-    browser = Browser(console)
+    browser = Browser.of(console)
     back = browser.slack_authorize(FELLOW)
     forged = back.replace("state=", "state=x")
     assert browser.get(forged).status == 400
@@ -294,7 +300,7 @@ def test_after_sign_in_only_a_console_path_is_followed(console):
         ("/slack/events", "/app/"),
         ("/app/../slack/events", "/app/"),
     ]:
-        browser = Browser(console)
+        browser = Browser.of(console)
         back = browser.slack_authorize(FELLOW, path="login?next=" + urllib.parse.quote(wanted))
         page = browser.get(back)
         assert page.status == 302
@@ -304,7 +310,7 @@ def test_after_sign_in_only_a_console_path_is_followed(console):
 
 
 def test_the_session_cookie_is_http_only_and_same_site(console):
-    browser = Browser(console)
+    browser = Browser.of(console)
     page = browser.get("login")
     cookie = page.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/app" in cookie

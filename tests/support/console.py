@@ -53,8 +53,13 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 @dataclass
 class Browser:
-    workspace: SlackWorkspace
+    home: str  # the console's home page
+    slack: str  # the stand-in's root, where Slack's sign-in page is
     cookies: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+
+    @classmethod
+    def of(cls, workspace: SlackWorkspace) -> Browser:
+        return cls(workspace.console_url, workspace.standin.root_url)
 
     def __post_init__(self) -> None:
         self._opener = urllib.request.build_opener(
@@ -65,7 +70,7 @@ class Browser:
         """``path`` of the console (``/app/...``), or an absolute address."""
         if path.startswith("http"):
             return path
-        return urllib.parse.urljoin(self.workspace.console_url, path)
+        return urllib.parse.urljoin(self.home, path)
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Page:
         return self._send(urllib.request.Request(self.url(path), headers=headers or {}))
@@ -105,7 +110,7 @@ class Browser:
         returns the address Slack sends the browser back to."""
         to_slack = self.get(path)
         assert to_slack.status == 302, to_slack.status
-        assert to_slack.location.startswith(self.workspace.standin.root_url), to_slack.location
+        assert to_slack.location.startswith(self.slack), to_slack.location
         extra = {"login_as": login_as} | ({"team_as": team_as} if team_as else {})
         back = self.get(to_slack.location + "&" + urllib.parse.urlencode(extra))
         assert back.status == 302, back.text
