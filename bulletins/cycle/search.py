@@ -6,10 +6,11 @@ these functions read only the teams they are given.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from bulletins.db.models import Bulletin, HelpOffer, WeekExcuse
@@ -22,11 +23,19 @@ SEARCHED = (
 )
 
 
+def fold(text: str | None) -> str:
+    """``text`` as searched: case, accents and ligatures aside ("Délai" and "DELAI" match)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def search_bulletins(
     session: Session, team_ids: Sequence[int], words: str | None = None, limit: int = 200
 ) -> list[Bulletin]:
-    """The bulletins of ``team_ids``, newest week first, with every word of ``words`` in
-    one of their texts (case aside; ``%`` and ``_`` are plain characters)."""
+    """The bulletins of ``team_ids``, newest week first, at most ``limit``, with every word
+    of ``words`` in one of their texts, case and accents aside. The words are matched here
+    rather than in SQL, the same on SQLite and PostgreSQL: a programme's bulletins are a few
+    thousand short texts."""
     if not team_ids:
         return []
     query = (
@@ -34,11 +43,18 @@ def search_bulletins(
         .options(joinedload(Bulletin.team), joinedload(Bulletin.author))
         .where(Bulletin.team_id.in_(team_ids))
         .order_by(Bulletin.week.desc(), Bulletin.team_id)
-        .limit(limit)
     )
-    for word in (words or "").split():
-        query = query.where(or_(*(column.icontains(word, autoescape=True) for column in SEARCHED)))
-    return list(session.scalars(query))
+    wanted = [fold(word) for word in (words or "").split()]
+    if not wanted:
+        return list(session.scalars(query.limit(limit)))
+    found = []
+    for bulletin in session.scalars(query):
+        text = " ".join(fold(getattr(bulletin, column.key)) for column in SEARCHED)
+        if all(word in text for word in wanted):
+            found.append(bulletin)
+            if len(found) == limit:
+                break
+    return found
 
 
 def excused_weeks(session: Session, team_ids: Sequence[int]) -> list[WeekExcuse]:

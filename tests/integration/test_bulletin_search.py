@@ -50,6 +50,21 @@ def test_only_the_teams_given_are_read(world):
     assert search_bulletins(world.session, [], "api") == []
 
 
+def test_accents_and_case_are_aside_as_people_type(world):
+    ids = [team.id for team in world.teams.values()]
+    for typed in ("DELAIS", "délais", "Demo_PUBLIQUE", "réussie démo"):
+        assert teams(world, search_bulletins(world.session, ids, typed)) == [("Plume", "2026-W10")]
+
+
+def test_the_latest_come_first_up_to_the_limit(world):
+    ids = [team.id for team in world.teams.values()]
+    assert teams(world, search_bulletins(world.session, ids, "", limit=2)) == [
+        ("ADLER", "2026-W11"),
+        ("ADLER", "2026-W10"),
+    ]
+    assert len(search_bulletins(world.session, ids, "a", limit=1)) == 1
+
+
 def test_percent_and_underscore_are_plain_characters(world):
     ids = [team.id for team in world.teams.values()]
     assert teams(world, search_bulletins(world.session, ids, "50%")) == [("Plume", "2026-W10")]
