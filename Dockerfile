@@ -12,6 +12,7 @@ WORKDIR /app
 COPY pyproject.toml README.md constraints.txt manifest.yml ./
 COPY bulletins ./bulletins
 COPY evaluation ./evaluation
+COPY web ./web
 COPY bot ./bot
 # The versions that were tested (constraints.txt), then an unprivileged user.
 RUN pip install -c constraints.txt . \

@@ -1,4 +1,5 @@
-"""The HTTP server: Slack's requests on ``POST /slack/events``, ``GET /healthz`` for probes.
+"""The HTTP server: Slack's requests on ``POST /slack/events``, ``GET /healthz`` for probes,
+and the web console under ``/app/`` (``web``) when one is given.
 
 ``/healthz`` answers 200 when the database answers at the latest schema and the clock
 process completed a tick recently, else 503; its JSON body says which is wrong.
@@ -26,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from waitress import wasyncore
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from bot.bootstrap import utc_now
 from bulletins.config import Settings
@@ -38,6 +40,7 @@ from bulletins.health import Health, check_health
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+CONSOLE_PATH = "/app"
 # Requests served at once. No more than bulletins.db.engine.POOL_SIZE: each may hold a
 # connection (a form is filed before its answer).
 THREADS = 8
@@ -96,10 +99,15 @@ def health_check(
 
 
 def make_wsgi_app(
-    app: App, engine: Engine, signing_secret: str, health: Callable[[], Health] | None = None
+    app: App,
+    engine: Engine,
+    signing_secret: str,
+    health: Callable[[], Health] | None = None,
+    console: Callable | None = None,
 ) -> Callable:
     """A WSGI application routing Slack's requests, once their signature is checked, to
-    Bolt, and answering health checks."""
+    Bolt, answering health checks, and serving ``console`` (a WSGI application: the web
+    console) under ``/app``."""
     slack = signed(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
     health = health or health_check(engine)
     calendar_file = key_date_files(engine, signing_secret)
@@ -117,7 +125,9 @@ def make_wsgi_app(
             return _plain(start_response, "404 Not Found")
         return slack(environ, start_response)
 
-    return application
+    if console is None:
+        return application
+    return DispatcherMiddleware(application, {CONSOLE_PATH: console})
 
 
 def key_date_files(engine: Engine, signing_secret: str) -> Callable:
@@ -155,7 +165,8 @@ def freeze_startup_objects() -> None:
 class HttpServer:
     """waitress serving the app on ``host:port``; port 0 picks a free one (tests, demo).
     Requests are checked against ``signing_secret``, the secret the app verifies with;
-    ``health`` answers ``/healthz`` (by default: ``health_check(engine)``)."""
+    ``health`` answers ``/healthz`` (by default: ``health_check(engine)``); ``console``, if
+    given, answers under ``/app/``."""
 
     def __init__(
         self,
@@ -166,9 +177,10 @@ class HttpServer:
         *,
         signing_secret: str,
         health: Callable[[], Health] | None = None,
+        console: Callable | None = None,
     ):
         self._server = waitress.create_server(
-            make_wsgi_app(app, engine, signing_secret, health),
+            make_wsgi_app(app, engine, signing_secret, health, console),
             host=host,
             port=port,
             threads=THREADS,

@@ -95,6 +95,23 @@ class SlackSecrets:
     signing_secret: str | None = field(default=None, repr=False)
     app_token: str | None = field(default=None, repr=False)
     api_url: str = DEFAULT_SLACK_API_URL
+    # The app's OAuth credentials, for the web console's "Sign in with Slack".
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def site_url(self) -> str:
+        """Slack's site (``https://slack.com/``), beside its Web API: where people sign in."""
+        return self.api_url.removesuffix("/").removesuffix("api") or self.api_url
+
+
+@dataclass(frozen=True)
+class Console:
+    """The web console (``/app/``): its public address and its sessions."""
+
+    url: str | None = None  # e.g. https://bulletins.example.org; default: the request's
+    secure_cookies: bool = True  # off only for http://localhost (tests, the demo)
+    session_hours: int = 12
 
 
 @dataclass(frozen=True)
@@ -116,6 +133,7 @@ class Settings:
     # The clock process ticks every minute: a monitor hears of it when it stops.
     scheduler_max_age: timedelta = timedelta(minutes=10)
     slack: SlackSecrets = SlackSecrets()
+    console: Console = Console()
     source: Path | None = None
 
 
@@ -221,6 +239,25 @@ def _anonymity_k(value: Any, where: str) -> int:
     return value
 
 
+def _bool(value: Any, where: str) -> bool:
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+
+
+def _url(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _URL.match(value.strip()):
+        raise ConfigError(
+            f"{where}: expected an address such as 'https://bulletins.example.org', got {value!r}"
+        )
+    return value.strip().removesuffix("/")
+
+
 def _path(value: Any, where: str) -> Path:
     return Path(_str(value, where)).expanduser()
 
@@ -268,6 +305,11 @@ _SCHEMA: dict[str, dict[str, Any]] = {
     },
     "surveys": {"anonymity_k": _anonymity_k, "directory": _path},
     "database": {"url": _str},
+    "console": {
+        "url": _url,
+        "secure_cookies": _bool,
+        "session_hours": _bounded_int(1, 24 * 30),
+    },
     "health": {"scheduler_max_age_minutes": _minutes},
     "retention": {
         "sent_messages_days": _bounded_int(1, 3650),
@@ -320,6 +362,7 @@ _NUMBERS = frozenset(
         "workspace_messages_per_minute",
         "anonymity_k",
         "scheduler_max_age_minutes",
+        "session_hours",
     }
 )
 _LISTS = frozenset({"reminders", "snapshot_months"})
@@ -413,6 +456,8 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
         app_token=env.get("SLACK_APP_TOKEN") or None,
         api_url=env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL,
+        client_id=env.get("SLACK_CLIENT_ID") or None,
+        client_secret=env.get("SLACK_CLIENT_SECRET") or None,
     )
     database_url = database_url_from(env) or parsed.get("database", {}).get("url")
     database_url = driver_url(database_url or DEFAULT_DATABASE_URL)
@@ -439,6 +484,7 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
             "scheduler_max_age_minutes", Settings.scheduler_max_age
         ),
         slack=slack,
+        console=Console(**parsed.get("console", {})),
         source=source,
     )
 

@@ -28,13 +28,15 @@ log = logging.getLogger(__name__)
 @click.option("--socket", "socket_mode", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN).")
 @pass_context
 def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
-    """Serve the Slack app over HTTP (POST /slack/events, GET /healthz) or Socket Mode.
+    """Serve the Slack app over HTTP (POST /slack/events, GET /healthz) and the web
+    console (/app/), or the Slack app over Socket Mode.
 
     To serve more people, run more of these processes on the same PostgreSQL database,
     behind one address; keep a single scheduler."""
     warn_of_sqlite_on_paas(obj.settings)
     services = obj.services()
     from bot.app import create_app
+    from bot.console import checklist_of, console_app
     from bot.server import (
         HttpServer,
         exit_on_sigterm,
@@ -56,7 +58,15 @@ def serve(obj: Context, host: str, port: int | None, socket_mode: bool) -> None:
         assert port is not None
         secret = services.settings.slack.signing_secret
         health = health_check(services.engine, services.clock, services.settings.scheduler_max_age)
-        server = HttpServer(app, services.engine, host, port, signing_secret=secret, health=health)
+        server = HttpServer(
+            app,
+            services.engine,
+            host,
+            port,
+            signing_secret=secret,
+            health=health,
+            console=console_app(services, checklist_of(obj.config_path)),
+        )
         server.serve_forever()
 
 

@@ -9,7 +9,8 @@ is excused, a few stay silent; two teams update their facts with ``/bulletin fac
 the first working day of a month, the scheduler posts the monthly digest and launches the
 mentors' pulse, which most mentors answer with its buttons. After the last week come the
 end-of-cohort questionnaires, their results and the evaluation snapshot
-(:mod:`bot.demo.evaluation`). Every message, reminder, Home tab and form is rendered as
+(:mod:`bot.demo.evaluation`), then a visit of the web console (:mod:`bot.demo.console`).
+Every message, reminder, Home tab and form is rendered as
 Markdown and HTML (:mod:`bot.demo.pages`), linked from an index (:mod:`bot.demo.tour`).
 """
 
@@ -26,6 +27,7 @@ from sqlalchemy import Engine, select
 
 from bot.demo import filing as demo_filing
 from bot.demo import surveys as demo_surveys
+from bot.demo.console import visit_as_fellow, visit_as_staff
 from bot.demo.evaluation import end_day, play_end
 from bot.demo.facts import import_facts, type_facts
 from bot.demo.filing import Step, run_steps
@@ -73,8 +75,10 @@ def run_demo(settings: Settings, weeks: int, out: Path) -> DemoResult:
             for index in range(weeks):
                 week = IsoWeek.of(FIRST_WEEK.monday + timedelta(weeks=index))
                 result.weeks.append(_play_week(workspace, week, index, out))
+            result.console = visit_as_fellow(workspace, out)
             result.end = play_end(workspace, result.weeks[-1].week, out)
             _export(workspace, result.csv)
+            result.console += visit_as_staff(workspace, out)
             write_index(result, workspace)
         return result
     finally:
@@ -84,7 +88,7 @@ def run_demo(settings: Settings, weeks: int, out: Path) -> DemoResult:
 def _fresh_database(out: Path) -> Path:
     """An empty place for the database in ``out``; earlier demo output there is removed."""
     out.mkdir(parents=True, exist_ok=True)
-    folders = [out / name for name in ("end-of-cohort", "results", "snapshot")]
+    folders = [out / name for name in ("end-of-cohort", "results", "snapshot", "console")]
     for old in [*out.glob("????-W??"), *folders]:
         if old.is_dir():
             shutil.rmtree(old)

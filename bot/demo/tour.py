@@ -33,6 +33,7 @@ class DemoResult:
     database: Path
     weeks: list[WeekRecord] = field(default_factory=list)
     end: EndRecord | None = None
+    console: list[Link] = field(default_factory=list)  # pages of the web console
 
 
 def write_index(result: DemoResult, workspace: SlackWorkspace) -> None:
@@ -49,7 +50,7 @@ def write_index(result: DemoResult, workspace: SlackWorkspace) -> None:
     people = {team_slug(name): name for name in names(workspace).values()}
     sections += [_week(record, locale, people) for record in result.weeks]
     sections += _monthly(result, workspace) + _pulse(result, workspace)
-    sections += _end(result, workspace) + [_data(result, locale)]
+    sections += _end(result, workspace) + _console(result, locale) + [_data(result, locale)]
     result.index.write_text(index_html(title, intro, sections, labels(workspace)), encoding="utf-8")
     (result.out / "index.md").write_text(index_markdown(title, intro, sections), encoding="utf-8")
 
@@ -224,6 +225,17 @@ def _results(result: DemoResult, workspace: SlackWorkspace) -> Section:
         k=k,
     )
     return Section(gettext(locale, "End of cohort: results and evaluation snapshot"), links, lead)
+
+
+def _console(result: DemoResult, locale: str) -> list[Section]:
+    if not result.console:
+        return []
+    lead = gettext(
+        locale,
+        "bulletins serve also serves a web console under /app/: people sign in with Slack "
+        "(here, the stand-in) and see, in a browser or on a phone, what their role allows.",
+    )
+    return [Section(gettext(locale, "The web console"), result.console, lead)]
 
 
 def _data(result: DemoResult, locale: str) -> Section:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from .faults import Faults
 from .http_server import parse_args
 from .model import Args, Handler, Reply, SlackError, invalid_arguments
+from .openid import AUTHORIZE_PATH, METHODS, OpenId
 from .state import StandInState
 
 Serve = Callable[[str, bytes], Reply]  # the id in the URL and the body -> the answer
@@ -53,18 +54,24 @@ class Dispatch:
         handlers: Mapping[str, Handler],
         serve_upload: Serve,
         serve_response_url: Serve,
+        openid: OpenId,
     ) -> None:
         self._state = state
         self._faults = faults
         self._handlers = handlers
         self._serve_upload = serve_upload
         self._serve_response_url = serve_response_url
+        self._openid = openid
 
     def handle_http(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
         """Answer one HTTP request (called by the server threads)."""
         parts = urlsplit(path)
         segments = parts.path.strip("/").split("/")
         with self._state.lock:
+            if parts.path.strip("/") == AUTHORIZE_PATH:
+                return self._openid.serve_authorize(parts.query)
+            if len(segments) == 2 and segments[0] == "api" and segments[1] in METHODS:
+                return self._openid.serve(segments[1], parts.query, headers, body)
             if len(segments) == 2 and segments[0] == "api":
                 return self._serve_api(segments[1], parts.query, headers, body)
             if len(segments) == 3 and segments[:2] == ["upload", "v1"]:

@@ -63,7 +63,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in reply.headers.items():
-            self.send_header(name, value)
+            if name.lower() != "content-type":  # sent above
+                self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 

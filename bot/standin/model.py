@@ -96,7 +96,7 @@ class Reply:
     def encode(self) -> tuple[bytes, str]:
         """The body's bytes and content type."""
         if isinstance(self.body, str):
-            return self.body.encode(), "text/plain; charset=utf-8"
+            return self.body.encode(), self.headers.get("Content-Type", "text/plain; charset=utf-8")
         return json.dumps(self.body).encode(), "application/json; charset=utf-8"
 
 

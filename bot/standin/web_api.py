@@ -37,6 +37,7 @@ from .model import (
     User,
     invalid_arguments,
 )
+from .openid import OpenId
 from .people import People
 from .rate_limits import RATE_LIMIT_JITTER, RateLimits
 from .response_urls import RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL, ResponseUrls
@@ -85,12 +86,14 @@ class SlackStandIn:
         self._views = Views(state)
         self._files = Files(state, self._faults)
         self._response_urls = ResponseUrls(state, self._faults)
+        self._openid = OpenId(state)
         self._dispatch = Dispatch(
             state,
             self._faults,
             self._method_handlers(),
             serve_upload=self._files.serve_upload,
             serve_response_url=self._response_urls.serve,
+            openid=self._openid,
         )
         self._address = (host, port)
         self._server: StandInServer | None = None
@@ -165,6 +168,16 @@ class SlackStandIn:
     def app_token(self) -> str | None:
         """The app-level token, once ``serve_socket_mode`` has set it."""
         return self._state.app_token
+
+    @property
+    def client_id(self) -> str:
+        """The app's OAuth client id, for Sign in with Slack (``SLACK_CLIENT_ID``)."""
+        return self._openid.client_id
+
+    @property
+    def client_secret(self) -> str:
+        """The app's OAuth client secret (``SLACK_CLIENT_SECRET``)."""
+        return self._openid.client_secret
 
     @property
     def bot_user_id(self) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from bot.app import create_app
 from bot.bootstrap import Services, bootstrap
 from bot.channels import use_channel_ids
+from bot.console import console_app
 from bot.scheduler import JobRun, record_tick, tick
 from bot.server import HttpServer, health_check, socket_mode_handler
 from bot.standin.driver import SlackDriver
@@ -77,8 +78,14 @@ class SlackWorkspace:
         settings = dataclasses.replace(
             self._base_settings,
             slack=SlackSecrets(
-                bot_token=TOKEN, signing_secret=SIGNING_SECRET, api_url=self.standin.base_url
+                bot_token=TOKEN,
+                signing_secret=SIGNING_SECRET,
+                api_url=self.standin.base_url,
+                client_id=self.standin.client_id,
+                client_secret=self.standin.client_secret,
             ),
+            # Served over http://127.0.0.1: a Secure cookie would never come back.
+            console=dataclasses.replace(self._base_settings.console, secure_cookies=False),
         )
         if not self._paced:
             settings = dataclasses.replace(settings, delivery=UNPACED)
@@ -98,6 +105,7 @@ class SlackWorkspace:
             port=0,
             signing_secret=SIGNING_SECRET,
             health=health,
+            console=console_app(self.services),
         )
         self.server.start_in_background()
         self.driver = SlackDriver(self.server.url, SIGNING_SECRET, self.standin)
@@ -127,6 +135,11 @@ class SlackWorkspace:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    @property
+    def console_url(self) -> str:
+        """The web console's home page."""
+        return self.server.url.replace("/slack/events", "/app/")
 
     def register_people(self) -> None:
         """Make every person of the roster known to the stand-in's users.info."""

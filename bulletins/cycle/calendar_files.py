@@ -49,7 +49,7 @@ def read_token(secret: str, value: str) -> tuple[int, date] | None:
 def key_date_link(settings: Settings, bulletin_id: int | None, day: date) -> str | None:
     """The address of the key date's calendar file; None without a public address or a
     signing secret to sign it with."""
-    secret, base = settings.slack.signing_secret, settings.public_url
+    secret, base = settings.slack.signing_secret, settings.public_url or settings.console.url
     if not secret or not base or bulletin_id is None:
         return None
     return f"{base.rstrip('/')}{ICS_PATH}{token(secret, bulletin_id, day)}.ics"

@@ -267,3 +267,16 @@ def test_every_page_of_the_tour_reads_as_french_is_written(demo):
         if found := french_mistakes(text):
             mistakes[str(page.relative_to(out))] = found[:3]
     assert mistakes == {}
+
+
+def test_the_tour_visits_the_web_console_as_a_fellow_and_as_the_programme_team(demo):
+    out, _ = demo
+    index = Page(out / "index.html")
+    assert "La console web" in index.read
+    home = Page(out / "console" / "fellow-home.html").read
+    assert "Bonjour" in home and "EIG de l'équipe" in home
+    assert "Promotion" not in home  # a fellow's menu has no programme team's pages
+    cohort = out / "console" / "staff-cohort.html"
+    assert 'src="participation.svg"' in cohort.read_text(encoding="utf-8")
+    assert (out / "console" / "participation.svg").read_bytes().lstrip().startswith(b"<?xml")
+    assert "Ont répondu" in Page(out / "console" / "staff-surveys.html").read

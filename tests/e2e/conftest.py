@@ -56,6 +56,8 @@ ON_POSTGRESQL = frozenset(
         "test_delivery.py",
         "test_repeats.py",
         "test_web_processes.py",
+        "test_console.py",
+        "test_console_browser.py",
         "test_fanout.py",
         "test_processes.py",
     }

@@ -19,7 +19,7 @@ def tool(name: str) -> str:
 
 
 def test_the_import_contracts_hold():
-    """``.importlinter``: the layers (bot, then evaluation, then bulletins), the core free of
+    """``.importlinter``: the layers (bot, web, evaluation, then bulletins), the core free of
     Slack's libraries, and no import cycle between the modules of a package."""
     lint = tool("lint-imports")
     result = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True)

@@ -17,9 +17,10 @@ BULLETINS = str(Path(sys.executable).with_name("bulletins"))
 
 
 def app_process(args: list[str], engine: Engine, standin: SlackStandIn, tmp_path: Path,
-                per_minute: int = 6000) -> subprocess.Popen:  # fmt: skip
-    """Run ``bulletins ARGS`` against the database and the stand-in; its output goes to
-    ``tmp_path / "output.log"``."""
+                per_minute: int = 6000, extra_env: dict[str, str] | None = None,
+                ) -> subprocess.Popen:  # fmt: skip
+    """Run ``bulletins ARGS`` against the database and the stand-in, with ``extra_env``;
+    its output goes to ``tmp_path / "output.log"``."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     config = tmp_path / "bulletins.toml"
     config.write_text(f"[delivery]\nworkspace_messages_per_minute = {per_minute}\n")
@@ -31,6 +32,7 @@ def app_process(args: list[str], engine: Engine, standin: SlackStandIn, tmp_path
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         BULLETINS_CONFIG=str(config),
     )
+    env.update(extra_env or {})
     with (tmp_path / "output.log").open("w") as log:
         return subprocess.Popen(
             [BULLETINS, *args], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT

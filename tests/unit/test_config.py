@@ -146,6 +146,23 @@ def test_slack_secrets_are_read_from_env_and_never_shown_in_repr(empty_cwd):
         assert secret not in shown
 
 
+def test_the_console_s_settings_come_from_the_file_and_the_environment(tmp_path):
+    path = write(tmp_path / "b.toml", '[console]\nurl = "https://b.example.org/"\n')
+    env = {
+        "BULLETINS_CONSOLE_SECURE_COOKIES": "false",
+        "BULLETINS_CONSOLE_SESSION_HOURS": "8",
+        "SLACK_CLIENT_ID": "123.456",
+        "SLACK_CLIENT_SECRET": "client-secret-value",
+    }
+    settings = load_settings(path, env=env)
+    assert settings.console.url == "https://b.example.org"
+    assert settings.console.secure_cookies is False
+    assert settings.console.session_hours == 8
+    assert settings.slack.client_id == "123.456"
+    assert "client-secret-value" not in repr(settings)
+    assert load_settings(write(tmp_path / "e.toml", ""), env={}).console.secure_cookies is True
+
+
 def test_database_url_env_overrides_file(tmp_path):
     path = write(tmp_path / "b.toml", '[database]\nurl = "sqlite:///from-file.db"\n')
     assert load_settings(path, env={}).database_url == "sqlite:///from-file.db"
@@ -243,6 +260,9 @@ def config_error(tmp_path: Path, text: str) -> str:
             '[programme]\npublic_url = "bulletins.example.org"\n',
             ["[programme] public_url", "https://bulletins.example.org", "'bulletins.example.org'"],
         ),
+        ('[console]\nurl = "bulletins.example.org"\n', ["[console] url", "https://"]),
+        ('[console]\nsecure_cookies = "yes"\n', ["[console] secure_cookies", "true or false"]),
+        ("[console]\nsession_hours = 0\n", ["[console] session_hours", "from 1 to 720"]),
     ],
 )
 def test_bad_values_name_file_key_and_expectation(tmp_path, toml, must_mention):

@@ -8,17 +8,24 @@ from bulletins.i18n import ngettext, translations
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "Problem": (1,)}
-METHODS = [("**/templates/**.j2", "jinja2"), ("**.py", "python")]
+METHODS = [
+    ("**/templates/**.j2", "jinja2"),
+    ("**/templates/**.html", "jinja2"),  # the web console's
+    ("**.py", "python"),
+]
 
 
 def extracted_messages() -> dict[str, str]:
     found = {}
-    for package in ("bulletins", "evaluation", "bot"):
+    for package in ("bulletins", "evaluation", "bot", "web"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
             ROOT / package,
             method_map=METHODS,
             keywords=KEYWORDS,
-            options_map={"**/templates/**.j2": {"extensions": "jinja2.ext.i18n"}},
+            options_map={
+                "**/templates/**.j2": {"extensions": "jinja2.ext.i18n"},
+                "**/templates/**.html": {"extensions": "jinja2.ext.i18n"},
+            },
         ):
             msgid = message[0] if isinstance(message, tuple) else message
             if msgid:
