@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, text
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import (
@@ -37,6 +37,7 @@ from bulletins.db.models import (
     TeamFacts,
     WeekExcuse,
 )
+from bulletins.db.old_copies import remove_old_copies
 from bulletins.i18n import gettext
 from bulletins.mrkdwn import escape
 from bulletins.names import FORMER_MEMBER
@@ -124,17 +125,8 @@ def erase_person(session: Session, slack_user_id: str, now: datetime, locale: st
 
 
 def clear_old_copies(engine: Engine) -> None:
-    """Remove the old copies of the rewritten rows, after the erasure has committed: SQLite
-    zeroes deleted content itself (``secure_delete``) once its write-ahead log is checkpointed;
-    PostgreSQL keeps dead rows until a VACUUM FULL rewrites the tables."""
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("SET statement_timeout = 0"))
-        for table in TOUCHED:
-            connection.execute(text(f"VACUUM FULL {table}"))
+    """Remove the old copies of the rewritten rows, after the erasure has committed."""
+    remove_old_copies(engine, TOUCHED)
 
 
 def _deleted(session: Session, statement) -> int:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Engine, delete, select, update
 
 from bulletins.cycle.jobs import JobContext
 from bulletins.db.models import Campaign, Draft, Participation, SurveyResponse
+from bulletins.db.old_copies import remove_old_copies
 from evaluation.campaigns.anonymity import lock_campaign
 
 log = logging.getLogger(__name__)
@@ -61,15 +62,6 @@ def scrub(engine: Engine) -> None:
     """Remove the old copies of the survey tables' rows, after ``close_due_campaigns`` has
     committed. Best effort: a database busy now is scrubbed at the next closing."""
     try:
-        if engine.dialect.name == "sqlite":
-            with engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            return
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            # No statement timeout: the tables hold a programme's survey rows, rewritten
-            # in well under a second, and a timeout would leave the dead rows behind.
-            connection.execute(text("SET statement_timeout = 0"))
-            for table in SURVEY_TABLES:
-                connection.execute(text(f"VACUUM FULL {table}"))
+        remove_old_copies(engine, SURVEY_TABLES)
     except Exception:
         log.warning("could not remove old copies of survey rows yet", exc_info=True)
