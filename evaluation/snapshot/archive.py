@@ -61,7 +61,9 @@ def due_cohort(session: Session, now: datetime, after_days: int) -> Cohort | Non
     query = select(Cohort).where(
         Cohort.archived_at.is_(None), Cohort.ends_on.is_not(None), Cohort.ends_on < ended_before
     )
-    return session.scalar(query.order_by(Cohort.ends_on, Cohort.id).limit(1))
+    # A tick run by hand beside the scheduler's passes over the cohort the other is archiving.
+    query = query.order_by(Cohort.ends_on, Cohort.id).limit(1)
+    return session.scalar(query.with_for_update(skip_locked=True))
 
 
 def archive_old_cohorts(ctx: JobContext) -> int:
@@ -75,9 +77,10 @@ def archive_old_cohorts(ctx: JobContext) -> int:
     write_archive(ctx, cohort, ctx.settings.retention.archive_directory)
     cohort.archived_at = ctx.now
     ctx.session.flush()
+    # Emptied first: each erasure then has fewer messages to look through for the names.
+    empty_cohort_messages(ctx.session, cohort)
     for slack_user_id in people_only_in_archived_cohorts(ctx.session):
         erase_person(ctx.session, slack_user_id, ctx.now, ctx.settings.locale)
-    empty_cohort_messages(ctx.session, cohort)
     return 1
 
 
@@ -109,9 +112,10 @@ def write_archive(ctx: JobContext, cohort: Cohort, directory: Path) -> Path:
 
 
 def _not_written(cohort: Cohort, where: Path, error: OSError) -> ArchiveNotWritten:
-    reason = error.strerror or str(error)
-    return ArchiveNotWritten(f"cohort {cohort.name!r} not archived: cannot write to {where}: "
-                             f"{reason}")  # fmt: skip
+    in_the_way = where.exists() and not where.is_dir()
+    reason = "a file is there, not a folder" if in_the_way else error.strerror or str(error)
+    return ArchiveNotWritten(f"cohort {cohort.name!r} not archived: cannot write to "
+                             f"{where.absolute()}: {reason}")  # fmt: skip
 
 
 def people_only_in_archived_cohorts(session: Session) -> list[str]:

@@ -108,6 +108,14 @@ def test_the_tick_clears_what_is_older_than_the_retention_periods(tmp_path):
         assert len(standin.messages("C0DIGEST")) == 1  # nothing sent again
 
 
+def _names(url: str) -> set[str]:
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        names = set(session.scalars(select(Person.name)))
+    engine.dispose()
+    return names
+
+
 def test_the_tick_archives_a_cohort_ended_past_the_period_and_erases_its_people(tmp_path):
     url = _programme(tmp_path)
     config = CONFIG + "archive_cohorts_after_days = 365\n"
@@ -117,6 +125,17 @@ def test_the_tick_archives_a_cohort_ended_past_the_period_and_erases_its_people(
         assert "archive_old_cohorts: 0" in _tick(tmp_path, url, standin, later - timedelta(days=40))
         assert not (tmp_path / "archives").exists()
 
+        (tmp_path / "blocked").write_text("a file, not a folder", encoding="utf-8")
+        blocked = config + 'archive_directory = "blocked"\n'
+        (tmp_path / "bulletins.toml").write_text(blocked, encoding="utf-8")
+        env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-cli", "SLACK_SIGNING_SECRET": "s",
+               "SLACK_API_URL": standin.base_url}  # fmt: skip
+        failed = run("tick", "--now", later.isoformat(), cwd=tmp_path, env=env)
+        assert failed.returncode == 1 and "archive_old_cohorts" in failed.stderr
+        assert f"cannot write to {tmp_path / 'blocked'}: a file is there" in failed.stdout
+        assert _names(url) != {""}  # nobody erased
+
+        (tmp_path / "bulletins.toml").write_text(config, encoding="utf-8")
         assert "archive_old_cohorts: 1" in _tick(tmp_path, url, standin, later)
         assert "archive_old_cohorts: 0" in _tick(tmp_path, url, standin, later)
 
