@@ -25,9 +25,11 @@ from bulletins.cycle.jobs import CoreJob, JobContext, cycle_jobs
 from bulletins.db import database_unavailable
 from bulletins.health import record_heartbeat
 from bulletins.retention import retention_jobs
+from bulletins.rights.erasure import clear_old_copies
 from evaluation.campaigns.closure import close_due_campaigns, scrub
 from evaluation.campaigns.jobs import survey_jobs
 from evaluation.monthly.jobs import monthly_jobs
+from evaluation.snapshot.archive import archive_old_cohorts
 from evaluation.snapshot.job import snapshot_jobs
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,15 @@ def _close_campaigns(services: Services, now: datetime) -> int:
     return closed
 
 
+def _archive_cohorts(services: Services, now: datetime) -> int:
+    """Archive a cohort due and erase its people's data, then clear the old copies of the
+    rows erased (outside the transaction, as after an erasure on request)."""
+    archived = _core(archive_old_cohorts)(services, now)
+    if archived:
+        clear_old_copies(services.engine)
+    return archived
+
+
 def _deliver(services: Services, now: datetime) -> int:
     return deliver_due(services, now)
 
@@ -78,6 +89,7 @@ def default_jobs() -> list[Job]:
         Job("refresh_timezones", refresh_timezones),
         *jobs,
         Job("close_campaigns", _close_campaigns),
+        Job("archive_old_cohorts", _archive_cohorts),
         Job("deliver", _deliver),
     ]
 

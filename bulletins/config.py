@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+from sqlalchemy.engine import make_url
 
 from bulletins.errors import ConfigError
 
@@ -33,6 +34,7 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # Results of a group smaller than this are never shown: with 2, either person who answered
 # learns the other's answers by taking their own out of the results.
 MIN_ANONYMITY_K = 3
+MIN_ARCHIVE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,10 @@ class Retention:
     sent_messages_days: int = 90  # then a sent message's text (names, bulletins) is emptied
     bulletin_revisions_days: int = 365  # then the earlier versions of an edited bulletin go
     received_requests_days: int = 3  # Slack retries for an hour; a double click, seconds
+    # Then a cohort's open data is archived and its people's data erased; None: never.
+    archive_cohorts_after_days: int | None = None
+    # Where archives go; load_settings puts it beside a SQLite database when not set.
+    archive_directory: Path = Path("archives")
 
 
 @dataclass(frozen=True)
@@ -269,6 +275,11 @@ def _snapshot_months(value: Any, where: str) -> tuple[int, ...]:
     return tuple(sorted(set(months)))
 
 
+def _archive_after(value: Any, where: str) -> int:
+    # Sooner, a cohort's end-of-cohort surveys and last snapshot may still be under way.
+    return _bounded_int(MIN_ARCHIVE_DAYS, 36_500)(value, where)
+
+
 def _minutes(value: Any, where: str) -> timedelta:
     # More than a day late, a reminder of the deadline day is moot.
     return timedelta(minutes=_bounded_int(1, 24 * 60)(value, where))
@@ -315,6 +326,8 @@ _SCHEMA: dict[str, dict[str, Any]] = {
         "sent_messages_days": _bounded_int(1, 3650),
         "bulletin_revisions_days": _bounded_int(1, 3650),
         "received_requests_days": _bounded_int(1, 365),
+        "archive_cohorts_after_days": _archive_after,
+        "archive_directory": _path,
     },
 }
 
@@ -363,6 +376,10 @@ _NUMBERS = frozenset(
         "anonymity_k",
         "scheduler_max_age_minutes",
         "session_hours",
+        "sent_messages_days",
+        "bulletin_revisions_days",
+        "received_requests_days",
+        "archive_cohorts_after_days",
     }
 )
 _LISTS = frozenset({"reminders", "snapshot_months"})
@@ -476,7 +493,7 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         delivery=Delivery(**parsed.get("delivery", {})),
         anonymity_k=parsed.get("surveys", {}).get("anonymity_k", Settings.anonymity_k),
         survey_directory=survey_directory,
-        retention=Retention(**parsed.get("retention", {})),
+        retention=_retention(parsed.get("retention", {}), env, source, database_url),
         privacy_contact=programme.get("privacy_contact"),
         public_url=programme.get("public_url"),
         database_url=database_url,
@@ -487,6 +504,26 @@ def _build(parsed: dict[str, dict[str, Any]], env: Mapping[str, str], source: Pa
         console=Console(**parsed.get("console", {})),
         source=source,
     )
+
+
+def _retention(
+    values: dict[str, Any], env: Mapping[str, str], source: Path | None, database_url: str
+) -> Retention:
+    directory = values.get("archive_directory")
+    in_file = source is not None and not env.get(env_name("retention", "archive_directory"))
+    if directory is None:
+        directory = _beside_database(database_url) / "archives"
+    elif in_file and not directory.is_absolute():
+        directory = source.parent / directory
+    return Retention(**{**values, "archive_directory": directory})
+
+
+def _beside_database(database_url: str) -> Path:
+    """The folder of a SQLite database's file; the working directory for any other."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).expanduser().parent
+    return Path()
 
 
 def find_config_file(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:

@@ -49,6 +49,8 @@ class Cohort(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    # When its open data was archived and its people's data erased (bulletins.retention).
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     teams: Mapped[list[Team]] = relationship(back_populates="cohort", order_by="Team.name")
 

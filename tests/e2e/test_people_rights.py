@@ -29,7 +29,7 @@ def settings():
     return settings_from_dict({
         "programme": {"privacy_contact": "dpd@example.gouv.fr"},
         "channels": {"digest": "C0DIGEST", "announce": "C0ANNOUNCE", "staff": "C0STAFF"},
-        "retention": {"sent_messages_days": 30},
+        "retention": {"sent_messages_days": 30, "archive_cohorts_after_days": 730},
     })  # fmt: skip
 
 
@@ -131,8 +131,11 @@ def test_the_home_tab_says_what_is_kept_how_long_and_whom_to_ask(workspace):
     assert "Le texte d'un message envoyé est effacé après 30 jours" in french
     assert "supprimées après 365 jours" in french
     assert "écrivez à dpd@example.gouv.fr" in french
+    assert "730 jours après la fin de votre promotion" in french
+    assert "signés «\u00a0un ancien membre\u00a0»" in french
 
     workspace.standin.add_user(TEAMMATE, "Gaël Lefebvre", locale="en-US")
     english = json.dumps(open_home(workspace, TEAMMATE), ensure_ascii=False)
     assert "Your data" in english and "write to dpd@example.gouv.fr" in english
     assert "A sent message's text is emptied after 30 days" in english
+    assert "730 days after your cohort ends, its open data is archived" in english

@@ -14,7 +14,15 @@ from bulletins.calendar import ProgrammeCalendar
 from bulletins.config import Settings
 from bulletins.cycle.bulletin import Answers, file_bulletin
 from bulletins.db import make_engine, make_session_factory, upgrade
-from bulletins.db.models import BulletinRevision, OutboxMessage, ReceivedRequest, Team
+from bulletins.db.models import (
+    Bulletin,
+    BulletinRevision,
+    Cohort,
+    OutboxMessage,
+    Person,
+    ReceivedRequest,
+    Team,
+)
 from bulletins.people import fellows_of
 from tests.support.cli import run
 from tests.support.programme import load_eig3, paris
@@ -98,3 +106,48 @@ def test_the_tick_clears_what_is_older_than_the_retention_periods(tmp_path):
         assert "delete_old_revisions: 1" in day_61
         assert _stored(url)[1:] == (0, 0)
         assert len(standin.messages("C0DIGEST")) == 1  # nothing sent again
+
+
+def _names(url: str) -> set[str]:
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        names = set(session.scalars(select(Person.name)))
+    engine.dispose()
+    return names
+
+
+def test_the_tick_archives_a_cohort_ended_past_the_period_and_erases_its_people(tmp_path):
+    url = _programme(tmp_path)
+    config = CONFIG + "archive_cohorts_after_days = 365\n"
+    (tmp_path / "bulletins.toml").write_text(config, encoding="utf-8")
+    later = paris(2028, 8, 3, 10, 0)  # 400 days after the cohort's end
+    with SlackStandIn(token="xoxb-cli") as standin:
+        assert "archive_old_cohorts: 0" in _tick(tmp_path, url, standin, later - timedelta(days=40))
+        assert not (tmp_path / "archives").exists()
+
+        (tmp_path / "blocked").write_text("a file, not a folder", encoding="utf-8")
+        blocked = config + 'archive_directory = "blocked"\n'
+        (tmp_path / "bulletins.toml").write_text(blocked, encoding="utf-8")
+        env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-cli", "SLACK_SIGNING_SECRET": "s",
+               "SLACK_API_URL": standin.base_url}  # fmt: skip
+        failed = run("tick", "--now", later.isoformat(), cwd=tmp_path, env=env)
+        assert failed.returncode == 1 and "archive_old_cohorts" in failed.stderr
+        assert f"cannot write to {tmp_path / 'blocked'}: a file is there" in failed.stdout
+        assert _names(url) != {""}  # nobody erased
+
+        (tmp_path / "bulletins.toml").write_text(config, encoding="utf-8")
+        assert "archive_old_cohorts: 1" in _tick(tmp_path, url, standin, later)
+        assert "archive_old_cohorts: 0" in _tick(tmp_path, url, standin, later)
+
+    (folder,) = (tmp_path / "archives").iterdir()  # beside the database
+    assert folder.name.endswith("-2027-06-30")
+    facts = (folder / "team-facts.csv").read_text(encoding="utf-8")
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        people = session.scalars(select(Person)).all()
+        bulletin = session.scalars(select(Bulletin)).one()
+        cohort = session.scalars(select(Cohort)).one()
+    engine.dispose()
+    assert "CartoBio" in facts and cohort.archived_at == later
+    assert people and all(p.erased_at == later and p.name == "" for p in people)
+    assert bulletin.priority == "Carte en ligne, enfin"

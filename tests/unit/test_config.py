@@ -163,6 +163,31 @@ def test_the_console_s_settings_come_from_the_file_and_the_environment(tmp_path)
     assert load_settings(write(tmp_path / "e.toml", ""), env={}).console.secure_cookies is True
 
 
+def test_archiving_is_off_unless_set_and_archives_go_beside_a_sqlite_database(tmp_path):
+    path = write(tmp_path / "b.toml", "")
+    default = load_settings(path, env={"DATABASE_URL": "sqlite:////srv/data/bulletins.db"})
+    assert default.retention.archive_cohorts_after_days is None
+    assert default.retention.archive_directory == Path("/srv/data/archives")
+    on_postgresql = load_settings(path, env={"DATABASE_URL": "postgresql://db/b"})
+    assert on_postgresql.retention.archive_directory == Path("archives")
+    path = write(tmp_path / "a.toml", '[retention]\narchive_directory = "kept"\n')
+    assert load_settings(path, env={}).retention.archive_directory == tmp_path / "kept"
+
+
+def test_retention_periods_come_from_the_environment_as_numbers(tmp_path):
+    env = {
+        "BULLETINS_RETENTION_ARCHIVE_COHORTS_AFTER_DAYS": "730",
+        "BULLETINS_RETENTION_SENT_MESSAGES_DAYS": "30",
+        "BULLETINS_RETENTION_ARCHIVE_DIRECTORY": "/srv/archives",
+    }
+    retention = load_settings(write(tmp_path / "b.toml", ""), env=env).retention
+    assert retention.archive_cohorts_after_days == 730 and retention.sent_messages_days == 30
+    assert retention.archive_directory == Path("/srv/archives")
+    env["BULLETINS_RETENTION_ARCHIVE_COHORTS_AFTER_DAYS"] = "7"
+    with pytest.raises(ConfigError, match="BULLETINS_RETENTION_ARCHIVE_COHORTS_AFTER_DAYS"):
+        load_settings(write(tmp_path / "b.toml", ""), env=env)
+
+
 def test_database_url_env_overrides_file(tmp_path):
     path = write(tmp_path / "b.toml", '[database]\nurl = "sqlite:///from-file.db"\n')
     assert load_settings(path, env={}).database_url == "sqlite:///from-file.db"
@@ -254,6 +279,10 @@ def config_error(tmp_path: Path, text: str) -> str:
         (
             "[retention]\nreceived_requests_days = 1000\n",
             ["[retention] received_requests_days", "from 1 to 365", "1000"],
+        ),
+        (
+            "[retention]\narchive_cohorts_after_days = 10\n",
+            ["[retention] archive_cohorts_after_days", "from 30 to", "10"],
         ),
         ('[programme]\nprivacy_contact = ""\n', ["[programme] privacy_contact", "non-empty"]),
         (
