@@ -81,7 +81,10 @@ def report_error(services: Services, error: Exception, body: dict, respond) -> N
         if user_id:
             reply_to(services, user_id, respond)(text_message(text))
     except Exception:
-        log.exception("could not tell a person about an error (first error: %r)", error)
+        # The first error's type only: its message may quote what the person typed.
+        log.exception(
+            "could not tell a person about an error (first error: %s)", type(error).__name__
+        )
 
 
 @contextmanager
