@@ -45,6 +45,7 @@ STAFF_PAGES = [
     "snapshot",
     "snapshot/snapshot.html",
     "snapshot/snapshot.html?download=1",
+    "snapshot/snapshot.pdf",
     "snapshot.zip",
     "exports",
     "exports/bulletins.csv",
@@ -205,7 +206,16 @@ def test_staff_download_the_snapshot_and_the_bulletins_export(console):
     page = browser.get("snapshot/snapshot.html?as_of=2026-03-06")
     assert page.status == 200 and "<svg" in page.text
     archive = zipfile.ZipFile(io.BytesIO(browser.get("snapshot.zip?as_of=2026-03-06").body))
-    assert {"snapshot.html", "snapshot.md", "team-facts.csv"} <= set(archive.namelist())
+    assert {"snapshot.html", "snapshot.md", "snapshot.pdf", "team-facts.csv"} <= set(
+        archive.namelist()
+    )
+    assert archive.read("snapshot.pdf").startswith(b"%PDF")
+    pdf = browser.get("snapshot/snapshot.pdf?as_of=2026-03-06")
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert 'filename="snapshot-2026-03-06.pdf"' in pdf.headers["Content-Disposition"]
+    assert browser.get("snapshot/snapshot.pdf?as_of=not-a-day").status == 400
+    assert "snapshot/snapshot.pdf" in browser.get("snapshot?as_of=2026-03-06").text
     assert browser.get("snapshot.zip?as_of=not-a-day").status == 400
     export = browser.get("exports/bulletins.csv")
     assert export.body.startswith("\ufeff".encode())
