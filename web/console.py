@@ -14,6 +14,7 @@ from bulletins.names import shown_name
 from web import i18n
 from web.auth import auth, check_csrf, csrf_token, load_signed_in
 from web.facts import facts
+from web.jobs import jobs
 from web.pages import pages
 from web.people import people
 from web.roster import roster
@@ -96,4 +97,5 @@ def create_console(found: ConsoleServices) -> Flask:
     app.register_blueprint(facts)
     app.register_blueprint(people)
     app.register_blueprint(roster)
+    app.register_blueprint(jobs)
     return app

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import urllib.parse
 import zipfile
 from datetime import date, timedelta
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bulletins.db.models import Membership, OutboxMessage, Person, Team, TeamFacts
+from bulletins.db.models import Heartbeat, Membership, OutboxMessage, Person, Team, TeamFacts
 from bulletins.i18n import gettext
 from bulletins.messages import Message, Section
 from bulletins.outbox import enqueue
@@ -54,6 +55,7 @@ STAFF_PAGES = [
     "facts",
     "roster",
     "check",
+    "jobs",
     f"people?slack_id={FELLOW}",
     f"people/{FELLOW}/data.json",
 ]
@@ -359,6 +361,29 @@ def test_staff_launch_a_survey_once_and_others_cannot(console):
     assert "déjà été lancé" in again.words and invitations() == sent
     unknown = browser.follow(browser.post("surveys/launch", form | {"cohort": "EIG 9"}))
     assert "Aucune promotion ne s'appelle «\u00a0EIG 9\u00a0»" in unknown.words
+
+
+def test_staff_run_the_jobs_due_now_and_running_them_again_sends_nothing_twice(console):
+    fellow = signed_in(console, FELLOW)
+    assert fellow.post("jobs", {"csrf": fellow.get("").csrf()}).status == 403
+    browser = signed_in(console, STAFF)
+    page = browser.get("jobs")
+    assert browser.post("jobs", {}).status == 400  # no token
+    assert console.standin.messages() == []
+    ran = browser.post("jobs", {"csrf": page.csrf()})
+    assert ran.status == 200, ran.text
+    sent = console.standin.messages()
+    assert sent  # Monday 10:00: the call to write this week's bulletin
+    assert "Toutes les tâches se sont exécutées." in ran.words
+    # Each job's outcome as ``bulletins tick`` prints it, the delivery last.
+    assert "monthly_digest: 3" in ran.visible
+    assert re.search(r"deliver: [1-9]\d*$", ran.visible.split(" Exécuter")[0])
+    with console.services.sessions() as session:
+        assert session.scalar(select(Heartbeat.beat_at)) is not None
+    again = browser.post("jobs", {"csrf": page.csrf()})
+    assert again.status == 200
+    assert "monthly_digest: 0" in again.visible and "deliver: 0" in again.visible
+    assert console.standin.messages() == sent
 
 
 def test_staff_see_the_messages_that_could_not_be_delivered_as_the_cli_lists_them(console):
