@@ -19,6 +19,7 @@ from web.pages import pages
 from web.people import people
 from web.roster import roster
 from web.services import EXTENSION, ConsoleServices
+from web.settings_page import settings_page
 from web.staff import staff
 from web.surveys import surveys
 
@@ -98,4 +99,5 @@ def create_console(found: ConsoleServices) -> Flask:
     app.register_blueprint(people)
     app.register_blueprint(roster)
     app.register_blueprint(jobs)
+    app.register_blueprint(settings_page)
     return app

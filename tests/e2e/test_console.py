@@ -56,6 +56,8 @@ STAFF_PAGES = [
     "roster",
     "check",
     "jobs",
+    "settings",
+    "settings/bulletins.toml",
     f"people?slack_id={FELLOW}",
     f"people/{FELLOW}/data.json",
 ]
@@ -384,6 +386,27 @@ def test_staff_run_the_jobs_due_now_and_running_them_again_sends_nothing_twice(c
     assert again.status == 200
     assert "monthly_digest: 0" in again.visible and "deliver: 0" in again.visible
     assert console.standin.messages() == sent
+
+
+def test_staff_see_the_configuration_without_a_secret_and_get_the_starter_file(
+    console, monkeypatch
+):
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-from-the-environment")
+    slack = console.services.settings.slack
+    browser = signed_in(console, STAFF)
+    page = browser.get("settings")
+    assert page.status == 200
+    for secret in (slack.bot_token, slack.signing_secret, slack.client_secret, "xapp-from"):
+        assert secret and secret not in page.text
+    assert "SLACK_BOT_TOKEN renseigné donné au démarrage" in page.visible
+    # Read when the server started: set since, it is still said not set, by its variable.
+    assert "SLACK_APP_TOKEN non renseigné environnement : SLACK_APP_TOKEN" in page.visible
+    assert f"SLACK_CLIENT_ID {slack.client_id} donné au démarrage" in page.visible
+    assert "[schedule] deadline friday 15:05 valeur par défaut" in page.visible
+    starter = browser.get("settings/bulletins.toml")
+    assert starter.status == 200
+    assert 'filename="bulletins.toml"' in starter.headers["Content-Disposition"]
+    assert "[programme]" in starter.body.decode("utf-8")
 
 
 def test_staff_see_the_messages_that_could_not_be_delivered_as_the_cli_lists_them(console):
