@@ -17,7 +17,8 @@ BAD_FILES = [
     HEADER + ",,,,,\n,,fellow,,,\n",
     HEADER + "EIG 3,A,juggler,Zoé,UZOE,zoe@\n",
     HEADER + "EIG 3,A,staff,Zoé,UWG7U498MB0,\nEIG 3,---,fellow,Léa,UWG7U498MB1,\n",
-    HEADER + "EIG 3,A,fellow,Zoé,UWG7U498MB0,a@b.fr\nEIG 3,A,fellow,Zoé,UWG7U498MB0,a@b.fr\n"
+    HEADER
+    + "EIG 3,A,fellow,Zoé,UWG7U498MB0,a@b.fr\nEIG 3,A,fellow,Zoé,UWG7U498MB0,a@b.fr\n"
     + "EIG 3,a,mentor,Zoë,UWG7U498MB0,c@d.fr\n",
 ]
 
