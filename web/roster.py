@@ -86,7 +86,8 @@ def check():
     if report is None:
         return render_template("roster.html", **values), 400
     # The summary without its head ("Roster imported: "): nothing is imported yet.
-    preview = report.summary().split(": ", 1)[-1]
+    notes = report.summary(g.locale).split("\n")[1:]
+    preview = "\n".join([report.changes(g.locale), *notes])
     return render_template("roster.html", preview=preview, **values)
 
 
@@ -97,5 +98,5 @@ def save():
     if report is None:
         return render_template("roster.html", **values), 400
     log.info("%s imported a roster from the console", g.viewer.slack_user_id)
-    flash(("done", report.summary()))
+    flash(("done", report.summary(g.locale)))
     return redirect(url_for("roster.form"))
