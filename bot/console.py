@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlencode
 
 from flask import Flask
@@ -14,11 +14,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.bootstrap import Services, utc_now
 from bot.checklist import run_checks
+from bot.scheduler import tick_once
 from web.console import create_console
 from web.identity import SignInRefused, SlackIdentity, id_token_claims, identity_from_claims
-from web.services import ConsoleServices
+from web.services import ConsoleServices, JobOutcome
 
 SCOPES = "openid profile"
+TICK_WAIT_SECONDS = 10  # a page should not hang a minute behind the clock process's tick
 
 
 class SlackSignIn:
@@ -86,6 +88,16 @@ def checklist_of(config_path: str | None) -> Callable[[], Iterable[tuple[bool, s
     return lines
 
 
+def jobs_of(services: Services) -> Callable[[], Sequence[JobOutcome]]:
+    """``bulletins tick`` as the serving process runs it, at its clock's now."""
+
+    def run() -> Sequence[JobOutcome]:
+        runs = tick_once(services, wait_seconds=TICK_WAIT_SECONDS)
+        return [JobOutcome(run.name, run.done, run.error) for run in runs]
+
+    return run
+
+
 def console_app(
     services: Services, checklist: Callable[[], Iterable[tuple[bool, str]]] | None = None
 ) -> Flask:
@@ -99,5 +111,6 @@ def console_app(
             clock=services.clock,
             sign_in=SlackSignIn(services),
             checklist=checklist,
+            run_jobs=jobs_of(services),
         )
     )

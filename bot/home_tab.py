@@ -12,6 +12,8 @@ from bot.blocks.facts_form import home_line
 from bot.blocks.home import person_home, stranger_home
 from bot.bootstrap import Services
 from bot.locales import locale_of
+from bot.server import CONSOLE_PATH
+from bulletins.config import Settings
 from bulletins.home_page import HomePage, contacts_for, home_page
 from bulletins.people import UnknownPerson, is_staff, person_and_teams
 from bulletins.rendering import render
@@ -44,8 +46,18 @@ def home_for(services: Services, user_id: str) -> dict:
         link = partial(digest_permalink, services, page)
         privacy = render("home_privacy", locale, settings=services.settings)
         return person_home(
-            page, locale, calendar.local, no_team, campaigns, evaluation, link, privacy
-        )
+            page, locale, calendar.local, no_team, campaigns, evaluation, link, privacy,
+            outbox_url=console_outbox_url(services.settings),
+        )  # fmt: skip
+
+
+def console_outbox_url(settings: Settings) -> str | None:
+    """The web console's outbox page, when the console can be signed in to (Slack's client
+    id and secret set) at a known public address; None otherwise."""
+    base = settings.console.url or settings.public_url
+    if not base or not settings.slack.client_id or not settings.slack.client_secret:
+        return None
+    return f"{base.rstrip('/')}{CONSOLE_PATH}/outbox"
 
 
 def digest_permalink(services: Services, page: HomePage) -> str | None:

@@ -23,6 +23,7 @@ from bot.lock import SchedulerLock
 from bot.timezones import refresh_timezones
 from bulletins.cycle.jobs import CoreJob, JobContext, cycle_jobs
 from bulletins.db import database_unavailable
+from bulletins.errors import BulletinsError
 from bulletins.health import record_heartbeat
 from bulletins.retention import retention_jobs
 from bulletins.rights.erasure import clear_old_copies
@@ -138,6 +139,26 @@ def record_tick(services: Services, runs: Sequence[JobRun]) -> None:
         if not database_unavailable(error):
             raise
         log.error("the tick's heartbeat was not recorded: the database did not answer")
+
+
+def tick_once(
+    services: Services, now: datetime | None = None, wait_seconds: float = 60
+) -> list[JobRun]:
+    """``bulletins tick``'s work, for the command line and the console alike: the channels
+    looked up, the scheduler lock held (waiting ``wait_seconds`` at most for the clock
+    process to finish its own tick), every job due at ``now`` (default: the clock's) run
+    once, and the heartbeat recorded."""
+    use_channel_ids(services)
+    now = now or services.clock()
+    lock = SchedulerLock(services.engine)
+    if not lock.acquire(poll_seconds=1, timeout=wait_seconds):
+        raise BulletinsError("the scheduler is busy (it holds the lock): try again in a minute")
+    try:
+        runs = tick(services, now)
+        record_tick(services, runs)
+    finally:
+        lock.release()
+    return runs
 
 
 def locked_tick(services: Services, lock: SchedulerLock) -> list[JobRun]:

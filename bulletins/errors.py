@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -13,10 +14,32 @@ class ConfigError(BulletinsError):
     """The configuration file or environment holds a bad key or value."""
 
 
+# An English message id and its parameters; a parameter may itself be a Part.
+Part = tuple[str, Mapping[str, object]]
+
+
+def filled(part: Part) -> str:
+    """The English text of ``part``."""
+    message, params = part
+    return message % {k: filled(v) if _is_part(v) else v for k, v in params.items()}
+
+
+def _is_part(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], Mapping)
+
+
 @dataclass(frozen=True)
 class RowProblem:
     line: int
-    reason: str
+    reason: str  # in English, as the command line prints it
+    # The reason as messages of the catalogs, joined by "; " (``reason`` filled in), for a
+    # page in the reader's language; empty where the reason exists only in English.
+    parts: tuple[Part, ...] = ()
+
+    @classmethod
+    def of(cls, line: int, *parts: Part) -> RowProblem:
+        reason = "; ".join(filled(part) for part in parts)
+        return cls(line, reason, parts)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}" if self.line else self.reason

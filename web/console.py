@@ -14,10 +14,12 @@ from bulletins.names import shown_name
 from web import i18n
 from web.auth import auth, check_csrf, csrf_token, load_signed_in
 from web.facts import facts
+from web.jobs import jobs
 from web.pages import pages
 from web.people import people
 from web.roster import roster
 from web.services import EXTENSION, ConsoleServices
+from web.settings_page import settings_page
 from web.staff import staff
 from web.surveys import surveys
 
@@ -96,4 +98,6 @@ def create_console(found: ConsoleServices) -> Flask:
     app.register_blueprint(facts)
     app.register_blueprint(people)
     app.register_blueprint(roster)
+    app.register_blueprint(jobs)
+    app.register_blueprint(settings_page)
     return app

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from evaluation.facts.importing import FactsFileError, import_facts, parse_facts_csv
 from web.auth import staff_only
 from web.i18n import gettext as _
+from web.problems import ShownProblem, shown
 from web.services import services
 from web.uploads import BadUpload, uploaded_csv
 
@@ -27,15 +28,17 @@ def check():
     try:
         found = uploaded_csv("facts.csv")
     except BadUpload as error:
-        return render_template("facts.html", problems=[(0, str(error))]), 400
+        return render_template("facts.html", problems=[ShownProblem(0, str(error))]), 400
     if found is None:
-        return render_template("facts.html", problems=[(0, _("Choose a CSV file."))]), 400
+        return render_template(
+            "facts.html", problems=[ShownProblem(0, _("Choose a CSV file."))]
+        ), 400
     name, text = found
     with services().sessions() as db:
         try:
             rows = parse_facts_csv(db, text, name)
         except FactsFileError as error:
-            problems = [(p.line, p.reason) for p in error.problems]
+            problems = shown(error.problems)
             return render_template("facts.html", name=name, problems=problems), 400
         preview = [(row.line, row.team.cohort.name, row.team.name, row.values) for row in rows]
     return render_template("facts.html", name=name, text=text, preview=preview)
@@ -48,7 +51,7 @@ def save():
     try:
         found = uploaded_csv("facts.csv")
     except BadUpload as error:
-        return render_template("facts.html", problems=[(0, str(error))]), 400
+        return render_template("facts.html", problems=[ShownProblem(0, str(error))]), 400
     if found is None:
         return redirect(url_for("facts.form"))
     name, text = found
@@ -57,7 +60,7 @@ def save():
         with found_services.sessions.begin() as db:
             report = import_facts(db, parse_facts_csv(db, text, name), found_services.clock())
     except FactsFileError as error:
-        problems = [(p.line, p.reason) for p in error.problems]
+        problems = shown(error.problems)
         return render_template("facts.html", name=name, problems=problems), 400
     flash(("done", _("Facts imported: %(recorded)s team(s) updated, %(unchanged)s unchanged.",
                       recorded=report.recorded, unchanged=report.unchanged)))  # fmt: skip

@@ -67,5 +67,5 @@ def erase(slack_id: str):
     if erasure.erased:
         clear_old_copies(found.engine)
     log.info("%s erased the data of %s", g.viewer.slack_user_id, slack_id)
-    flash(("done", erasure.summary()))
+    flash(("done", erasure.summary(g.locale)))
     return redirect(url_for("people.lookup"))

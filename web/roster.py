@@ -14,6 +14,7 @@ from bulletins.roster.csv_file import parse_roster
 from bulletins.roster.importing import ImportReport, import_roster
 from web.auth import staff_only
 from web.i18n import gettext as _
+from web.problems import ShownProblem, shown
 from web.services import services
 from web.uploads import BadUpload, uploaded_csv
 
@@ -45,9 +46,9 @@ def _run(commit: bool) -> tuple[dict, ImportReport | None]:
         found = uploaded_csv("roster.csv")
         start, end = _dates()
     except (BadUpload, BadDates) as error:
-        return values | {"problems": [(0, str(error))]}, None
+        return values | {"problems": [ShownProblem(0, str(error))]}, None
     if found is None:
-        return values | {"problems": [(0, _("Choose a CSV file."))]}, None
+        return values | {"problems": [ShownProblem(0, _("Choose a CSV file."))]}, None
     name, text = found
     values |= {"name": name, "text": text}
     services_ = services()
@@ -62,10 +63,10 @@ def _run(commit: bool) -> tuple[dict, ImportReport | None]:
             session.rollback()
     except RosterError as error:
         session.rollback()
-        return values | {"problems": [(p.line, p.reason) for p in error.problems]}, None
+        return values | {"problems": shown(error.problems)}, None
     except BulletinsError as error:
         session.rollback()
-        return values | {"problems": [(0, str(error))]}, None
+        return values | {"problems": [ShownProblem(0, str(error), english=True)]}, None
     finally:
         session.close()
     return values, report
@@ -85,7 +86,8 @@ def check():
     if report is None:
         return render_template("roster.html", **values), 400
     # The summary without its head ("Roster imported: "): nothing is imported yet.
-    preview = report.summary().split(": ", 1)[-1]
+    notes = report.summary(g.locale).split("\n")[1:]
+    preview = "\n".join([report.changes(g.locale), *notes])
     return render_template("roster.html", preview=preview, **values)
 
 
@@ -96,5 +98,5 @@ def save():
     if report is None:
         return render_template("roster.html", **values), 400
     log.info("%s imported a roster from the console", g.viewer.slack_user_id)
-    flash(("done", report.summary()))
+    flash(("done", report.summary(g.locale)))
     return redirect(url_for("roster.form"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +18,15 @@ EXTENSION = "bulletins"
 
 
 @dataclass(frozen=True)
+class JobOutcome:
+    """One scheduled job's run, as ``bulletins tick`` prints it."""
+
+    name: str
+    done: int
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class ConsoleServices:
     settings: Settings
     engine: Engine
@@ -28,6 +37,9 @@ class ConsoleServices:
     # ``bulletins check``'s lines, (ok, text) each, run anew at each call; None where the
     # process was not started by ``bulletins serve`` (tests, the demo).
     checklist: Callable[[], Iterable[tuple[bool, str]]] | None = None
+    # ``bulletins tick`` at the clock's now: every job due run once, the heartbeat recorded;
+    # raises ``BulletinsError`` when the clock process holds the scheduler lock too long.
+    run_jobs: Callable[[], Sequence[JobOutcome]] | None = None
 
 
 def services() -> ConsoleServices:

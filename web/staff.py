@@ -24,6 +24,7 @@ from evaluation.monthly.figures import mood_trend
 from evaluation.participation import ParticipationGrid, participation_grid, week_range
 from evaluation.snapshot.compose import build_snapshot, generated_line, snapshot_cohort
 from evaluation.snapshot.files import write_snapshot
+from evaluation.snapshot.pdf import render_pdf
 from evaluation.snapshot.render import render_html
 from web.auth import staff_only
 from web.downloads import download
@@ -136,6 +137,15 @@ def snapshot_page():
     if request.args.get("download"):
         return download(html, f"snapshot-{built.as_of.isoformat()}.html", "text/html")
     return Response(html, mimetype="text/html")
+
+
+@staff.get("/snapshot/snapshot.pdf")
+@staff_only
+def snapshot_pdf():
+    """The evaluation snapshot as the A4 PDF ``bulletins snapshot`` writes."""
+    built = _snapshot()
+    pdf = render_pdf(built, generated_line(today(), g.locale))
+    return download(pdf, f"snapshot-{built.as_of.isoformat()}.pdf", "application/pdf")
 
 
 @staff.get("/snapshot.zip")

@@ -134,12 +134,26 @@ def help_blocks(page: HomePage, locale: str) -> list[Block]:
     return [DividerBlock(), *sections([render("home_help", locale, requests=page.help_requests)])]
 
 
-def undelivered_blocks(page: HomePage, locale: str) -> list[Block]:
-    """For the programme team, when some messages could not be delivered: how many, and the
-    command that lists them."""
+def undelivered_blocks(page: HomePage, locale: str, outbox_url: str | None = None) -> list[Block]:
+    """For the programme team, when some messages could not be delivered: how many, and
+    where to see them: the console's outbox page (``outbox_url``) when the console is
+    configured, else the command that lists them."""
     if page.undelivered <= 0:
         return []
-    if page.undelivered == 1:
+    if outbox_url:
+        if page.undelivered == 1:
+            text = gettext(
+                locale, "⚠️ 1 message could not be delivered: see <%(url)s|the console's outbox>.",
+                url=outbox_url,
+            )  # fmt: skip
+        else:
+            text = gettext(
+                locale,
+                "⚠️ %(count)s messages could not be delivered: see <%(url)s|the console's outbox>.",
+                count=page.undelivered,
+                url=outbox_url,
+            )
+    elif page.undelivered == 1:
         text = gettext(
             locale, "⚠️ 1 message could not be delivered: see `bulletins outbox --failed`."
         )
@@ -159,6 +173,7 @@ def page_blocks(
     evaluation: Mapping[int, str] | None = None,
     permalink: Permalink = lambda: None,
     reserved: int = 0,
+    outbox_url: str | None = None,
 ) -> list[Block]:
     """Every block of a known person's Home tab; ``evaluation``: a line per team id;
     ``permalink``: the last digest's link, asked for only when it does not fit; ``reserved``:
@@ -176,7 +191,7 @@ def page_blocks(
             ]
         ),
     ]
-    blocks += undelivered_blocks(page, locale)
+    blocks += undelivered_blocks(page, locale, outbox_url)
     lines = evaluation or {}
     blocks += [team_block(tw, page, locale, local, lines.get(tw.team.id)) for tw in page.own]
     if page.recent:
@@ -218,17 +233,20 @@ def person_home(
     evaluation: Mapping[int, str] | None = None,
     permalink: Permalink = lambda: None,
     privacy: str | None = None,
+    outbox_url: str | None = None,
 ) -> dict:
     """The Home tab of someone in the roster; ``no_team`` explains why nothing is shown;
     ``campaigns``: the open surveys' progress, for the programme team; ``evaluation``: a
     line per team id on its tool and indicators; ``permalink``: the last digest's link;
-    ``privacy``: the privacy notice."""
+    ``privacy``: the privacy notice; ``outbox_url``: the console's outbox page, if served."""
     after = campaign_blocks(campaigns, locale, local)
     if no_team:
         after += sections([no_team])
     footer = privacy_blocks(privacy) if privacy else []
     reserved = len(after) + len(footer)
-    blocks = page_blocks(page, locale, local, evaluation, permalink, reserved=reserved)
+    blocks = page_blocks(
+        page, locale, local, evaluation, permalink, reserved=reserved, outbox_url=outbox_url
+    )
     blocks += after
     return home_view(blocks, footer)
 

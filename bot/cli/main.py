@@ -27,9 +27,8 @@ from bot.cli.snapshot import snapshot
 from bot.cli.survey import survey
 from bot.cli.survey_results import results
 from bot.logs import configure_logging
+from bulletins.effective_config import STARTER_CONFIG
 from bulletins.errors import BulletinsError
-
-STARTER_CONFIG = Path(__file__).resolve().parents[2] / "bulletins" / "config.example.toml"
 
 
 @click.group()

@@ -92,21 +92,9 @@ def tick(obj: Context, now_text: str | None) -> None:
     job failed, naming them."""
     moment = parse_now(now_text, obj.settings) if now_text else None  # before any wait
     services = obj.services()
-    from bot.channels import use_channel_ids
-    from bot.lock import SchedulerLock
-    from bot.scheduler import record_tick
-    from bot.scheduler import tick as run_tick
+    from bot.scheduler import tick_once
 
-    use_channel_ids(services)
-    now = moment or services.clock()
-    lock = SchedulerLock(services.engine)
-    if not lock.acquire(poll_seconds=1, timeout=60):
-        raise BulletinsError("the scheduler is busy (it holds the lock): try again in a minute")
-    try:
-        runs = run_tick(services, now)
-        record_tick(services, runs)
-    finally:
-        lock.release()
+    runs = tick_once(services, moment)
     for run in runs:
         click.echo(f"{run.name}: {run.done}" + (f" ({run.error})" if run.error else ""))
     failed = [run.name for run in runs if run.error]

@@ -38,7 +38,7 @@ from bulletins.db.models import (
     WeekExcuse,
 )
 from bulletins.db.old_copies import remove_old_copies
-from bulletins.i18n import gettext
+from bulletins.i18n import gettext, ngettext
 from bulletins.mrkdwn import escape
 from bulletins.names import FORMER_MEMBER
 
@@ -65,15 +65,25 @@ class Erasure:
     def erased(self) -> int:
         return sum(self.counts.values())
 
-    def summary(self) -> str:
+    def summary(self, locale: str = "en") -> str:
+        """What was erased, kind by kind, in ``locale`` (the command line's: English)."""
         if not self.erased:
-            return f"Nothing left to erase for {self.slack_user_id}."
-        lines = [f"Erased the data of {self.slack_user_id}:"]
-        lines += [f"  {kind}: {count}" for kind, count in self.counts.items()]
+            return gettext(locale, "Nothing left to erase for %(id)s.", id=self.slack_user_id)
+        lines = [gettext(locale, "Erased the data of %(id)s:", id=self.slack_user_id)]
+        lines += [
+            "  " + gettext(locale, "%(kind)s: %(count)s", kind=gettext(locale, kind), count=count)
+            for kind, count in self.counts.items()
+        ]
         if self.bulletins_kept:
             lines.append(
-                f"Kept {self.bulletins_kept} team bulletin(s) they wrote or edited, "
-                "now shown as by a former member."
+                ngettext(
+                    locale,
+                    "Kept %(num)s team bulletin(s) they wrote or edited, now shown as by a "
+                    "former member.",
+                    "Kept %(num)s team bulletin(s) they wrote or edited, now shown as by a "
+                    "former member.",
+                    self.bulletins_kept,
+                )
             )
         return "\n".join(lines)
 

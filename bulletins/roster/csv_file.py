@@ -22,7 +22,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from bulletins.errors import RosterError, RowProblem
+from bulletins.errors import Part, RosterError, RowProblem
 from bulletins.roster.importing import Counts, ImportReport, import_roster
 from bulletins.roster.rows import (
     EMAIL,
@@ -94,15 +94,16 @@ def parse_roster(text: str, source: str) -> list[RosterRow]:
     problems: list[RowProblem] = []
     for line, values in records:
         if len(values) != len(columns):
-            reason = (
-                f"has {len(values)} values but the header has {len(columns)} columns "
+            message = (
+                "has %(values)s values but the header has %(columns)s columns "
                 "(a value holding a comma needs quotes)"
             )
-            problems.append(RowProblem(line, reason))
+            counts = {"values": len(values), "columns": len(columns)}
+            problems.append(RowProblem.of(line, (message, counts)))
             continue
         rows.append(_make_row(line, dict(zip(columns, values, strict=True))))
     if not rows and not problems:
-        problems.append(RowProblem(1, "the file has a header but no rows"))
+        problems.append(RowProblem.of(1, ("the file has a header but no rows", {})))
     problems.extend(validate_rows(rows))
     if problems:
         raise RosterError(source, sorted(problems, key=lambda problem: problem.line))
@@ -136,21 +137,22 @@ def _check_header(header: list[str], source: str) -> list[str]:
     """The header's column names, normalised; any unknown, missing or repeated one is an error."""
     columns = [name.strip().lower() for name in header]
     known = REQUIRED_COLUMNS + UNSTORED_COLUMNS + OPTIONAL_COLUMNS
-    reasons = []
+    reasons: list[Part] = []
     if len(columns) == 1 and ";" in columns[0]:
-        reasons.append("the header is separated by ';'; export the file with commas")
+        reasons.append(("the header is separated by ';'; export the file with commas", {}))
     else:
         unknown = [name for name in columns if name not in known]
         missing = [name for name in REQUIRED_COLUMNS if name not in columns]
         repeated = sorted({name for name in columns if columns.count(name) > 1})
         if unknown:
-            reasons.append(f"unknown column(s) {_names(unknown)}; allowed: {', '.join(known)}")
+            names = {"names": _names(unknown), "known": ", ".join(known)}
+            reasons.append(("unknown column(s) %(names)s; allowed: %(known)s", names))
         if missing:
-            reasons.append(f"missing required column(s) {_names(missing)}")
+            reasons.append(("missing required column(s) %(names)s", {"names": _names(missing)}))
         if repeated:
-            reasons.append(f"repeated column(s) {_names(repeated)}")
+            reasons.append(("repeated column(s) %(names)s", {"names": _names(repeated)}))
     if reasons:
-        raise RosterError(source, [RowProblem(1, reason) for reason in reasons])
+        raise RosterError(source, [RowProblem.of(1, reason) for reason in reasons])
     return columns
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bulletins.db.models import Cohort, Membership, Person, StaffMember, Team
 from bulletins.errors import BulletinsError, RosterError
+from bulletins.i18n import gettext
 from bulletins.roster.rows import OPTIONAL_COLUMNS, TEAM_ROLES, RosterRow, validate_rows
 
 _IN_CLAUSE_CHUNK = 500
@@ -39,8 +40,16 @@ class Counts:
         return bool(self.created or self.updated or self.ended)
 
     def __str__(self) -> str:
-        parts = [f"{getattr(self, f.name)} {f.name}" for f in fields(self) if getattr(self, f.name)]
-        return ", ".join(parts) or "none"
+        return self.text("en")
+
+    def text(self, locale: str) -> str:
+        """Such as ``2 created, 5 unchanged``, in ``locale``."""
+        parts = [
+            f"{getattr(self, f.name)} {gettext(locale, f.name)}"
+            for f in fields(self)
+            if getattr(self, f.name)
+        ]
+        return ", ".join(parts) or gettext(locale, "none")
 
 
 @dataclass
@@ -64,21 +73,35 @@ class ImportReport:
         """Whether the import changed anything."""
         return any(counts.changed for _, counts in self._counts())
 
-    def summary(self) -> str:
+    def summary(self, locale: str = "en") -> str:
         """What the import did, such as ``Roster imported: cohorts 1 created; …``, and a
-        second line naming the cohorts of the rows that have no end date."""
-        head = "Roster imported" if self.changed else "Roster already up to date"
-        parts = [f"{name} {counts}" for name, counts in self._counts()]
-        lines = [f"{head}: {'; '.join(parts)}."]
+        second line naming the cohorts of the rows that have no end date; in ``locale``
+        (the command line's: English)."""
+        lines = [self.changes(locale, with_head=True)]
         if self.without_end:
-            names = ", ".join(self.without_end)
             lines.append(
-                f"No end date for {names}: give it with --end YYYY-MM-DD, or the evaluation "
-                "counts the cohort's weeks up to the day it is taken."
+                gettext(
+                    locale,
+                    "No end date for %(names)s: give it with --end YYYY-MM-DD, or the "
+                    "evaluation counts the cohort's weeks up to the day it is taken.",
+                    names=", ".join(self.without_end),
+                )
             )
         if self.emails_given:
-            lines.append("Emails are not stored: nothing in Bulletins uses them.")
+            lines.append(gettext(locale, "Emails are not stored: nothing in Bulletins uses them."))
         return "\n".join(lines)
+
+    def changes(self, locale: str, with_head: bool = False) -> str:
+        """Each kind of row and what the import does to it, after the report's head when
+        ``with_head`` (a preview has none: nothing is imported yet)."""
+        parts = "; ".join(
+            f"{gettext(locale, name)} {counts.text(locale)}" for name, counts in self._counts()
+        )
+        if not with_head:
+            return parts + "."
+        if self.changed:
+            return gettext(locale, "Roster imported: %(changes)s.", changes=parts)
+        return gettext(locale, "Roster already up to date: %(changes)s.", changes=parts)
 
 
 def import_roster(

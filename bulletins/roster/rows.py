@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bulletins.errors import RowProblem
+from bulletins.errors import Part, RowProblem
 
 ROLES = ("fellow", "mentor", "staff")
 TEAM_ROLES = ("fellow", "mentor")
@@ -73,38 +73,47 @@ def validate_rows(rows: Sequence[RosterRow]) -> list[RowProblem]:
         # Rows already known to be bad would only add confusing follow-on problems.
         if not reasons:
             reasons = checks.reasons(row)
-        problems.extend(RowProblem(row.line, reason) for reason in reasons)
+        problems.extend(RowProblem.of(row.line, reason) for reason in reasons)
     return sorted(problems, key=lambda problem: problem.line)
 
 
-def _row_reasons(row: RosterRow) -> list[str]:
+def _row_reasons(row: RosterRow) -> list[Part]:
     """The problems of one row on its own."""
-    reasons = [f"missing {label}" for label, value in _required_values(row) if not value]
+    reasons = [missing for missing, value in _required_values(row) if not value]
     if row.role not in ROLES:
-        reasons.append(f"unknown role {row.role!r}; expected one of {', '.join(ROLES)}")
+        known = {"role": row.role, "roles": ", ".join(ROLES)}
+        reasons.append(("unknown role %(role)r; expected one of %(roles)s", known))
     elif row.role == "staff" and row.team:
-        reasons.append(f"a staff row takes no team, got {row.team!r}")
+        reasons.append(("a staff row takes no team, got %(team)r", {"team": row.team}))
     elif row.role in TEAM_ROLES and row.team and not row.team_slug:
-        reasons.append(f"team name {row.team!r} has no Latin letter or digit to make a slug")
+        message = "team name %(team)r has no Latin letter or digit to make a slug"
+        reasons.append((message, {"team": row.team}))
     if row.slack_user_id and not SLACK_USER_ID.match(row.slack_user_id):
-        reasons.append(
-            f"malformed Slack user id {row.slack_user_id!r}; expected U or W followed by "
+        message = (
+            "malformed Slack user id %(id)r; expected U or W followed by "
             "8 to 11 capital letters or digits, such as UWG7U498MB0"
         )
+        reasons.append((message, {"id": row.slack_user_id}))
     if row.email and not EMAIL.match(row.email):
-        reasons.append(f"malformed email {row.email!r}")
+        reasons.append(("malformed email %(email)r", {"email": row.email}))
     for column, limit in MAX_LENGTHS.items():
         if len(getattr(row, column) or "") > limit:
-            reasons.append(f"{column} is longer than {limit} characters")
+            message = "%(column)s is longer than %(limit)s characters"
+            reasons.append((message, {"column": column, "limit": limit}))
     return reasons
 
 
-def _required_values(row: RosterRow) -> list[tuple[str, str]]:
-    required = [("cohort", row.cohort), ("name", row.name), ("Slack user id", row.slack_user_id)]
+def _required_values(row: RosterRow) -> list[tuple[Part, str]]:
+    required: list[tuple[Part, str]] = [
+        (("missing cohort", {}), row.cohort),
+        (("missing name", {}), row.name),
+        (("missing Slack user id", {}), row.slack_user_id),
+    ]
     if row.role in TEAM_ROLES:
-        required.insert(1, (f"team (a {row.role} belongs to a team)", row.team))
+        missing_team = ("missing team (a %(role)s belongs to a team)", {"role": row.role})
+        required.insert(1, (missing_team, row.team))
     if not row.role:
-        required.append(("role", row.role))
+        required.append((("missing role", {}), row.role))
     return required
 
 
@@ -118,47 +127,52 @@ class _CrossChecks:
         self.teams: dict[tuple[str, str], RosterRow] = {}
         self.team_values: dict[tuple[str, str, str], RosterRow] = {}
 
-    def reasons(self, row: RosterRow) -> list[str]:
+    def reasons(self, row: RosterRow) -> list[Part]:
         """The contradictions between ``row`` and the rows seen before it."""
         place = (row.cohort, row.team_slug, row.role, row.slack_user_id)
         if place in self.places:
-            return [f"duplicated row, same as line {self.places[place].line}"]
+            return [("duplicated row, same as line %(line)s", {"line": self.places[place].line})]
         self.places[place] = row
         return self._person(row) + (self._team(row) if row.team else [])
 
-    def _person(self, row: RosterRow) -> list[str]:
-        reasons = []
+    def _person(self, row: RosterRow) -> list[Part]:
+        reasons: list[Part] = []
         first = self.people.setdefault(row.slack_user_id, row)
         if first.name != row.name:
-            reasons.append(
-                f"Slack user {row.slack_user_id} is named {row.name!r} here "
-                f"but {first.name!r} on line {first.line}"
-            )
+            message = "Slack user %(id)s is named %(name)r here but %(first)r on line %(line)s"
+            names = {"id": row.slack_user_id, "name": row.name, "first": first.name}
+            reasons.append((message, names | {"line": first.line}))
         if row.email:
             with_email = self.emails.setdefault(row.slack_user_id, row)
             if with_email.email.casefold() != row.email.casefold():
-                reasons.append(
-                    f"Slack user {row.slack_user_id} has email {row.email!r} here "
-                    f"but {with_email.email!r} on line {with_email.line}"
+                message = (
+                    "Slack user %(id)s has email %(email)r here but %(first)r on line %(line)s"
                 )
+                emails = {"id": row.slack_user_id, "email": row.email, "first": with_email.email}
+                reasons.append((message, emails | {"line": with_email.line}))
         return reasons
 
-    def _team(self, row: RosterRow) -> list[str]:
-        reasons = []
+    def _team(self, row: RosterRow) -> list[Part]:
+        reasons: list[Part] = []
         first = self.teams.setdefault((row.cohort, row.team_slug), row)
         if first.team != row.team:
-            reasons.append(
-                f"team {row.team!r} and team {first.team!r} on line {first.line} would be "
-                f"the same team ({row.team_slug!r}); spell the name the same way"
+            message = (
+                "team %(team)r and team %(first)r on line %(line)s would be the same team "
+                "(%(slug)r); spell the name the same way"
             )
+            teams = {"team": row.team, "first": first.team, "slug": row.team_slug}
+            reasons.append((message, teams | {"line": first.line}))
         for column in OPTIONAL_COLUMNS:
             value = getattr(row, column)
             if value is None:
                 continue
             earlier = self.team_values.setdefault((row.cohort, row.team_slug, column), row)
             if getattr(earlier, column) != value:
-                reasons.append(
-                    f"team {row.team!r} has a different {column} here than on line "
-                    f"{earlier.line}: {value!r} vs {getattr(earlier, column)!r}"
+                message = (
+                    "team %(team)r has a different %(column)s here than on line %(line)s: "
+                    "%(value)r vs %(earlier)r"
                 )
+                values = {"team": row.team, "column": column, "value": value}
+                values |= {"line": earlier.line, "earlier": getattr(earlier, column)}
+                reasons.append((message, values))
         return reasons

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from bulletins.db.models import Team
-from bulletins.errors import RosterError, RowProblem
+from bulletins.errors import Part, RosterError, RowProblem, filled
 from bulletins.roster.csv_file import team_slug
 from evaluation.facts.sheets import (
     FIELD_NAMES,
@@ -52,6 +52,14 @@ class FactsFileError(RosterError):
     """A facts file has bad rows; nothing was imported."""
 
 
+class BadRow(ValueError):
+    """A row's every problem."""
+
+    def __init__(self, parts: list[Part]):
+        super().__init__("; ".join(filled(part) for part in parts))
+        self.parts = parts
+
+
 @dataclass(frozen=True)
 class FactsRow:
     line: int
@@ -80,8 +88,8 @@ def read_facts_file(session: Session, path: str | Path) -> list[FactsRow]:
     except OSError as exc:
         raise FactsFileError(source, [RowProblem(0, f"cannot be read: {exc.strerror}")]) from None
     except UnicodeDecodeError:
-        reason = "is not UTF-8; save it as 'CSV UTF-8'"
-        raise FactsFileError(source, [RowProblem(0, reason)]) from None
+        reason = ("is not UTF-8; save it as 'CSV UTF-8'", {})
+        raise FactsFileError(source, [RowProblem.of(0, reason)]) from None
     return parse_facts_csv(session, text, source)
 
 
@@ -95,17 +103,18 @@ def parse_facts_csv(session: Session, text: str, source: str) -> list[FactsRow]:
     for line, record in records:
         try:
             row = _row(line, record, teams)
-        except ValueError as error:
-            problems.append(RowProblem(line, str(error)))
+        except BadRow as error:
+            problems.append(RowProblem.of(line, *error.parts))
             continue
         if row.team.id in seen:
-            reason = f"team {row.team.name!r} is already on line {seen[row.team.id]}"
-            problems.append(RowProblem(line, reason))
+            again = ("team %(team)r is already on line %(line)s",
+                     {"team": row.team.name, "line": seen[row.team.id]})  # fmt: skip
+            problems.append(RowProblem.of(line, again))
             continue
         seen[row.team.id] = line
         rows.append(row)
     if not records:
-        problems.append(RowProblem(1, "the file has a header but no rows"))
+        problems.append(RowProblem.of(1, ("the file has a header but no rows", {})))
     if problems:
         raise FactsFileError(source, problems)
     return rows
@@ -125,8 +134,9 @@ def _records(text: str, source: str) -> list[tuple[int, dict[str, str]]]:
     except csv.Error as exc:
         reason = f"not valid CSV: {exc}"
         raise FactsFileError(source, [RowProblem(reader.line_num, reason)]) from None
+    message = "has %(values)s values but the header has %(columns)s columns"
     problems = [
-        RowProblem(line, f"has {len(values)} values but the header has {len(header)} columns")
+        RowProblem.of(line, (message, {"values": len(values), "columns": len(header)}))
         for line, values in records
         if len(values) != len(header)
     ]
@@ -138,13 +148,14 @@ def _records(text: str, source: str) -> list[tuple[int, dict[str, str]]]:
 def _check_header(header: list[str], source: str) -> None:
     unknown = [name for name in header if name not in COLUMNS]
     missing = [name for name in COLUMNS if name not in header]
-    reasons = []
+    reasons: list[Part] = []
     if unknown:
-        reasons.append(f"unknown column(s) {', '.join(unknown)}; expected: {','.join(COLUMNS)}")
+        names = {"names": ", ".join(unknown), "expected": ",".join(COLUMNS)}
+        reasons.append(("unknown column(s) %(names)s; expected: %(expected)s", names))
     if missing:
-        reasons.append(f"missing column(s) {', '.join(missing)}")
+        reasons.append(("missing column(s) %(names)s", {"names": ", ".join(missing)}))
     if reasons:
-        raise FactsFileError(source, [RowProblem(1, reason) for reason in reasons])
+        raise FactsFileError(source, [RowProblem.of(1, reason) for reason in reasons])
 
 
 def _teams_by_key(session: Session) -> dict[tuple[str, str], Team]:
@@ -153,23 +164,26 @@ def _teams_by_key(session: Session) -> dict[tuple[str, str], Team]:
 
 
 def _row(line: int, record: dict[str, str], teams: dict[tuple[str, str], Team]) -> FactsRow:
-    """One row; raises ValueError saying everything wrong with it."""
+    """One row; raises BadRow saying everything wrong with it."""
     cohort, name = record["cohort"].strip(), record["team"].strip()
     team = teams.get((cohort, team_slug(name)))
-    reasons = []
+    reasons: list[Part] = []
     if team is None and cohort not in {cohort_name for cohort_name, _ in teams}:
-        reasons.append(f"unknown cohort {cohort!r}")
+        reasons.append(("unknown cohort %(cohort)r", {"cohort": cohort}))
     elif team is None:
-        reasons.append(f"no team {name!r} in cohort {cohort!r}")
+        reasons.append(("no team %(team)r in cohort %(cohort)r", {"team": name, "cohort": cohort}))
     raw = {key: value for key, value in record.items() if key in FIELD_NAMES}
     try:
         values = parse_facts(raw)
         problems = validate_facts(values.cleaned())
     except InvalidFacts as error:
         problems = error.problems
-    reasons += [f"{key}: {p.message % dict(p.params)}" for key, p in problems.items()]
+    reasons += [
+        ("%(column)s: %(problem)s", {"column": key, "problem": (p.message, dict(p.params))})
+        for key, p in problems.items()
+    ]
     if reasons or team is None:
-        raise ValueError("; ".join(reasons))
+        raise BadRow(reasons)
     return FactsRow(line, team, values)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import urllib.parse
 import zipfile
 from datetime import date, timedelta
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bulletins.db.models import Membership, OutboxMessage, Person, Team, TeamFacts
+from bulletins.db.models import Heartbeat, Membership, OutboxMessage, Person, Team, TeamFacts
 from bulletins.i18n import gettext
 from bulletins.messages import Message, Section
 from bulletins.outbox import enqueue
@@ -45,6 +46,7 @@ STAFF_PAGES = [
     "snapshot",
     "snapshot/snapshot.html",
     "snapshot/snapshot.html?download=1",
+    "snapshot/snapshot.pdf",
     "snapshot.zip",
     "exports",
     "exports/bulletins.csv",
@@ -53,6 +55,9 @@ STAFF_PAGES = [
     "facts",
     "roster",
     "check",
+    "jobs",
+    "settings",
+    "settings/bulletins.toml",
     f"people?slack_id={FELLOW}",
     f"people/{FELLOW}/data.json",
 ]
@@ -205,7 +210,16 @@ def test_staff_download_the_snapshot_and_the_bulletins_export(console):
     page = browser.get("snapshot/snapshot.html?as_of=2026-03-06")
     assert page.status == 200 and "<svg" in page.text
     archive = zipfile.ZipFile(io.BytesIO(browser.get("snapshot.zip?as_of=2026-03-06").body))
-    assert {"snapshot.html", "snapshot.md", "team-facts.csv"} <= set(archive.namelist())
+    assert {"snapshot.html", "snapshot.md", "snapshot.pdf", "team-facts.csv"} <= set(
+        archive.namelist()
+    )
+    assert archive.read("snapshot.pdf").startswith(b"%PDF")
+    pdf = browser.get("snapshot/snapshot.pdf?as_of=2026-03-06")
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert 'filename="snapshot-2026-03-06.pdf"' in pdf.headers["Content-Disposition"]
+    assert browser.get("snapshot/snapshot.pdf?as_of=not-a-day").status == 400
+    assert "snapshot/snapshot.pdf" in browser.get("snapshot?as_of=2026-03-06").text
     assert browser.get("snapshot.zip?as_of=not-a-day").status == 400
     export = browser.get("exports/bulletins.csv")
     assert export.body.startswith("\ufeff".encode())
@@ -351,6 +365,50 @@ def test_staff_launch_a_survey_once_and_others_cannot(console):
     assert "Aucune promotion ne s'appelle «\u00a0EIG 9\u00a0»" in unknown.words
 
 
+def test_staff_run_the_jobs_due_now_and_running_them_again_sends_nothing_twice(console):
+    fellow = signed_in(console, FELLOW)
+    assert fellow.post("jobs", {"csrf": fellow.get("").csrf()}).status == 403
+    browser = signed_in(console, STAFF)
+    page = browser.get("jobs")
+    assert browser.post("jobs", {}).status == 400  # no token
+    assert console.standin.messages() == []
+    ran = browser.post("jobs", {"csrf": page.csrf()})
+    assert ran.status == 200, ran.text
+    sent = console.standin.messages()
+    assert sent  # Monday 10:00: the call to write this week's bulletin
+    assert "Toutes les tâches se sont exécutées." in ran.words
+    # Each job's outcome as ``bulletins tick`` prints it, the delivery last.
+    assert "monthly_digest: 3" in ran.visible
+    assert re.search(r"deliver: [1-9]\d*$", ran.visible.split(" Exécuter")[0])
+    with console.services.sessions() as session:
+        assert session.scalar(select(Heartbeat.beat_at)) is not None
+    again = browser.post("jobs", {"csrf": page.csrf()})
+    assert again.status == 200
+    assert "monthly_digest: 0" in again.visible and "deliver: 0" in again.visible
+    assert console.standin.messages() == sent
+
+
+def test_staff_see_the_configuration_without_a_secret_and_get_the_starter_file(
+    console, monkeypatch
+):
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-from-the-environment")
+    slack = console.services.settings.slack
+    browser = signed_in(console, STAFF)
+    page = browser.get("settings")
+    assert page.status == 200
+    for secret in (slack.bot_token, slack.signing_secret, slack.client_secret, "xapp-from"):
+        assert secret and secret not in page.text
+    assert "SLACK_BOT_TOKEN renseigné donné au démarrage" in page.visible
+    # Read when the server started: set since, it is still said not set, by its variable.
+    assert "SLACK_APP_TOKEN non renseigné environnement : SLACK_APP_TOKEN" in page.visible
+    assert f"SLACK_CLIENT_ID {slack.client_id} donné au démarrage" in page.visible
+    assert "[schedule] deadline friday 15:05 valeur par défaut" in page.visible
+    starter = browser.get("settings/bulletins.toml")
+    assert starter.status == 200
+    assert 'filename="bulletins.toml"' in starter.headers["Content-Disposition"]
+    assert "[programme]" in starter.body.decode("utf-8")
+
+
 def test_staff_see_the_messages_that_could_not_be_delivered_as_the_cli_lists_them(console):
     def failed(session, key: str, channel: str) -> None:
         message = Message(text="Rappel", sections=(Section("Rappel"),))
@@ -393,8 +451,10 @@ def test_a_facts_file_s_problems_are_shown_line_by_line_and_nothing_is_saved(con
     page = browser.post_file("facts", {"csrf": token}, "file", "faits.csv", bad.encode())
     assert page.status == 400
     assert "2 problèmes, rien n'a été importé" in page.words
-    assert "Ligne 2: unknown cohort 'EIG 9'" in page.words
-    assert "Ligne 3: tool_status" in page.words
+    # The core's messages in the reader's language, as the command line gives them in English.
+    assert "Ligne 2 : promotion inconnue « EIG 9 »" in page.visible
+    assert "Ligne 3 : tool_status : État de l'outil inconnu « sometimes »" in page.visible
+    assert "unknown cohort" not in page.words
     assert facts_saved(console) == 0
 
 
@@ -442,7 +502,10 @@ def test_staff_export_and_erase_a_person_s_data_after_typing_their_id(console):
     assert fellow.get("bulletins").status == 200
     form = {"csrf": page.csrf(), "confirm": FELLOW}
     done = browser.follow(browser.post(f"people/{FELLOW}/erase", form))
-    assert f"Erased the data of {FELLOW}" in done.words
+    # The report in the reader's language, as the command line gives it in English.
+    assert f"Données effacées pour {FELLOW} :" in done.visible
+    assert "appartenances à une équipe : 1" in done.visible
+    assert "Erased" not in done.words
     assert to_sign_in(fellow.get("bulletins"))  # their session ends with their data
     with console.services.sessions() as session:
         assert session.scalar(select(Person).where(Person.slack_user_id == FELLOW)) is None
@@ -456,12 +519,19 @@ def test_a_roster_is_tried_first_then_imported_and_whoever_it_drops_loses_access
     without = "".join(line for line in lines if FELLOW not in line).encode()
     bad = (lines[0] + "EIG 3,ADLER,juggler,Zoé,UZOE\n").encode()
     refused = browser.post_file("roster", {"csrf": token}, "file", "roster.csv", bad)
-    assert refused.status == 400 and "Ligne 2:" in refused.words
+    assert refused.status == 400
+    assert "Ligne 2 : a 5 valeurs mais l'en-tête a 8 colonnes" in refused.visible
+    bad = (lines[0] + "EIG 3,ADLER,juggler,Zoé,UZOE,,,\n").encode()
+    refused = browser.post_file("roster", {"csrf": token}, "file", "roster.csv", bad)
+    assert "Ligne 2 : rôle inconnu « juggler » ; rôles possibles" in refused.visible
+    assert "identifiant Slack mal formé « UZOE »" in refused.visible
     preview = browser.post_file("roster", {"csrf": token}, "file", "roster.csv", without)
-    assert preview.status == 200 and "memberships 63 unchanged, 1 ended" in preview.words
-    assert "Roster imported" not in preview.words
+    assert preview.status == 200
+    assert "appartenances 63 inchangé(e)s, 1 terminé(e)s" in preview.visible
+    assert "importée" not in preview.words and "unchanged" not in preview.words
     assert fellow.get("bulletins").status == 200  # the preview changed nothing
     form = {"csrf": token, "name": "roster.csv", "text": without.decode(), "start": "", "end": ""}
     done = browser.follow(browser.post("roster/import", form))
-    assert "Roster imported" in done.words and "memberships 63 unchanged, 1 ended" in done.words
+    assert "Liste des participants importée : promotions" in done.visible
+    assert "appartenances 63 inchangé(e)s, 1 terminé(e)s" in done.visible
     assert to_sign_in(fellow.get("bulletins"))

@@ -136,3 +136,19 @@ def test_staff_home_shows_how_many_messages_could_not_be_delivered(workspace):
     fellow_home = json.dumps(open_home(workspace, fellow.slack_user_id), ensure_ascii=False)
     assert ONE_FAILED in staff_home
     assert "outbox" not in fellow_home
+
+
+def test_with_the_console_served_the_staff_home_points_to_its_outbox_page(workspace):
+    staff = person_named(workspace, "Maëlle David")
+    settings = workspace.services.settings
+    console = replace(settings.console, url="https://bulletins.example.org/")
+    workspace.services.settings = replace(settings, console=console)
+    add_messages(workspace.services.engine)
+
+    home = json.dumps(open_home(workspace, staff.slack_user_id), ensure_ascii=False)
+
+    assert (
+        "⚠️ 1 message n'a pas pu être envoyé\u00a0: voir "
+        "<https://bulletins.example.org/app/outbox|les envois de la console>."
+    ) in home
+    assert "bulletins outbox --failed" not in home
