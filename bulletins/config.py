@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bulletins.errors import ConfigError
 
@@ -519,8 +520,12 @@ def _retention(
 
 
 def _beside_database(database_url: str) -> Path:
-    """The folder of a SQLite database's file; the working directory for any other."""
-    url = make_url(database_url)
+    """The folder of a SQLite database's file; the working directory for any other (or for
+    a URL that cannot be read, which opening the database reports in its own words)."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return Path()
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(url.database).expanduser().parent
     return Path()
