@@ -170,7 +170,7 @@ _REMINDER_KEY = re.compile(r":team-(?P<team>\d+):person-(?P<person>\d+)$")
 
 def stand_down_reminders(ctx: JobContext) -> int:
     """Once a team has filed or excused the week, the reminders its members got say so,
-    and lose their button."""
+    and lose their button; those not yet sent are withdrawn."""
     this_week = ctx.calendar.week_of(ctx.now)
     return sum(_stand_down(ctx, week) for week in (this_week.previous(), this_week))
 
@@ -192,6 +192,9 @@ def _stand_down(ctx: JobContext, week: IsoWeek) -> int:
     for row in sent:
         found = _REMINDER_KEY.search(row.key)
         if found is None or int(found["team"]) not in done:
+            continue
+        if outbox.withdraw(ctx.session, row):
+            changed += 1
             continue
         person = ctx.session.get(Person, int(found["person"]))
         locale = normalize_locale(person.locale if person else None, ctx.settings.locale)

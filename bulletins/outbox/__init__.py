@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bulletins.db.models import OutboxMessage, OutboxStatus
@@ -137,6 +137,20 @@ def due(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage
         .with_for_update(skip_locked=True)
     )
     return list(session.scalars(query))
+
+
+def withdraw(session: Session, row: OutboxMessage) -> bool:
+    """Delete ``row`` if no sender has claimed it yet: a message that is no longer true
+    (a reminder to a team that has just filed) is better not sent at all. False when it
+    is on its way or sent."""
+    statement = delete(OutboxMessage).where(
+        OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING
+    )
+    withdrawn = session.execute(statement.execution_options(synchronize_session=False))
+    if withdrawn.rowcount:
+        session.expunge(row)
+        return True
+    return False
 
 
 def with_prefix(session: Session, kind: str, prefix: str) -> list[OutboxMessage]:

@@ -217,6 +217,8 @@ def test_reminders_of_a_team_that_filed_stand_down_and_no_new_one_goes(world):
     world.file("Alpha")
     world.excuse("Bravo", "Vacances")
     reminders(world.ctx(paris(2026, 3, 6, 14, 0)))
+    for n, row in enumerate(rows(world, "reminder")):  # delivered
+        outbox.mark_sent(row, now=paris(2026, 3, 6, 14, 1), channel=row.channel, ts=f"1.{n}")
     assert stand_down_reminders(world.ctx(paris(2026, 3, 6, 14, 5))) == 0
     world.file("Charlie", at=paris(2026, 3, 6, 14, 10))
     assert stand_down_reminders(world.ctx(paris(2026, 3, 6, 14, 11))) == 2
@@ -228,3 +230,23 @@ def test_reminders_of_a_team_that_filed_stand_down_and_no_new_one_goes(world):
             "✅ Bulletin publié par Charlie fellow 1 à 14:10"
             in update.payload["sections"][-1]["text"]
         )
+
+
+def test_a_reminder_not_yet_sent_when_its_team_files_is_withdrawn_not_sent(world):
+    reminders(world.ctx(paris(2026, 3, 6, 14, 0)))
+    everyone = {row.channel for row in rows(world, "reminder")}
+    [sent] = [
+        row
+        for row in rows(world, "reminder")
+        if row.channel == world.fellows["Alpha"][0].slack_user_id
+    ]
+    outbox.mark_sent(sent, now=paris(2026, 3, 6, 14, 1), channel=sent.channel, ts="1.0")
+    world.file("Alpha", at=paris(2026, 3, 6, 14, 10))
+    # Alpha's second fellow's reminder was still waiting (Slack slow, say): it goes away;
+    # the first fellow's, already in their DMs, says the team has filed.
+    assert stand_down_reminders(world.ctx(paris(2026, 3, 6, 14, 11))) == 2
+    alpha = {p.slack_user_id for p in world.fellows["Alpha"]}
+    assert {row.channel for row in rows(world, "reminder")} & alpha == {sent.channel}
+    [update] = rows(world, "update")
+    assert update.thread_of == sent.key and update.payload["buttons"] == []
+    assert everyone - alpha <= {row.channel for row in rows(world, "reminder")}  # still due
