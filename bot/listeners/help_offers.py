@@ -61,6 +61,11 @@ def offer_help_clicked(services: Services, body: dict, respond: Respond, action:
         locale = locale_for_user(services, user_id)
         reply(text_message(gettext(locale, "This help request is no longer open.")))
         return
+    if user_id in fellows:  # a group DM with one's own team helps nobody
+        locale = locale_for_user(services, user_id)
+        text = "This is your own team's request: the button is for those who could help it."
+        reply(text_message(gettext(locale, text)))
+        return
     members = [user_id, *(f for f in fellows if f != user_id)]
     channel = services.slack.conversations_open(users=",".join(members))["channel"]["id"]
     name = helper_name(services, user_id)

@@ -8,7 +8,7 @@ from datetime import date
 
 from bot import ids
 from tests.support.cycle import fellow_ids, file, outbox_rows, tick
-from tests.support.forms import open_home
+from tests.support.forms import open_home, replies
 from tests.support.programme import paris, person_named
 
 DEADLINE = paris(2026, 3, 6, 15, 5)  # 2026-W10
@@ -50,6 +50,16 @@ def test_i_can_help_opens_a_group_dm_and_says_so_in_the_thread(workspace):
     (line,) = thread_of(workspace, digest)
     name = workspace.standin.user_name(helper)
     assert line["text"] == f"🙋 {name} propose son aide à LexImpact"
+
+
+def test_a_fellow_of_the_team_that_asked_is_told_it_is_their_own_request(workspace):
+    digest = asking_digest(workspace)
+    own = sorted(fellow_ids(workspace, "LexImpact", FRIDAY))[0]
+    click(workspace, own, digest)
+    [said] = replies(workspace)
+    assert "C'est la demande de votre propre équipe" in said
+    assert workspace.standin.calls_to("conversations.open") == []
+    assert outbox_rows(workspace, "help_offer") == []
 
 
 def test_a_second_click_opens_nothing_more(workspace):
