@@ -26,7 +26,7 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="needs the test ext
 By = pytest.importorskip("selenium.webdriver.common.by").By
 expected_conditions = pytest.importorskip("selenium.webdriver.support.expected_conditions")
 WebDriverWait = pytest.importorskip("selenium.webdriver.support.wait").WebDriverWait
-TimeoutException = pytest.importorskip("selenium.common.exceptions").TimeoutException
+exceptions = pytest.importorskip("selenium.common.exceptions")
 
 FELLOW, STAFF = "UWG7U498MB0", "U0CPT72AN0H"  # Yanis Girard (ACOSS-Plateforme), Louis André
 
@@ -73,12 +73,14 @@ def text(browser) -> str:
 
 
 def shows(browser, words: str) -> bool:
-    """Whether the page shows ``words`` within 10 s (a click's page may still be loading)."""
+    """Whether the page shows ``words`` within 10 s (a click's page may still be loading).
+    The page found may be replaced while it is read: Chromium then says its node left the
+    document, and the next try reads the new page."""
     try:
-        WebDriverWait(browser, 10).until(
+        WebDriverWait(browser, 10, ignored_exceptions=(exceptions.WebDriverException,)).until(
             expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "body"), words)
         )
-    except TimeoutException:
+    except exceptions.TimeoutException:
         return False
     return True
 
