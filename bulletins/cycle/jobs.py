@@ -7,6 +7,7 @@ under keys that name them, so running it twice for the same moment adds nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -100,11 +101,16 @@ def digest(ctx: JobContext) -> int:
     return len(parts)
 
 
+def _last_and_this_week(ctx: JobContext, job: Callable[[JobContext, IsoWeek], int]) -> int:
+    """``job`` for last week, then this one: a tick after downtime catches up."""
+    this_week = ctx.calendar.week_of(ctx.now)
+    return job(ctx, this_week.previous()) + job(ctx, this_week)
+
+
 def late_bulletins(ctx: JobContext) -> int:
     """Each bulletin filed after its week's digest was composed, once, as a reply in the
     digest's thread. Last week is looked at too, so a tick after downtime catches up."""
-    this_week = ctx.calendar.week_of(ctx.now)
-    return sum(_post_late(ctx, week) for week in (this_week.previous(), this_week))
+    return _last_and_this_week(ctx, _post_late)
 
 
 def _post_late(ctx: JobContext, week: IsoWeek) -> int:
@@ -134,8 +140,7 @@ def refresh_digests(ctx: JobContext) -> int:
     """A digest already posted, kept true: once a team files late or excuses the week, the
     digest's counts and its list of teams without a bulletin are updated in place (through
     the outbox, so several changes in a row show as their latest state)."""
-    this_week = ctx.calendar.week_of(ctx.now)
-    return sum(_refresh_digest(ctx, week) for week in (this_week.previous(), this_week))
+    return _last_and_this_week(ctx, _refresh_digest)
 
 
 def _refresh_digest(ctx: JobContext, week: IsoWeek) -> int:
@@ -171,8 +176,7 @@ _REMINDER_KEY = re.compile(r":team-(?P<team>\d+):person-(?P<person>\d+)$")
 def stand_down_reminders(ctx: JobContext) -> int:
     """Once a team has filed or excused the week, the reminders its members got say so,
     and lose their button; those not yet sent are withdrawn."""
-    this_week = ctx.calendar.week_of(ctx.now)
-    return sum(_stand_down(ctx, week) for week in (this_week.previous(), this_week))
+    return _last_and_this_week(ctx, _stand_down)
 
 
 def _stand_down(ctx: JobContext, week: IsoWeek) -> int:
