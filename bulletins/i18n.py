@@ -122,20 +122,20 @@ def install(env: Environment, locale: str) -> None:
     """Jinja's ``_``, ``gettext`` and ``ngettext`` in ``locale``, eliding as :func:`elide`."""
     catalog = translations(locale)
 
-    @pass_context
-    def _gettext(context: Context, message: str, **params: object) -> str:
-        text = catalog.gettext(message)
+    def fill(context: Context, text: str, params: dict[str, object]) -> str:
+        # As Jinja's own: in an escaping template the values are escaped, not the message.
         if context.eval_ctx.autoescape:
             text = Markup(text)
         return elide(text, params, locale) % params
 
     @pass_context
+    def _gettext(context: Context, message: str, **params: object) -> str:
+        return fill(context, catalog.gettext(message), params)
+
+    @pass_context
     def _ngettext(context: Context, singular: str, plural: str, n: int, **params: object) -> str:
         params.setdefault("num", n)
-        text = catalog.ngettext(singular, plural, n)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return elide(text, params, locale) % params
+        return fill(context, catalog.ngettext(singular, plural, n), params)
 
     env.add_extension("jinja2.ext.i18n")
     env.newstyle_gettext = True  # type: ignore[attr-defined]
